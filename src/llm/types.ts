@@ -1,0 +1,111 @@
+// The contract of the one call path. Every role reaches a model only through `Llm`.
+import type { z } from 'zod';
+
+export const ROLES = [
+  'mainAgent',
+  'challenger',
+  'qualityVerifier',
+  'weakSolver',
+  'strongSolver',
+  'judge',
+  'analyzer',
+  'implementer',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface ToolCall {
+  id: string;
+  type: 'function';
+  function: { name: string; arguments: string };
+}
+
+export type ChatMessage =
+  | { role: 'system'; content: string }
+  | { role: 'user'; content: string }
+  | { role: 'assistant'; content: string | null; tool_calls?: ToolCall[] }
+  | { role: 'tool'; content: string; tool_call_id: string };
+
+export interface ToolSpec {
+  type: 'function';
+  function: { name: string; description: string; parameters: Record<string, unknown> };
+}
+
+export interface CallUsage {
+  role: Role;
+  endpointId: string;
+  model: string;
+  promptTokens: number;
+  completionTokens: number;
+  latencyMs: number;
+  /** Attempts sent over the wire for this call (0 for a cache hit). */
+  attempts: number;
+  cacheHit: boolean;
+  /** One extra call was made to ask the model to fix a reply that did not validate. */
+  reasked: boolean;
+}
+
+export type LlmFailureKind =
+  | 'transport' // retries exhausted: network, 429, 5xx, timeout
+  | 'invalid-output' // did not validate, even after repair and one re-ask
+  | 'truncated' // finish_reason = length
+  | 'empty' // no content and no tool call
+  | 'cache-miss'; // replay-only mode and the call is not cached
+
+export interface LlmFailure {
+  kind: LlmFailureKind;
+  message: string;
+  /** Validation issues for 'invalid-output'. */
+  issues?: string[];
+  /** The raw text of the last reply, when there was one (for trajectories). */
+  rawText?: string;
+}
+
+export type LlmResult<T> =
+  | { ok: true; value: T; usage: CallUsage }
+  | { ok: false; failure: LlmFailure; usage: CallUsage };
+
+export interface TextReply {
+  content: string | null;
+  toolCalls: ToolCall[];
+  finishReason: string;
+}
+
+export interface BaseRequest {
+  role: Role;
+  messages: ChatMessage[];
+  /** Per-request seed passed to the endpoint; derive it from (run seed, document, round, attempt). */
+  seed: number;
+  /** Override the endpoint's configured sampling temperature. */
+  temperature?: number;
+  maxTokens?: number;
+}
+
+export interface TextRequest extends BaseRequest {
+  tools?: ToolSpec[];
+  toolChoice?: 'auto' | 'required' | 'none';
+}
+
+export interface StructuredRequest<T> extends BaseRequest {
+  /** Name sent as response_format.json_schema.name (models and the sim see it). */
+  schemaName: string;
+  /** The same schema builds the JSON schema sent and validates the reply. */
+  schema: z.ZodType<T>;
+}
+
+export interface RoleUsageSummary {
+  calls: number;
+  cacheHits: number;
+  failures: number;
+  promptTokens: number;
+  completionTokens: number;
+  latencyMs: number;
+}
+
+export interface Llm {
+  /** Free text (and tool calls). Fails with 'truncated' / 'empty' / 'transport'. */
+  text(request: TextRequest): Promise<LlmResult<TextReply>>;
+  /** JSON validated against `schema`: repair, then one re-ask, then an 'invalid-output' failure. */
+  structured<T>(request: StructuredRequest<T>): Promise<LlmResult<T>>;
+  /** Usage so far in this process, per role. */
+  usageByRole(): Record<Role, RoleUsageSummary>;
+}
