@@ -1,0 +1,53 @@
+// Placeholders are `{{name}}`; anything between double braces counts, so a typo is caught, not sent.
+const PLACEHOLDER_PATTERN = /\{\{([^{}]*)\}\}/g;
+
+export function findPlaceholders(text: string): string[] {
+  return [...text.matchAll(PLACEHOLDER_PATTERN)].map((match) => match[1] ?? '');
+}
+
+/** One-line problems with a template's placeholders: unknown, missing or repeated ones. */
+export function placeholderProblems(text: string, required: readonly string[]): string[] {
+  const found = findPlaceholders(text);
+  const problems: string[] = [];
+  const allowed = required.join(', ');
+  for (const name of new Set(found)) {
+    if (!required.includes(name)) problems.push(`unknown placeholder {{${name}}}; allowed: ${allowed}`);
+  }
+  for (const name of required) {
+    const count = found.filter((item) => item === name).length;
+    if (count === 0) problems.push(`missing required placeholder {{${name}}}`);
+    if (count > 1) problems.push(`placeholder {{${name}}} appears ${count} times; use it exactly once`);
+  }
+  return problems;
+}
+
+export type TagAttributes = Record<string, Record<string, string>>;
+
+/**
+ * Replaces every `{{name}}` with its value wrapped in `<name attr="...">\n...\n</name>` (the wire
+ * protocol). One pass, so a value that itself contains `{{x}}` is never expanded. Values the
+ * template does not use are ignored; a placeholder without a value throws.
+ */
+export function substitutePlaceholders(
+  text: string,
+  values: Record<string, string>,
+  attributes: TagAttributes = {},
+): { text: string; missing: string[] } {
+  const missing: string[] = [];
+  const rendered = text.replace(PLACEHOLDER_PATTERN, (whole, name: string) => {
+    const value = values[name];
+    if (value === undefined) {
+      missing.push(name);
+      return whole;
+    }
+    const attributeText = Object.entries(attributes[name] ?? {})
+      .map(([key, attributeValue]) => ` ${key}="${escapeAttribute(attributeValue)}"`)
+      .join('');
+    return `<${name}${attributeText}>\n${value}\n</${name}>`;
+  });
+  return { text: rendered, missing };
+}
+
+function escapeAttribute(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\n/g, ' ');
+}

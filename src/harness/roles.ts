@@ -1,0 +1,54 @@
+// Which prompt file serves which role, and the placeholders each one must carry (src/README.md,
+// "The wire protocol"). The sim recognises a role only from these tags, so they are fixed here.
+import type { Role } from '../llm/types.ts';
+import type { HarnessSettings } from './settings.ts';
+
+export type HarnessRole = Exclude<Role, 'analyzer' | 'implementer'>;
+export type MetaRole = Extract<Role, 'analyzer' | 'implementer'>;
+
+export const ROLE_PROMPT_FILES: Record<HarnessRole, string> = {
+  mainAgent: 'prompts/main-agent.md',
+  challenger: 'prompts/challenger.md',
+  qualityVerifier: 'prompts/quality-verifier.md',
+  weakSolver: 'prompts/weak-solver.md',
+  strongSolver: 'prompts/strong-solver.md',
+  judge: 'prompts/judge.md',
+};
+
+export const META_PROMPT_FILES: Record<MetaRole, string> = {
+  analyzer: 'analyzer.md',
+  implementer: 'implementer.md',
+};
+
+export const META_PLACEHOLDERS: Record<MetaRole, readonly string[]> = {
+  analyzer: ['trajectories', 'history'],
+  implementer: ['analysis', 'history', 'harness'],
+};
+
+/** The placeholders a role prompt must contain, each exactly once. The judge depends on the mode. */
+export function requiredPlaceholders(role: HarnessRole, mode: HarnessSettings['mode']): readonly string[] {
+  switch (role) {
+    case 'mainAgent':
+      return ['document_title', 'round_budget'];
+    case 'challenger':
+      return ['document', 'feedback'];
+    case 'qualityVerifier':
+      return ['document', 'example'];
+    case 'weakSolver':
+    case 'strongSolver':
+      return ['context', 'question'];
+    case 'judge':
+      return mode === 'verifiable' ? ['question', 'reference_answer', 'answer'] : ['question', 'answer', 'rubric'];
+  }
+}
+
+/** Role prompts a harness must have: the single-shot and scripted orchestrators run without a main agent. */
+export function requiredRoles(settings: Pick<HarnessSettings, 'orchestrator'>): HarnessRole[] {
+  const roles: HarnessRole[] = ['challenger', 'qualityVerifier', 'weakSolver', 'strongSolver', 'judge'];
+  return settings.orchestrator === 'agentic' ? ['mainAgent', ...roles] : roles;
+}
+
+export function roleForPromptFile(file: string): HarnessRole | undefined {
+  const entry = Object.entries(ROLE_PROMPT_FILES).find(([, path]) => path === file);
+  return entry?.[0] as HarnessRole | undefined;
+}
