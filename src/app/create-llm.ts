@@ -1,0 +1,38 @@
+// Composition root for the call path: an endpoint whose baseURL starts with sim:// is served by the
+// in-process sim; every other endpoint by the global fetch. The only place outside src/sim and
+// src/lab that imports the sim.
+import type { Endpoint, Endpoints } from '../config/endpoints.ts';
+import type { CacheMode } from '../llm/call-cache.ts';
+import { createLlm, type CreateLlmOptions } from '../llm/create-llm.ts';
+import type { Llm } from '../llm/types.ts';
+import { createSimFetch } from '../sim/index.ts';
+import type { Store } from '../store/index.ts';
+
+export interface AppLlmOptions {
+  endpoints: Endpoints;
+  store?: Store;
+  /** Seed of the in-process sim (ignored when no endpoint is a sim:// one). */
+  simSeed: number;
+  cacheMode?: CacheMode;
+  log?: CreateLlmOptions['log'];
+}
+
+export function createAppLlm(options: AppLlmOptions): Llm {
+  return createLlm({
+    endpoints: options.endpoints,
+    fetchFor: appFetchFor(options.simSeed),
+    ...(options.store ? { store: options.store } : {}),
+    ...(options.cacheMode ? { cacheMode: options.cacheMode } : {}),
+    ...(options.log ? { log: options.log } : {}),
+  });
+}
+
+/** One sim fetch shared by every sim:// endpoint (created on first use); undefined = global fetch. */
+export function appFetchFor(simSeed: number): (endpoint: Endpoint) => typeof fetch | undefined {
+  let simFetch: typeof fetch | undefined;
+  return (endpoint) => {
+    if (!endpoint.baseURL.startsWith('sim://')) return undefined;
+    simFetch ??= createSimFetch({ seed: simSeed });
+    return simFetch;
+  };
+}

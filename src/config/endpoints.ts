@@ -1,0 +1,157 @@
+// Endpoint configuration: which OpenAI-compatible endpoint and model serves each role.
+// API keys are read from environment variables here, once, and kept out of every storable value.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { ConfigError } from '../errors.ts';
+import { ROLES, type Role } from '../llm/types.ts';
+import { canonicalJson, sha256Hex } from '../util/hash.ts';
+import { formatConfigIssues } from './format-issues.ts';
+
+const ENV_VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+const baseURLSchema = z
+  .string()
+  .refine((value) => URL.canParse(value), { message: 'expected a URL such as http://127.0.0.1:8000/v1' })
+  .refine((value) => !URL.canParse(value) || (new URL(value).username === '' && new URL(value).password === ''), {
+    message: 'must not contain credentials; put the key in an environment variable and name it in apiKeyEnv',
+  });
+
+/** Every field of one role's endpoint; all optional in the file, required after defaults. */
+export const endpointSettingsSchema = z.strictObject({
+  baseURL: baseURLSchema,
+  model: z.string().min(1),
+  /** Name of the environment variable holding the API key (never the key itself). */
+  apiKeyEnv: z
+    .string()
+    .regex(ENV_VAR_NAME, { message: 'must be the NAME of an environment variable (letters, digits, _), not the key itself' })
+    .optional(),
+  concurrency: z.int().min(1).max(1024),
+  timeoutMs: z.int().min(1),
+  maxRetries: z.int().min(0).max(20),
+  temperature: z.number().min(0).max(2),
+  maxTokens: z.int().min(1),
+});
+export type EndpointSettings = z.infer<typeof endpointSettingsSchema>;
+
+const partialSettingsSchema = endpointSettingsSchema.partial();
+
+/** The file: an optional `defaults` block plus per-role overrides; nothing else. */
+export const endpointsFileSchema = z.strictObject({
+  defaults: partialSettingsSchema.optional(),
+  ...Object.fromEntries(ROLES.map((role) => [role, partialSettingsSchema.optional()])),
+} as { defaults: z.ZodOptional<typeof partialSettingsSchema> } & Record<Role, z.ZodOptional<typeof partialSettingsSchema>>);
+export type EndpointsFile = z.infer<typeof endpointsFileSchema>;
+
+/** Used for any field neither the role nor `defaults` sets (baseURL and model have none). */
+export const BUILT_IN_ENDPOINT_DEFAULTS = {
+  concurrency: 4,
+  timeoutMs: 120_000,
+  maxRetries: 4,
+  temperature: 1.0,
+  maxTokens: 4096,
+} as const satisfies Partial<EndpointSettings>;
+
+/** One role's resolved endpoint. `id` identifies (baseURL, model) for cache keys and shared limits. */
+export interface Endpoint extends EndpointSettings {
+  role: Role;
+  id: string;
+}
+
+/** Storable: contains no API key. */
+export interface RedactedEndpoints {
+  source: string;
+  roles: Record<Role, Endpoint>;
+}
+
+export interface Endpoints extends RedactedEndpoints {
+  /** The key read from the role's apiKeyEnv at load time. A function, so keys never serialize with the config. */
+  apiKey(role: Role): string | undefined;
+}
+
+export const SIM_BASE_URL = 'sim://local/v1';
+
+/** A stable id of (baseURL, model): the same server and model share one cache namespace and one limiter. */
+export function endpointId(baseURL: string, model: string): string {
+  return `ep-${sha256Hex(canonicalJson({ baseURL: baseURL.replace(/\/+$/, ''), model })).slice(0, 16)}`;
+}
+
+/** Reads a JSON (.json) or YAML (anything else) endpoints file. A missing file is an error, never a default. */
+export function loadEndpointsFile(filePath: string, env: NodeJS.ProcessEnv = process.env): Endpoints {
+  if (!existsSync(filePath)) {
+    throw new ConfigError(filePath, 'endpoints file not found; check the path given to --endpoints');
+  }
+  const text = readFileSync(filePath, 'utf8');
+  let value: unknown;
+  try {
+    value = path.extname(filePath).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new ConfigError(filePath, `cannot parse the endpoints file (${reason}); fix the syntax`);
+  }
+  return parseEndpoints(value ?? {}, filePath, env);
+}
+
+/** Validates an endpoints value (from a file or embedded in an experiment config), applies defaults, reads keys. */
+export function parseEndpoints(value: unknown, source: string, env: NodeJS.ProcessEnv = process.env): Endpoints {
+  const parsed = endpointsFileSchema.safeParse(value, { reportInput: true });
+  if (!parsed.success) throw formatConfigIssues(parsed.error.issues, 'endpoints', source);
+  const file = parsed.data;
+
+  const roles = {} as Record<Role, Endpoint>;
+  const keys = new Map<Role, string>();
+  for (const role of ROLES) {
+    const merged = { ...BUILT_IN_ENDPOINT_DEFAULTS, ...file.defaults, ...file[role] };
+    for (const field of ['baseURL', 'model'] as const) {
+      if (merged[field] === undefined) {
+        throw new ConfigError(
+          `endpoints.${role}.${field}`,
+          `missing; set it in endpoints.${role} or endpoints.defaults (in ${source})`,
+        );
+      }
+    }
+    const settings = merged as EndpointSettings;
+    roles[role] = { role, id: endpointId(settings.baseURL, settings.model), ...settings };
+    if (settings.apiKeyEnv !== undefined) {
+      const key = env[settings.apiKeyEnv];
+      if (key === undefined || key === '') {
+        throw new ConfigError(
+          `endpoints.${role}.apiKeyEnv`,
+          `environment variable ${settings.apiKeyEnv} is not set; export it or remove apiKeyEnv (in ${source})`,
+        );
+      }
+      keys.set(role, key);
+    }
+  }
+  return withKeys({ source, roles }, keys);
+}
+
+/** All roles on the in-process sim: solvers on their personas, every other role on `sim-agent`. */
+export function defaultSimEndpoints(): Endpoints {
+  const models: Partial<Record<Role, string>> = { weakSolver: 'sim-weak', strongSolver: 'sim-strong' };
+  const roles = {} as Record<Role, Endpoint>;
+  for (const role of ROLES) {
+    const model = models[role] ?? 'sim-agent';
+    roles[role] = {
+      role,
+      id: endpointId(SIM_BASE_URL, model),
+      baseURL: SIM_BASE_URL,
+      model,
+      ...BUILT_IN_ENDPOINT_DEFAULTS,
+      timeoutMs: 30_000,
+    };
+  }
+  return withKeys({ source: 'built-in sim endpoints', roles }, new Map());
+}
+
+/** The storable part (no keys): safe for config snapshots, logs and the run store. */
+export function redactedEndpoints(endpoints: RedactedEndpoints): RedactedEndpoints {
+  const roles = {} as Record<Role, Endpoint>;
+  for (const role of ROLES) roles[role] = { ...endpoints.roles[role] };
+  return { source: endpoints.source, roles };
+}
+
+function withKeys(redacted: RedactedEndpoints, keys: Map<Role, string>): Endpoints {
+  return { ...redacted, apiKey: (role) => keys.get(role) };
+}

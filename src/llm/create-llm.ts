@@ -1,0 +1,252 @@
+// The factory of the one call path: cache -> coalescing -> exchange (limiter + retry + transport)
+// -> completeness checks -> (structured) repair, validation and one re-ask.
+import seedrandom from 'seedrandom';
+import type { Endpoint, Endpoints } from '../config/endpoints.ts';
+import type { Store } from '../store/index.ts';
+import { createAdaptiveLimiter, type AdaptiveLimiter } from './adaptive-limiter.ts';
+import { callCacheKey, createCallCache, createCoalescer, type CachedReply, type CacheMode } from './call-cache.ts';
+import { exchange, type ExchangeDependencies, type ExchangeOutcome } from './exchange.ts';
+import { createTransport, type Transport, type WireRequest } from './openai-transport.ts';
+import { parseStructuredReply, reaskMessages, responseFormatFor } from './structured.ts';
+import { ROLES, type CallUsage, type Llm, type LlmFailure, type LlmResult, type Role, type TextReply } from './types.ts';
+import { createUsageTracker } from './usage.ts';
+
+export interface CreateLlmOptions {
+  endpoints: Endpoints;
+  /** The fetch for an endpoint's client (e.g. the in-process sim); undefined = the global fetch. */
+  fetchFor?: (endpoint: Endpoint) => typeof fetch | undefined;
+  /** Cache and call log go to this run store; without one, an in-memory cache and no log. */
+  store?: Pick<Store, 'db'>;
+  cacheMode?: CacheMode;
+  /** Jitter for retry backoff. */
+  rng?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  /** One line per retry or limit change; never a request body or key. */
+  log?: (line: string) => void;
+  /** Milliseconds since the epoch (latency and timestamps). */
+  clock?: () => number;
+  /** Consecutive successes before an endpoint's reduced concurrency grows by one. */
+  increaseAfterSuccesses?: number;
+}
+
+/** What one logical call produced, before it becomes an LlmResult (and what coalesced callers share). */
+interface Performed {
+  reply?: CachedReply;
+  failure?: LlmFailure;
+  attempts: number;
+  reasked: boolean;
+  promptTokens: number;
+  completionTokens: number;
+}
+
+interface CallSpec<V> {
+  role: Role;
+  wire: WireRequest;
+  schemaName?: string;
+  perform: (dependencies: ExchangeDependencies) => Promise<Performed>;
+  /** Turns a complete reply into the caller's value; undefined if it does not qualify. */
+  interpret: (reply: CachedReply) => V | undefined;
+}
+
+export function createLlm(options: CreateLlmOptions): Llm {
+  const { endpoints } = options;
+  const mode = options.cacheMode ?? 'use';
+  const rng = options.rng ?? seedrandom('autodata-llm-backoff');
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const log = options.log ?? (() => {});
+  const clock = options.clock ?? Date.now;
+  const now = () => new Date(clock()).toISOString();
+  const cache = createCallCache({ db: options.store?.db, now });
+  const usage = createUsageTracker({ db: options.store?.db, now });
+  const coalescer = createCoalescer<Performed>();
+  const limiters = createLimiters(endpoints, options.increaseAfterSuccesses, log);
+  const transports = new Map<Role, Transport>();
+
+  function dependenciesFor(role: Role): ExchangeDependencies {
+    const endpoint = endpoints.roles[role];
+    let transport = transports.get(role);
+    if (!transport) {
+      transport = createTransport({ endpoint, apiKey: endpoints.apiKey(role), fetch: options.fetchFor?.(endpoint) });
+      transports.set(role, transport);
+    }
+    return { endpoint, transport, limiter: limiters.get(endpoint.id)!, rng, sleep, log };
+  }
+
+  async function call<V>(spec: CallSpec<V>): Promise<LlmResult<V>> {
+    const started = clock();
+    const endpoint = endpoints.roles[spec.role];
+    const cacheKey = callCacheKey(endpoint.id, spec.wire);
+
+    const finish = (performed: Performed, cacheHit: boolean): LlmResult<V> => {
+      const callUsage: CallUsage = {
+        role: spec.role,
+        endpointId: endpoint.id,
+        model: endpoint.model,
+        promptTokens: performed.promptTokens,
+        completionTokens: performed.completionTokens,
+        latencyMs: clock() - started,
+        attempts: performed.attempts,
+        cacheHit,
+        reasked: performed.reasked,
+      };
+      const value = performed.reply ? spec.interpret(performed.reply) : undefined;
+      const failure: LlmFailure | undefined =
+        performed.failure ??
+        (value === undefined ? { kind: 'invalid-output', message: `${spec.role}: the reply could not be read` } : undefined);
+      usage.record({
+        usage: callUsage,
+        outcome: failure ? failure.kind : 'ok',
+        ...(failure ? { error: failure.message } : {}),
+        ...(spec.schemaName ? { schemaName: spec.schemaName } : {}),
+        seed: spec.wire.seed,
+        cacheKey,
+      });
+      return failure ? { ok: false, failure, usage: callUsage } : { ok: true, value: value as V, usage: callUsage };
+    };
+
+    if (mode === 'off') return finish(await spec.perform(dependenciesFor(spec.role)), false);
+
+    const hit = cache.get(cacheKey);
+    if (hit && spec.interpret(hit) !== undefined) {
+      return finish({ reply: hit, attempts: 0, reasked: false, promptTokens: 0, completionTokens: 0 }, true);
+    }
+    if (mode === 'replay-only') {
+      const message = `${spec.role}: this call is not in the cache and the cache mode is replay-only; rerun with cache mode "use" to call the model`;
+      return finish({ failure: { kind: 'cache-miss', message }, attempts: 0, reasked: false, promptTokens: 0, completionTokens: 0 }, false);
+    }
+    const { promise, shared } = coalescer.run(cacheKey, async () => {
+      const performed = await spec.perform(dependenciesFor(spec.role));
+      if (performed.reply) cache.put(cacheKey, { endpointId: endpoint.id, model: endpoint.model, reply: performed.reply });
+      return performed;
+    });
+    const performed = await promise;
+    if (!shared) return finish(performed, false);
+    // A coalesced caller sent nothing and paid nothing: it reused the first caller's reply.
+    return finish({ ...performed, attempts: 0, reasked: false, promptTokens: 0, completionTokens: 0 }, performed.reply !== undefined);
+  }
+
+  return {
+    text(request) {
+      const endpoint = endpoints.roles[request.role];
+      const wire: WireRequest = {
+        ...baseWire(endpoint, request),
+        ...(request.tools ? { tools: request.tools } : {}),
+        ...(request.toolChoice ? { tool_choice: request.toolChoice } : {}),
+      };
+      return call<TextReply>({
+        role: request.role,
+        wire,
+        perform: async (dependencies) => {
+          const outcome = await exchange(wire, dependencies);
+          return outcome.ok ? checkComplete(outcome, request.role, wire) : transportFailure(outcome, request.role);
+        },
+        interpret: (reply) => ({ content: reply.content, toolCalls: reply.toolCalls, finishReason: reply.finishReason }),
+      });
+    },
+
+    structured(request) {
+      const endpoint = endpoints.roles[request.role];
+      const wire: WireRequest = {
+        ...baseWire(endpoint, request),
+        response_format: responseFormatFor(request.schemaName, request.schema),
+      };
+      const interpret = (reply: CachedReply) => {
+        const parsed = parseStructuredReply(reply.content ?? '', request.schema);
+        return parsed.ok ? { value: parsed.value } : undefined;
+      };
+      return call({
+        role: request.role,
+        wire,
+        schemaName: request.schemaName,
+        perform: async (dependencies) => {
+          const first = await exchange(wire, dependencies);
+          if (!first.ok) return transportFailure(first, request.role);
+          const firstChecked = checkComplete(first, request.role, wire);
+          if (firstChecked.failure) return firstChecked;
+          const firstText = first.reply.content ?? '';
+          const parsed = parseStructuredReply(firstText, request.schema);
+          if (parsed.ok) return firstChecked;
+
+          log(`llm ${request.role}: ${request.schemaName} reply did not validate (${parsed.error.issues.length} issue(s)); asking once more`);
+          const reaskWire: WireRequest = { ...wire, messages: reaskMessages(wire.messages, firstText, parsed.error) };
+          const second = await exchange(reaskWire, dependencies);
+          const combined = (performed: Performed): Performed => ({
+            ...performed,
+            attempts: first.attempts + second.attempts,
+            reasked: true,
+            promptTokens: first.reply.promptTokens + performed.promptTokens,
+            completionTokens: first.reply.completionTokens + performed.completionTokens,
+          });
+          if (!second.ok) return combined(transportFailure(second, request.role));
+          const secondChecked = checkComplete(second, request.role, reaskWire);
+          if (secondChecked.failure) return combined(secondChecked);
+          const reparsed = parseStructuredReply(second.reply.content ?? '', request.schema);
+          if (reparsed.ok) return combined(secondChecked);
+          const failure: LlmFailure = {
+            kind: 'invalid-output',
+            message: `${request.role}: ${request.schemaName} reply does not match the schema after one re-ask (${reparsed.error.issues[0] ?? 'invalid'})`,
+            issues: reparsed.error.issues,
+            rawText: second.reply.content ?? '',
+          };
+          return combined({ failure, attempts: 0, reasked: true, promptTokens: 0, completionTokens: 0 });
+        },
+        interpret,
+      }).then((result) => (result.ok ? { ...result, value: result.value.value } : result));
+    },
+
+    usageByRole: () => usage.byRole(),
+  };
+}
+
+function baseWire(endpoint: Endpoint, request: { messages: WireRequest['messages']; seed: number; temperature?: number; maxTokens?: number }) {
+  return {
+    model: endpoint.model,
+    messages: request.messages,
+    temperature: request.temperature ?? endpoint.temperature,
+    max_tokens: request.maxTokens ?? endpoint.maxTokens,
+    seed: request.seed,
+  };
+}
+
+/** A reply cut at the token limit or with nothing in it is a failure, never a value (and never cached). */
+function checkComplete(outcome: Extract<ExchangeOutcome, { ok: true }>, role: Role, wire: WireRequest): Performed {
+  const { reply, attempts } = outcome;
+  const spent = { attempts, reasked: false, promptTokens: reply.promptTokens, completionTokens: reply.completionTokens };
+  const rawText = reply.content ?? '';
+  if (reply.finishReason === 'length') {
+    const message = `${role}: reply cut off at the token limit (max_tokens ${wire.max_tokens}); raise maxTokens for this role or ask for less`;
+    return { ...spent, failure: { kind: 'truncated', message, rawText } };
+  }
+  if (rawText.trim() === '' && reply.toolCalls.length === 0) {
+    return { ...spent, failure: { kind: 'empty', message: `${role}: the model returned no content and no tool call`, rawText } };
+  }
+  return { ...spent, reply };
+}
+
+function transportFailure(outcome: Extract<ExchangeOutcome, { ok: false }>, role: Role): Performed {
+  const message = `${role}: ${outcome.error.message} (gave up after ${outcome.attempts} attempt(s))`;
+  return { failure: { kind: 'transport', message }, attempts: outcome.attempts, reasked: false, promptTokens: 0, completionTokens: 0 };
+}
+
+/** One limiter per endpoint id; roles sharing an endpoint share its most conservative concurrency. */
+function createLimiters(endpoints: Endpoints, increaseAfterSuccesses: number | undefined, log: (line: string) => void) {
+  const byId = new Map<string, Endpoint[]>();
+  for (const role of ROLES) {
+    const endpoint = endpoints.roles[role];
+    byId.set(endpoint.id, [...(byId.get(endpoint.id) ?? []), endpoint]);
+  }
+  const limiters = new Map<string, AdaptiveLimiter>();
+  for (const [id, sharing] of byId) {
+    const first = sharing[0]!;
+    limiters.set(
+      id,
+      createAdaptiveLimiter({
+        maxConcurrency: Math.min(...sharing.map((endpoint) => endpoint.concurrency)),
+        ...(increaseAfterSuccesses !== undefined ? { increaseAfterSuccesses } : {}),
+        onLimitChange: (from, to, why) =>
+          log(`llm endpoint ${first.baseURL} (${first.model}): concurrency ${from} -> ${to} (${why})`),
+      }),
+    );
+  }
+  return limiters;
+}

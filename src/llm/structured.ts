@@ -1,0 +1,51 @@
+// Structured output: one zod schema builds the JSON schema sent to the model and validates its reply.
+import { z } from 'zod';
+import { OutputSchemaError } from '../errors.ts';
+import { parseLenientJson } from './json-repair.ts';
+import type { ChatMessage } from './types.ts';
+
+export interface JsonSchemaResponseFormat {
+  type: 'json_schema';
+  json_schema: { name: string; schema: Record<string, unknown>; strict: false };
+}
+
+/** `strict: false`: not every server supports strict mode, and our own validation is the real check. */
+export function responseFormatFor(schemaName: string, schema: z.ZodType): JsonSchemaResponseFormat {
+  const { $schema: _dialect, ...jsonSchema } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
+  return { type: 'json_schema', json_schema: { name: schemaName, schema: jsonSchema, strict: false } };
+}
+
+export type StructuredParse<T> = { ok: true; value: T; repaired: boolean } | { ok: false; error: OutputSchemaError };
+
+/** Repairs the reply's JSON if needed, then validates it against `schema`. */
+export function parseStructuredReply<T>(text: string, schema: z.ZodType<T>): StructuredParse<T> {
+  const json = parseLenientJson(text);
+  if (!json.ok) return { ok: false, error: outputSchemaError([json.reason]) };
+  const validated = schema.safeParse(json.value);
+  if (!validated.success) {
+    return { ok: false, error: outputSchemaError(validated.error.issues.map(describeValidationIssue)) };
+  }
+  return { ok: true, value: validated.data, repaired: json.repaired };
+}
+
+/** The single re-ask: the model sees its own reply, then what was wrong with it. */
+export function reaskMessages(messages: ChatMessage[], replyText: string, error: OutputSchemaError): ChatMessage[] {
+  return [...messages, { role: 'assistant', content: replyText }, { role: 'user', content: error.fixingInstruction }];
+}
+
+function outputSchemaError(issues: string[]): OutputSchemaError {
+  const listed = issues.map((issue) => `- ${issue}`).join('\n');
+  const instruction =
+    'That reply cannot be used: it does not fit the required JSON schema.\n' +
+    `Problems found:\n${listed}\n` +
+    'Send the whole answer again as one JSON object that follows the schema exactly, with no text before or after it.';
+  return new OutputSchemaError(issues, instruction);
+}
+
+function describeValidationIssue(issue: z.core.$ZodIssue): string {
+  const where = issue.path.length === 0 ? '(top level)' : z.core.toDotPath(issue.path);
+  return `${where}: ${issue.message}`;
+}

@@ -1,0 +1,67 @@
+// Token usage and latency, per call (the store's llm_call_log) and per role (in memory).
+import type Database from 'better-sqlite3';
+import { ROLES, type CallUsage, type LlmFailureKind, type Role, type RoleUsageSummary } from './types.ts';
+
+export interface CallRecord {
+  usage: CallUsage;
+  /** 'ok' or the failure kind. */
+  outcome: 'ok' | LlmFailureKind;
+  /** The failure's one-line message; never a request body or a key. */
+  error?: string;
+  schemaName?: string;
+  seed: number;
+  cacheKey: string;
+}
+
+export interface UsageTracker {
+  record(call: CallRecord): void;
+  byRole(): Record<Role, RoleUsageSummary>;
+}
+
+export function emptyRoleUsage(): RoleUsageSummary {
+  return { calls: 0, cacheHits: 0, failures: 0, promptTokens: 0, completionTokens: 0, latencyMs: 0 };
+}
+
+/** Sums calls per role; when a database is given, also appends one llm_call_log row per call. */
+export function createUsageTracker(options: { db?: Database.Database; now?: () => string } = {}): UsageTracker {
+  const now = options.now ?? (() => new Date().toISOString());
+  const totals = Object.fromEntries(ROLES.map((role) => [role, emptyRoleUsage()])) as Record<Role, RoleUsageSummary>;
+  const insert = options.db?.prepare(
+    `INSERT INTO llm_call_log (role, endpoint_id, model, schema_name, seed, cache_key, prompt_tokens, completion_tokens,
+       latency_ms, cache_hit, attempts, reasked, outcome, error, created_at)
+     VALUES (@role, @endpointId, @model, @schemaName, @seed, @cacheKey, @promptTokens, @completionTokens,
+       @latencyMs, @cacheHit, @attempts, @reasked, @outcome, @error, @createdAt)`,
+  );
+  return {
+    record(call) {
+      const { usage } = call;
+      const summary = totals[usage.role];
+      summary.calls++;
+      if (usage.cacheHit) summary.cacheHits++;
+      if (call.outcome !== 'ok') summary.failures++;
+      summary.promptTokens += usage.promptTokens;
+      summary.completionTokens += usage.completionTokens;
+      summary.latencyMs += usage.latencyMs;
+      insert?.run({
+        role: usage.role,
+        endpointId: usage.endpointId,
+        model: usage.model,
+        schemaName: call.schemaName ?? null,
+        seed: call.seed,
+        cacheKey: call.cacheKey,
+        promptTokens: usage.promptTokens,
+        completionTokens: usage.completionTokens,
+        latencyMs: Math.round(usage.latencyMs),
+        cacheHit: usage.cacheHit ? 1 : 0,
+        attempts: usage.attempts,
+        reasked: usage.reasked ? 1 : 0,
+        outcome: call.outcome,
+        error: call.error ?? null,
+        createdAt: now(),
+      });
+    },
+    byRole() {
+      return Object.fromEntries(ROLES.map((role) => [role, { ...totals[role] }])) as Record<Role, RoleUsageSummary>;
+    },
+  };
+}

@@ -1,0 +1,99 @@
+// Latent properties of any document, derived deterministically from its text: its insights (the
+// "Key findings" bullets when present, else sentences with mechanism words), the concept words
+// each insight rests on, how deep each insight is, the numbers it quotes, its overall difficulty.
+import { deriveSeed } from '../util/hash.ts';
+import { contentWords, sentences, wordDifficulty } from './personas/inner-text.ts';
+
+export interface DocumentInsight {
+  index: number;
+  /** The finding in the document's own words (the key sentence an answer rests on). */
+  text: string;
+  /** Content words of the finding and of the sentences that elaborate it, with their difficulty. */
+  concepts: Array<{ word: string; difficulty: number }>;
+  /** Mean difficulty of its concepts: how deep the insight is. */
+  depth: number;
+  /** Experimental numbers quoted near the finding ("37.2%", "1.8x", "0.91"). */
+  numbers: string[];
+  /** Sentences that elaborate the finding (they share its concept words). */
+  supportingSentences: string[];
+}
+
+export interface DocumentModel {
+  seed: number;
+  title: string;
+  insights: DocumentInsight[];
+  /** Sentences that mention no insight's key words: safe scene-setting for a context. */
+  backgroundSentences: string[];
+  limitations: string[];
+  numberCount: number;
+  /** Mean insight depth, in [0, 1]. */
+  difficulty: number;
+}
+
+const MECHANISM_WORDS = /\b(because|therefore|reduces?|increases?|improves?|causes?|leads? to|trade-?off|enables?|depends? on|results? in|drives?|limits?)\b/i;
+const NUMBER_PATTERN = /\b\d+(?:\.\d+)?(?:%|x|\s?ms|\s?GB)?(?=[\s,.;)]|$)/g;
+
+function section(text: string, heading: RegExp): string | null {
+  const lines = text.split('\n');
+  const start = lines.findIndex((line) => /^#{1,4}\s/.test(line) && heading.test(line));
+  if (start < 0) return null;
+  const end = lines.findIndex((line, index) => index > start && /^#{1,4}\s/.test(line));
+  return lines.slice(start + 1, end < 0 ? undefined : end).join('\n');
+}
+
+function bullets(block: string): string[] {
+  return block
+    .split('\n')
+    .map((line) => /^\s*(?:[-*+]|\d+[.)])\s+(.*)$/.exec(line)?.[1]?.trim())
+    .filter((line): line is string => Boolean(line && line.length > 10));
+}
+
+function numbersIn(text: string): string[] {
+  return [...new Set((text.match(NUMBER_PATTERN) ?? []).map((number) => number.trim()).filter((number) => /[.%x]|\d\d/.test(number)))];
+}
+
+function titleOf(text: string, fallback: string): string {
+  const heading = /^#\s+(.+)$/m.exec(text);
+  return heading?.[1]?.trim() ?? fallback;
+}
+
+/** Builds the model of `text`; `title` is used when the text has no `# ` heading. */
+export function documentModel(text: string, title = ''): DocumentModel {
+  const seed = deriveSeed('document-model', text);
+  const body = text.replace(/^<!--.*?-->\s*/s, '');
+  const keyFindings = section(body, /key findings/i);
+  const allSentences = sentences(body.replace(/^#.*$/gm, ' ').replace(/^\s*[-*+]\s+/gm, ''));
+  let findings = keyFindings ? bullets(keyFindings) : [];
+  if (findings.length === 0) findings = allSentences.filter((sentence) => MECHANISM_WORDS.test(sentence)).slice(0, 8);
+  if (findings.length === 0) findings = allSentences.slice(0, 4);
+  if (findings.length === 0) findings = [title || 'The document describes one idea.'];
+
+  const insights = findings.map((finding, index): DocumentInsight => {
+    const own = contentWords(finding);
+    const ownSet = new Set(own);
+    const supportingSentences = allSentences.filter(
+      (sentence) => sentence !== finding && contentWords(sentence).filter((word) => ownSet.has(word)).length >= 2,
+    );
+    const pool = [...new Set([...own, ...supportingSentences.flatMap((sentence) => contentWords(sentence))])];
+    const concepts = pool.map((word) => ({ word, difficulty: wordDifficulty(word) }));
+    const depth = concepts.length === 0 ? 0.5 : concepts.reduce((sum, concept) => sum + concept.difficulty, 0) / concepts.length;
+    const numbers = numbersIn([finding, ...supportingSentences].join(' '));
+    return { index, text: finding, concepts, depth, numbers, supportingSentences };
+  });
+
+  const keyWords = new Set(insights.flatMap((insight) => contentWords(insight.text)));
+  const backgroundSentences = allSentences.filter(
+    (sentence) => sentence.length > 30 && contentWords(sentence).every((word) => !keyWords.has(word)),
+  );
+  const limitationsBlock = section(body, /limitation/i);
+  const limitations = limitationsBlock ? sentences(limitationsBlock.replace(/^\s*[-*+]\s+/gm, '')) : [];
+  return {
+    seed,
+    title: titleOf(body, title || 'Untitled document'),
+    insights,
+    backgroundSentences,
+    limitations,
+    numberCount: numbersIn(body).length,
+    difficulty: insights.reduce((sum, insight) => sum + insight.depth, 0) / insights.length,
+  };
+}

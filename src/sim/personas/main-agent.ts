@@ -1,0 +1,88 @@
+// The sim main agent (tool calls): follows the workflow from the tool results it gets back. Its
+// directives decide whether it passes the refinement message verbatim with the scores, whether it
+// gives up before the budget is spent, and whether it claims acceptance before the strong stage.
+import { applyDirectives } from '../directives.ts';
+import { firstUserText, instructionText } from './inner-text.ts';
+import type { Persona, PersonaContext, SimReply, SimRequest } from './index.ts';
+
+export const MAIN_AGENT_BASE_RATES = { feedbackFidelity: 0.5, giveUp: 0.04, falseAcceptance: 0.1 };
+/** A baseline agent only considers giving up after this many failed rounds. */
+const PATIENCE_ROUNDS = 3;
+
+type ToolResult = Record<string, unknown>;
+
+function toolResults(request: SimRequest): ToolResult[] {
+  return request.messages
+    .filter((message) => message.role === 'tool')
+    .map((message) => {
+      try {
+        return JSON.parse(message.content) as ToolResult;
+      } catch {
+        return { error: message.content };
+      }
+    });
+}
+
+function call(name: string, args: Record<string, unknown> = {}): SimReply {
+  return { content: null, toolCalls: [{ name, arguments: JSON.stringify(args) }] };
+}
+
+/** What the agent tells the challenger: the refinement message verbatim, or its own summary without scores. */
+function instructionsFor(results: ToolResult[], fidelity: number, rng: () => number): string {
+  const failures = results.filter((result) => result.status === 'failed');
+  const last = failures[failures.length - 1];
+  const message = typeof last?.refinement_message === 'string' ? last.refinement_message : '';
+  if (!last) return '';
+  if (rng() < fidelity && message) return message;
+  const verdict = String(last.verdict ?? '').toLowerCase();
+  const lastLine =
+    verdict.includes('easy') ? 'The last question was too easy for the weak model; make the next one harder.'
+    : verdict.includes('strong') ? 'The last question failed on the strong model; make the next one a bit easier.'
+    : 'The last example failed the quality check; fix what the verifier pointed out.';
+  if (rng() < 0.5) return `${lastLine} Try a different angle.`;
+  const count = (label: string) => failures.filter((result) => String(result.verdict ?? '').toLowerCase().includes(label)).length;
+  const parts = [
+    count('easy') > 0 ? `${count('easy')} questions were too easy` : '',
+    count('strong') > 0 ? `${count('strong')} questions failed on the strong model` : '',
+    count('quality') > 0 ? `${count('quality')} examples failed the quality check` : '',
+  ].filter(Boolean);
+  return `So far ${parts.join(', ')}. ${lastLine} Try a different angle.`;
+}
+
+export function nextAction(request: SimRequest, rng: () => number): SimReply {
+  const rates = applyDirectives({ ...MAIN_AGENT_BASE_RATES }, instructionText(firstUserText(request), ['document_title', 'round_budget']), 'mainAgent', rng);
+  const results = toolResults(request);
+  const last = results[results.length - 1];
+  if (!last) return call('call_challenger', { instructions: '' });
+  switch (last.status) {
+    case 'drafted':
+      return call('call_quality_verifier');
+    case 'quality_passed':
+      return call('evaluate_weak');
+    case 'weak_passed':
+      return rng() < rates.falseAcceptance ? call('submit', { accepted: true, note: 'The weak model struggled, so the example looks good.' }) : call('evaluate_strong');
+    case 'accepted':
+      return call('submit', { accepted: true, note: 'Both evaluations passed.' });
+    case 'ended':
+      return { content: 'The work on this document is finished.' };
+    case 'failed': {
+      const failedRounds = results.filter((result) => result.status === 'failed').length;
+      if (Number(last.rounds_left ?? 1) <= 0) return call('submit', { accepted: false, note: 'The round budget is spent.' });
+      if (failedRounds >= PATIENCE_ROUNDS && rng() < rates.giveUp) {
+        return call('submit', { accepted: false, note: `After ${failedRounds} failed rounds this document does not seem to yield a good question.` });
+      }
+      return call('call_challenger', { instructions: instructionsFor(results, rates.feedbackFidelity, rng) });
+    }
+    default: {
+      const next = typeof last.next_step === 'string' ? last.next_step : 'call_challenger';
+      if (next === 'call_challenger') return call('call_challenger', { instructions: instructionsFor(results, rates.feedbackFidelity, rng) });
+      return call(next);
+    }
+  }
+}
+
+export const mainAgentPersona: Persona = {
+  name: 'main-agent',
+  matches: (request: SimRequest) => Boolean(request.tools?.some((tool) => tool.function.name === 'call_challenger')),
+  respond: (request: SimRequest, { rng }: PersonaContext) => nextAction(request, rng),
+};

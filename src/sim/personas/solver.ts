@@ -1,0 +1,82 @@
+// The sim solvers (`sim-weak`, `sim-strong`, free text): see only the context and the question.
+// Each concept the question hinges on is covered with a chance that falls with the concept's
+// difficulty and rises with capability; the answer names what it covers, so the judge scores text.
+import { applyDirectives } from '../directives.ts';
+import { capitalize, contentWords, instructionText, pick, promptText, sentences, sigmoid, tagContent, wordDifficulty } from './inner-text.ts';
+import { GENERIC_CUES, NUMBER_CUES, TEMPLATE_WORDS, negativeMarker } from './inner-vocabulary.ts';
+import { solveVerifiable } from './inner-verifiable-solver.ts';
+import type { Persona, PersonaContext, SimRequest } from './index.ts';
+
+export interface SolverProfile {
+  /** Concept difficulty at which this solver covers a concept half the time. */
+  capability: number;
+  /** Chance of adding a hedged remark about a covered concept (what misfires negative criteria). */
+  elaboration: number;
+  /** Chance of a wrong claim about a concept it does not know. */
+  confusion: number;
+}
+
+export const SOLVER_PROFILES: Record<'sim-weak' | 'sim-strong', SolverProfile> = {
+  'sim-weak': { capability: 0.42, elaboration: 0.12, confusion: 0.08 },
+  'sim-strong': { capability: 0.58, elaboration: 0.4, confusion: 0.03 },
+};
+/** How sharply coverage falls around the capability. */
+const SHARPNESS = 0.09;
+const LEAKED_COVERAGE = 0.93;
+
+const QUESTION_FRAME_WORDS = new Set(
+  'team relies together value authors involving implies happen removed behave systems combine considering tend ingredients including emphasize rather designer choose would choice produce behaviour appears trade-off interact general research problem addressed studying stay'.split(
+    ' ',
+  ),
+);
+
+/** P(cover a concept): falls with difficulty, rises with capability. */
+export function coverageProbability(capability: number, difficulty: number): number {
+  return sigmoid((capability - difficulty) / SHARPNESS);
+}
+
+function solverProfile(request: SimRequest, instructions: string, rng: () => number): SolverProfile {
+  const base = SOLVER_PROFILES[request.model as keyof typeof SOLVER_PROFILES] ?? SOLVER_PROFILES['sim-weak'];
+  const role = request.model === 'sim-strong' ? 'strongSolver' : 'weakSolver';
+  const { solverCapability } = applyDirectives({ solverCapability: base.capability }, instructions, role, rng);
+  return { ...base, capability: solverCapability };
+}
+
+export function writeRubricAnswer(context: string, question: string, profile: SolverProfile, rng: () => number, difficultyOf: (word: string) => number): string {
+  const contextSentences = sentences(context).slice(1); // the opening only names the paper
+  const inContext = new Set(contextSentences.flatMap((sentence) => contentWords(sentence)));
+  const generic = GENERIC_CUES.test(question);
+  const concepts = contentWords(question).filter((word) => !TEMPLATE_WORDS.has(word) && !QUESTION_FRAME_WORDS.has(word));
+  const lines = ['Reasoning step by step about the situation described.'];
+  for (const word of concepts) {
+    let chance = coverageProbability(profile.capability, difficultyOf(word));
+    if (generic) chance = 0.5 + 0.5 * chance;
+    if (inContext.has(word)) chance = Math.max(chance, LEAKED_COVERAGE);
+    if (rng() < chance) {
+      lines.push(pick([`${capitalize(word)} is central here: it shapes how the effect unfolds.`, `The answer turns on ${word}, which drives the behaviour in this setting.`, `Consider ${word}: it changes what happens under these conditions.`], rng));
+      if (rng() < profile.elaboration) lines.push(`One might say that ${word} ${negativeMarker(word)}, but that needs care.`);
+    } else if (rng() < profile.confusion) {
+      lines.push(`${capitalize(word)} ${negativeMarker(word)}.`);
+    }
+  }
+  if (NUMBER_CUES.test(question)) {
+    const numbers = context.match(/\b\d+(?:\.\d+)?(?:%|x)?/g) ?? [];
+    lines.push(numbers.length > 0 && rng() < 0.5 ? `The reported value is ${pick(numbers, rng)}.` : 'The exact reported value is not given here, so I estimate it is moderate.');
+  }
+  lines.push(lines.length > 1 ? 'Final answer: the factors above together explain the outcome.' : 'Final answer: I am not sure.');
+  return lines.join(' ');
+}
+
+export const solverPersona: Persona = {
+  name: 'solver',
+  matches: (request: SimRequest) => (request.model === 'sim-weak' || request.model === 'sim-strong') && !request.responseFormat && !request.tools,
+  respond(request: SimRequest, { rng }: PersonaContext) {
+    const prompt = promptText(request);
+    const context = tagContent(prompt, 'context') ?? '';
+    const question = tagContent(prompt, 'question') ?? prompt;
+    const profile = solverProfile(request, instructionText(prompt, ['context', 'question']), rng);
+    const verifiable = solveVerifiable(question, profile.capability, rng);
+    if (verifiable !== null) return { content: verifiable };
+    return { content: writeRubricAnswer(context, question, profile, rng, wordDifficulty) };
+  },
+};

@@ -1,0 +1,211 @@
+// The OpenAI chat-completions wire format: parsing requests into SimRequest, shaping replies and errors.
+import { z } from 'zod';
+import type { ChatMessage, ToolSpec } from '../llm/types.ts';
+import { canonicalJson, sha256Hex } from '../util/hash.ts';
+import type { SimReply, SimRequest } from './personas/index.ts';
+import type { SimHttpResponse } from './types.ts';
+
+/** Replies carry a fixed `created` time so that they are byte-identical across runs and transports. */
+const FIXED_CREATED = 1_700_000_000;
+
+const contentPartSchema = z.looseObject({ type: z.string(), text: z.string().optional() });
+
+const messageSchema = z.looseObject({
+  role: z.enum(['system', 'developer', 'user', 'assistant', 'tool']),
+  content: z.union([z.string(), z.null(), z.array(contentPartSchema)]).optional(),
+  tool_calls: z
+    .array(
+      z.looseObject({
+        id: z.string(),
+        type: z.literal('function'),
+        function: z.looseObject({ name: z.string(), arguments: z.string() }),
+      }),
+    )
+    .optional(),
+  tool_call_id: z.string().optional(),
+});
+
+const toolSchema = z.looseObject({
+  type: z.literal('function'),
+  function: z.looseObject({
+    name: z.string().min(1),
+    description: z.string().optional(),
+    parameters: z.record(z.string(), z.unknown()).optional(),
+  }),
+});
+
+const responseFormatSchema = z.discriminatedUnion('type', [
+  z.looseObject({ type: z.literal('text') }),
+  z.looseObject({ type: z.literal('json_object') }),
+  z.looseObject({
+    type: z.literal('json_schema'),
+    json_schema: z.looseObject({ name: z.string().min(1), schema: z.unknown().optional(), strict: z.boolean().nullish() }),
+  }),
+]);
+
+const chatRequestSchema = z.looseObject({
+  model: z.string().min(1),
+  messages: z.array(messageSchema).min(1),
+  tools: z.array(toolSchema).optional(),
+  tool_choice: z.unknown().optional(),
+  response_format: responseFormatSchema.optional(),
+  temperature: z.number().min(0).max(2).nullish(),
+  max_tokens: z.number().int().positive().nullish(),
+  max_completion_tokens: z.number().int().positive().nullish(),
+  seed: z.number().int().nullish(),
+  n: z.number().int().nullish(),
+  stream: z.boolean().nullish(),
+});
+
+export type ParsedRequest = { ok: true; request: SimRequest } | { ok: false; message: string; param: string | null };
+
+/** Parses a request body; a body that is not a valid chat-completions request gives a 400 message. */
+export function parseChatRequest(body: string): ParsedRequest {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(body);
+  } catch {
+    return { ok: false, message: 'The request body is not valid JSON.', param: null };
+  }
+  const parsed = chatRequestSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const param = issue && issue.path.length > 0 ? issue.path.join('.') : null;
+    return { ok: false, message: `Invalid request: ${param ?? 'body'}: ${issue?.message ?? 'invalid'}`, param };
+  }
+  const data = parsed.data;
+  if (data.stream) return { ok: false, message: 'Streaming is not supported by the sim; send stream: false.', param: 'stream' };
+  if (data.n != null && data.n !== 1) return { ok: false, message: 'The sim returns one choice; n must be 1.', param: 'n' };
+  const tools: ToolSpec[] | undefined =
+    data.tools && data.tools.length > 0 && data.tool_choice !== 'none'
+      ? data.tools.map((tool) => ({
+          type: 'function',
+          function: {
+            name: tool.function.name,
+            description: tool.function.description ?? '',
+            parameters: tool.function.parameters ?? {},
+          },
+        }))
+      : undefined;
+  const format = data.response_format;
+  const responseFormat =
+    format?.type === 'json_schema'
+      ? { name: format.json_schema.name, schema: format.json_schema.schema ?? {} }
+      : format?.type === 'json_object'
+        ? { name: 'json_object', schema: { type: 'object' } }
+        : undefined;
+  const maxTokens = data.max_completion_tokens ?? data.max_tokens ?? undefined;
+  const request: SimRequest = {
+    model: data.model,
+    messages: data.messages.map(toChatMessage),
+    canonical: canonicalJson(raw),
+    ...(tools ? { tools } : {}),
+    ...(responseFormat ? { responseFormat } : {}),
+    ...(data.temperature != null ? { temperature: data.temperature } : {}),
+    ...(maxTokens !== undefined ? { maxTokens } : {}),
+    ...(data.seed != null ? { seed: data.seed } : {}),
+  };
+  return { ok: true, request };
+}
+
+function toChatMessage(message: z.infer<typeof messageSchema>): ChatMessage {
+  const content = Array.isArray(message.content)
+    ? message.content.map((part) => part.text ?? '').join('')
+    : (message.content ?? null);
+  switch (message.role) {
+    case 'system':
+    case 'developer':
+      return { role: 'system', content: content ?? '' };
+    case 'user':
+      return { role: 'user', content: content ?? '' };
+    case 'tool':
+      return { role: 'tool', content: content ?? '', tool_call_id: message.tool_call_id ?? '' };
+    case 'assistant':
+      return {
+        role: 'assistant',
+        content,
+        ...(message.tool_calls
+          ? {
+              tool_calls: message.tool_calls.map((call) => ({
+                id: call.id,
+                type: 'function' as const,
+                function: { name: call.function.name, arguments: call.function.arguments },
+              })),
+            }
+          : {}),
+      };
+  }
+}
+
+/** About four characters per token, like most BPE vocabularies on English text. */
+export function estimateTokens(text: string): number {
+  return Math.ceil(text.length / 4);
+}
+
+export function promptText(request: SimRequest): string {
+  const parts = request.messages.map((message) => {
+    const calls = message.role === 'assistant' ? (message.tool_calls ?? []).map((call) => call.function.arguments) : [];
+    return [message.content ?? '', ...calls].join('\n');
+  });
+  if (request.tools) parts.push(JSON.stringify(request.tools));
+  if (request.responseFormat) parts.push(JSON.stringify(request.responseFormat.schema));
+  return parts.join('\n');
+}
+
+export function completionText(reply: SimReply): string {
+  return [reply.content ?? '', ...(reply.toolCalls ?? []).map((call) => call.name + call.arguments)].join('');
+}
+
+/** Cuts a reply to `maxTokens` (about 4 characters each), as a server does when the limit is hit. */
+export function enforceMaxTokens(reply: SimReply, maxTokens: number | undefined): SimReply {
+  if (maxTokens === undefined || estimateTokens(completionText(reply)) <= maxTokens) return reply;
+  const text = reply.content ?? (reply.toolCalls ?? []).map((call) => call.arguments).join('\n');
+  return { content: text.slice(0, maxTokens * 4), finishReason: 'length' };
+}
+
+export function chatCompletionResponse(request: SimRequest, reply: SimReply, simSeed: number): SimHttpResponse {
+  const digest = sha256Hex(`${simSeed}\u0000${request.canonical}`);
+  const toolCalls = (reply.toolCalls ?? []).map((call, index) => ({
+    id: `call_${digest.slice(0, 16)}_${index}`,
+    type: 'function' as const,
+    function: { name: call.name, arguments: call.arguments },
+  }));
+  const finishReason = reply.finishReason ?? (toolCalls.length > 0 ? 'tool_calls' : 'stop');
+  const promptTokens = estimateTokens(promptText(request));
+  const completionTokens = estimateTokens(completionText(reply));
+  const body = {
+    id: `chatcmpl-sim-${digest.slice(0, 24)}`,
+    object: 'chat.completion',
+    created: FIXED_CREATED,
+    model: request.model,
+    system_fingerprint: `sim-${simSeed}`,
+    choices: [
+      {
+        index: 0,
+        message: {
+          role: 'assistant',
+          content: reply.content,
+          refusal: null,
+          ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
+        },
+        logprobs: null,
+        finish_reason: finishReason,
+      },
+    ],
+    usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
+  };
+  return jsonResponse(200, body);
+}
+
+export function errorResponse(
+  status: number,
+  message: string,
+  details: { type: string; code?: string | null; param?: string | null; headers?: Record<string, string> },
+): SimHttpResponse {
+  const body = { error: { message, type: details.type, param: details.param ?? null, code: details.code ?? null } };
+  return jsonResponse(status, body, details.headers);
+}
+
+export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): SimHttpResponse {
+  return { status, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };
+}

@@ -1,0 +1,31 @@
+// The sim as a `fetch`: hand it to the openai client to talk to the sim without a socket.
+import { createSimHandler } from './handler.ts';
+import { abortError } from './latency.ts';
+import type { SimOptions } from './types.ts';
+
+export function createSimFetch(options: SimOptions): typeof fetch {
+  const handler = createSimHandler(options);
+  const simFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const request = input instanceof Request ? input : undefined;
+    const url = new URL(request ? request.url : String(input));
+    const method = init?.method ?? request?.method ?? 'GET';
+    const signal = init?.signal ?? request?.signal ?? undefined;
+    if (signal?.aborted) throw abortError(signal);
+    const body = await bodyText(init?.body ?? null, request);
+    const result = await handler(method, routePath(url), body, signal);
+    return new Response(result.body, { status: result.status, headers: result.headers });
+  };
+  return simFetch as typeof fetch;
+}
+
+/** `sim://local` base URLs may omit /v1; HTTP URLs are taken as they are. */
+function routePath(url: URL): string {
+  if (url.protocol === 'sim:' && !url.pathname.startsWith('/v1/')) return `/v1${url.pathname}`;
+  return url.pathname;
+}
+
+async function bodyText(body: BodyInit | null, request: Request | undefined): Promise<string> {
+  if (typeof body === 'string') return body;
+  if (body !== null) return new Response(body).text();
+  return request ? request.text() : '';
+}
