@@ -1,0 +1,77 @@
+import path from 'node:path';
+import type { Argv, CommandModule } from 'yargs';
+import { ConfigError } from '../../errors.ts';
+import { createAppLlm } from '../../app/create-llm.ts';
+import { resolveDocuments } from '../../app/resolve-documents.ts';
+import { defaultSimEndpoints, loadEndpointsFile } from '../../config/endpoints.ts';
+import { documentsForPart, loadSplit, SPLIT_PARTS, type SplitPart } from '../../documents/index.ts';
+import { loadHarness } from '../../harness/load-harness.ts';
+import { compareMethods, formatComparison } from '../../inner/compare-methods.ts';
+import { createProgress } from '../../report/progress.ts';
+
+interface CompareArgs {
+  methods: string;
+  split: string;
+  part: SplitPart;
+  limit?: number;
+  endpoints?: string;
+  seed: number;
+  concurrency: number;
+  json: boolean;
+}
+
+const compareMethodsCommand: CommandModule<object, CompareArgs> = {
+  command: 'compare-methods',
+  describe: "Run several methods (baseline harnesses) on the same documents and print the paper's Table 1 side by side",
+  builder: (yargs) =>
+    (yargs as Argv<object>)
+      .option('methods', {
+        type: 'string',
+        default: 'cot-self-instruct,agentic-self-instruct',
+        describe: 'Comma-separated names under baselines/ (or harness folders)',
+      })
+      .option('split', { type: 'string', default: 'splits/sim-cs.json', describe: 'Split file' })
+      .option('part', { choices: SPLIT_PARTS, default: 'validation' as SplitPart, describe: 'Part of the split to run on' })
+      .option('limit', { type: 'number', describe: 'Only the first N documents of the part' })
+      .option('endpoints', { type: 'string', describe: 'Endpoints file (default: the in-process sim)' })
+      .option('seed', { type: 'number', default: 0, describe: 'Run seed' })
+      .option('concurrency', { type: 'number', default: 4, describe: 'Documents in flight at once' })
+      .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON' }) as Argv<CompareArgs>,
+  handler: async (args) => {
+    requirePositiveIntegers({ '--limit': args.limit, '--concurrency': args.concurrency });
+    const names = args.methods.split(',').map((name) => name.trim()).filter((name) => name !== '');
+    const methods = names.map((name) => ({
+      name: path.basename(name),
+      harness: loadHarness(name.includes('/') ? name : path.join('baselines', name)),
+    }));
+    const split = loadSplit(args.split);
+    const loaded = resolveDocuments(split.documents);
+    const documents = documentsForPart(loaded.documents, split, args.part).slice(0, args.limit);
+    const endpoints = args.endpoints ? loadEndpointsFile(args.endpoints) : defaultSimEndpoints();
+    const simulated = Object.values(endpoints.roles).every((endpoint) => endpoint.baseURL.startsWith('sim://'));
+    const progress = createProgress({ total: documents.length * methods.length, label: 'compare-methods' });
+    const rows = await compareMethods({
+      methods,
+      documents,
+      llm: createAppLlm({ endpoints, simSeed: args.seed }),
+      seed: args.seed,
+      concurrency: args.concurrency,
+      simulated,
+      onDocumentDone: (method) => progress.tick({ method }),
+    });
+    progress.stop();
+    if (args.json) {
+      process.stdout.write(`${JSON.stringify({ simulated, documents: documents.length, methods: rows }, null, 2)}\n`);
+    } else {
+      process.stdout.write(`${formatComparison(rows)}\n${simulated ? '* simulated lab (sim endpoints), not real model data\n' : ''}`);
+    }
+  },
+};
+
+function requirePositiveIntegers(values: Record<string, number | undefined>): void {
+  for (const [flag, value] of Object.entries(values)) {
+    if (value !== undefined && (!Number.isInteger(value) || value < 1)) throw new ConfigError(flag, `must be a positive integer, got ${value}`);
+  }
+}
+
+export default compareMethodsCommand;

@@ -1,0 +1,86 @@
+import path from 'node:path';
+import type { Argv, CommandModule } from 'yargs';
+import { ConfigError } from '../../errors.ts';
+import { createAppLlm } from '../../app/create-llm.ts';
+import { resolveDocuments } from '../../app/resolve-documents.ts';
+import { defaultSimEndpoints, loadEndpointsFile } from '../../config/endpoints.ts';
+import { documentsForPart, loadSplit, SPLIT_PARTS, type SplitPart } from '../../documents/index.ts';
+import { loadHarness } from '../../harness/load-harness.ts';
+import { formatSummary } from '../../inner/format-summary.ts';
+import { runGeneration } from '../../inner/run-generation.ts';
+import { createProgress } from '../../report/progress.ts';
+
+interface GenerateArgs {
+  harness: string;
+  split: string;
+  part: SplitPart;
+  documents?: string;
+  limit?: number;
+  out?: string;
+  endpoints?: string;
+  seed: number;
+  concurrency: number;
+  json: boolean;
+}
+
+const generateCommand: CommandModule<object, GenerateArgs> = {
+  command: 'generate',
+  describe: 'Run the inner loop (one harness) over the documents of a split part and summarize the examples',
+  builder: (yargs) =>
+    (yargs as Argv<object>)
+      .option('harness', { type: 'string', default: 'baselines/agentic-self-instruct', describe: 'Harness folder' })
+      .option('split', { type: 'string', default: 'splits/sim-cs.json', describe: 'Split file' })
+      .option('part', { choices: SPLIT_PARTS, default: 'validation' as SplitPart, describe: 'Part of the split to run on' })
+      .option('documents', { type: 'string', describe: "Documents spec (default: the split's own)" })
+      .option('limit', { type: 'number', describe: 'Only the first N documents of the part' })
+      .option('out', { type: 'string', describe: 'Run folder (default: populations/generate-<seed>-<harness name>)' })
+      .option('endpoints', { type: 'string', describe: 'Endpoints file (default: the in-process sim)' })
+      .option('seed', { type: 'number', default: 0, describe: 'Run seed (every call derives its seed from it)' })
+      .option('concurrency', { type: 'number', default: 4, describe: 'Documents in flight at once' })
+      .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON' }) as Argv<GenerateArgs>,
+  handler: async (args) => {
+    requirePositiveIntegers({ '--limit': args.limit, '--concurrency': args.concurrency });
+    const harness = loadHarness(args.harness);
+    const harnessName = path.basename(path.resolve(args.harness));
+    const split = loadSplit(args.split);
+    const loaded = resolveDocuments(args.documents ?? split.documents);
+    for (const entry of loaded.skipped) process.stderr.write(`skipped ${entry.source}: ${entry.reason}\n`);
+    const documents = documentsForPart(loaded.documents, split, args.part).slice(0, args.limit);
+    const endpoints = args.endpoints ? loadEndpointsFile(args.endpoints) : defaultSimEndpoints();
+    const simulated = Object.values(endpoints.roles).every((endpoint) => endpoint.baseURL.startsWith('sim://'));
+    const progress = createProgress({ total: documents.length, label: `generate ${harnessName}` });
+    let accepted = 0;
+    const result = await runGeneration({
+      harness,
+      harnessName,
+      documents,
+      runDir: args.out ?? path.join('populations', `generate-${args.seed}-${harnessName}`),
+      createLlm: (store) => createAppLlm({ endpoints, ...(store ? { store } : {}), simSeed: args.seed, cacheMode: 'use' }),
+      seed: args.seed,
+      concurrency: args.concurrency,
+      simulated,
+      source: { split: args.split, part: args.part, documents: args.documents ?? split.documents, endpoints: endpoints.source },
+      onDocumentDone: (outcome, done) => {
+        if (outcome.accepted) accepted += 1;
+        progress.tick({ accepted: `${accepted}/${done}` });
+      },
+    });
+    progress.stop();
+    if (args.json) {
+      const { outcomes: _outcomes, ...evaluation } = result.evaluation;
+      process.stdout.write(`${JSON.stringify({ ...result, evaluation, simulated }, null, 2)}\n`);
+    } else {
+      process.stdout.write(`${formatSummary(result.evaluation.summary)}\n`);
+      const reused = result.reused > 0 ? ` (${result.reused} reused from an earlier run)` : '';
+      process.stdout.write(`\nresults in ${result.resultsDir}${reused}; store ${result.storePath}${simulated ? '; simulated data' : ''}\n`);
+    }
+  },
+};
+
+function requirePositiveIntegers(values: Record<string, number | undefined>): void {
+  for (const [flag, value] of Object.entries(values)) {
+    if (value !== undefined && (!Number.isInteger(value) || value < 1)) throw new ConfigError(flag, `must be a positive integer, got ${value}`);
+  }
+}
+
+export default generateCommand;

@@ -1,0 +1,106 @@
+// Acceptance presets: pure functions of the recorded scores. The framework always recomputes
+// acceptance with these; no model's claim of acceptance is ever taken on trust.
+import type { HarnessSettings } from '../harness/settings.ts';
+
+export type AcceptancePreset = HarnessSettings['acceptance'];
+export type WeakZeroRule = HarnessSettings['weakZeroRule'];
+
+export interface StageVerdict {
+  passed: boolean;
+  reasons: string[];
+}
+
+export interface AcceptanceVerdict {
+  accepted: boolean;
+  /** The stage that decided: 'weak' when the weak criteria failed, else 'strong'. */
+  stage: 'weak' | 'strong';
+  reasons: string[];
+}
+
+// Scores are ratios of small integers; a tolerance keeps 0.65 from reading as 0.6500000001.
+const TOLERANCE = 1e-9;
+const atMost = (value: number, limit: number) => value <= limit + TOLERANCE;
+const atLeast = (value: number, limit: number) => value >= limit - TOLERANCE;
+const below = (value: number, limit: number) => value < limit - TOLERANCE;
+
+export function mean(values: readonly number[]): number {
+  return values.length === 0 ? 0 : values.reduce((sum, value) => sum + value, 0) / values.length;
+}
+
+const format = (value: number) => value.toFixed(2);
+
+/** Counting rule of the verifiable mode, written for 4 attempts and scaled to others. */
+export function verifiableLimits(weakAttempts: number, strongAttempts: number): { weakCorrectMax: number; strongCorrectMin: number } {
+  return { weakCorrectMax: Math.floor(weakAttempts / 4), strongCorrectMin: Math.ceil((3 * strongAttempts) / 4) };
+}
+
+/** The weak-solver criteria alone (decides whether the strong solver runs at all). */
+export function weakStageVerdict(preset: AcceptancePreset, weakScores: readonly number[], weakZeroRule: WeakZeroRule = 'any'): StageVerdict {
+  const reasons: string[] = [];
+  if (weakScores.length === 0) return { passed: false, reasons: ['no weak scores'] };
+  const weakMean = mean(weakScores);
+  switch (preset) {
+    case 'paper-prompt': {
+      const best = Math.max(...weakScores);
+      if (!atMost(weakMean, 0.65)) reasons.push(`weak mean ${format(weakMean)} is above 0.65`);
+      if (!atMost(best, 0.75)) reasons.push(`best weak attempt ${format(best)} is above 0.75`);
+      const zeros = weakScores.filter((score) => score <= TOLERANCE).length;
+      if (weakZeroRule === 'any' && zeros > 0) reasons.push(`${zeros} weak attempt(s) scored 0`);
+      if (weakZeroRule === 'all' && zeros === weakScores.length) reasons.push('every weak attempt scored 0');
+      break;
+    }
+    case 'paper-prose':
+      if (!below(weakMean, 0.5)) reasons.push(`weak mean ${format(weakMean)} is not below 0.50`);
+      break;
+    case 'verifiable': {
+      const correct = weakScores.filter((score) => score >= 1 - TOLERANCE).length;
+      const { weakCorrectMax } = verifiableLimits(weakScores.length, weakScores.length);
+      if (correct > weakCorrectMax) reasons.push(`weak solver correct ${correct} of ${weakScores.length} (at most ${weakCorrectMax} allowed)`);
+      break;
+    }
+  }
+  return { passed: reasons.length === 0, reasons };
+}
+
+/** Strong and gap criteria, given weak scores that already passed. */
+export function strongStageVerdict(preset: AcceptancePreset, weakScores: readonly number[], strongScores: readonly number[]): StageVerdict {
+  const reasons: string[] = [];
+  if (strongScores.length === 0) return { passed: false, reasons: ['no strong scores'] };
+  const strongMean = mean(strongScores);
+  const gap = strongMean - mean(weakScores);
+  switch (preset) {
+    case 'paper-prompt': {
+      if (!atLeast(strongMean, 0.6)) reasons.push(`strong mean ${format(strongMean)} is below 0.60`);
+      if (!below(strongMean, 0.95)) reasons.push(`strong mean ${format(strongMean)} is 0.95 or more`);
+      const zeros = strongScores.filter((score) => score <= TOLERANCE).length;
+      if (zeros > 0) reasons.push(`${zeros} strong attempt(s) scored 0`);
+      if (!atLeast(gap, 0.2)) reasons.push(`gap ${format(gap)} is below 0.20`);
+      break;
+    }
+    case 'paper-prose':
+      if (!atLeast(strongMean, 0.65)) reasons.push(`strong mean ${format(strongMean)} is below 0.65`);
+      if (!atLeast(gap, 0.2)) reasons.push(`gap ${format(gap)} is below 0.20`);
+      break;
+    case 'verifiable': {
+      const correct = strongScores.filter((score) => score >= 1 - TOLERANCE).length;
+      const { strongCorrectMin } = verifiableLimits(weakScores.length, strongScores.length);
+      if (correct < strongCorrectMin) reasons.push(`strong solver correct ${correct} of ${strongScores.length} (at least ${strongCorrectMin} needed)`);
+      break;
+    }
+  }
+  return { passed: reasons.length === 0, reasons };
+}
+
+/** The full decision from recorded scores; `strongScores` null means the strong stage did not run. */
+export function acceptanceVerdict(
+  preset: AcceptancePreset,
+  weakScores: readonly number[],
+  strongScores: readonly number[] | null,
+  weakZeroRule: WeakZeroRule = 'any',
+): AcceptanceVerdict {
+  const weak = weakStageVerdict(preset, weakScores, weakZeroRule);
+  if (!weak.passed) return { accepted: false, stage: 'weak', reasons: weak.reasons };
+  if (strongScores === null) return { accepted: false, stage: 'strong', reasons: ['the strong solver has not been evaluated'] };
+  const strong = strongStageVerdict(preset, weakScores, strongScores);
+  return { accepted: strong.passed, stage: 'strong', reasons: strong.reasons };
+}

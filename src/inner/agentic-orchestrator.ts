@@ -1,0 +1,273 @@
+// The main agent is an LLM with tools. The framework holds the state, enforces the order
+// (challenger -> QV -> weak -> strong), records every round, and decides acceptance itself.
+import { renderPrompt } from '../harness/render-prompt.ts';
+import type { ChatMessage, ToolCall } from '../llm/types.ts';
+import { acceptanceVerdict } from './acceptance.ts';
+import { AGENT_TOOLS, NUDGE_MESSAGE } from './agent-tools.ts';
+import { recordRound, type Episode } from './episode.ts';
+import { buildRefinementMessage } from './refinement.ts';
+import type { FailureReason, RoundRecord } from './result-schema.ts';
+import { applyExample, applyFormatFailure, applyQuality, applyStrong, applyWeak, markInfrastructure, newRound } from './round-record.ts';
+import type { ParsedRubric } from './rubric.ts';
+import type { ChallengerExample } from './schemas.ts';
+import { MAX_INFRASTRUCTURE_ROUNDS, type EpisodeEnd } from './scripted-orchestrator.ts';
+import { challenge, evaluate, seedFor, verify, type EpisodeContext } from './stages.ts';
+
+type Phase = 'drafted' | 'verified' | 'weak-passed';
+
+interface OpenRound {
+  record: RoundRecord;
+  example: ChallengerExample;
+  rubric: ParsedRubric;
+  phase: Phase;
+}
+
+interface AgentState {
+  context: EpisodeContext;
+  episode: Episode;
+  roundNumber: number;
+  verdictRounds: number;
+  infrastructureRounds: number;
+  open: OpenRound | undefined;
+  end: EpisodeEnd | undefined;
+}
+
+type ToolResult = Record<string, unknown>;
+
+export async function runAgentic(context: EpisodeContext, episode: Episode): Promise<EpisodeEnd> {
+  const { harness, document } = context;
+  const settings = harness.settings;
+  const state: AgentState = { context, episode, roundNumber: 0, verdictRounds: 0, infrastructureRounds: 0, open: undefined, end: undefined };
+  const prompt = renderPrompt(harness, 'mainAgent', { document_title: document.title, round_budget: String(settings.roundBudget) });
+  const messages: ChatMessage[] = [{ role: 'user', content: prompt }];
+  let toolCalls = 0;
+  let nudged = false;
+  let replies = 0;
+
+  while (!state.end) {
+    if (toolCalls >= settings.agentStepBudget) return endWith(state, 'budget-exhausted');
+    replies += 1;
+    const reply = await agentReply(state, messages, replies);
+    if (!reply.ok) return endWith(state, 'infrastructure', `main agent call failed: ${reply.error}`);
+    const calls = reply.toolCalls;
+    messages.push({ role: 'assistant', content: reply.content, ...(calls.length > 0 ? { tool_calls: calls } : {}) });
+    if (calls.length === 0) {
+      if (nudged) return endWith(state, 'gave-up');
+      nudged = true;
+      messages.push({ role: 'user', content: NUDGE_MESSAGE });
+      continue;
+    }
+    nudged = false;
+    for (const call of calls) {
+      if (state.end) break;
+      if (toolCalls >= settings.agentStepBudget) {
+        messages.push(toolMessage(call, { error: 'step budget exhausted; the episode is over' }));
+        return endWith(state, 'budget-exhausted');
+      }
+      toolCalls += 1;
+      episode.result.agent_steps = toolCalls;
+      const result = await runTool(state, call);
+      messages.push(toolMessage(call, result));
+    }
+  }
+  return state.end;
+}
+
+async function agentReply(
+  state: AgentState,
+  messages: ChatMessage[],
+  replyNumber: number,
+): Promise<{ ok: true; content: string | null; toolCalls: ToolCall[] } | { ok: false; error: string }> {
+  const { context } = state;
+  let error = '';
+  for (let retry = 0; retry <= context.harness.settings.evaluationRetries; retry += 1) {
+    const result = await context.llm.text({
+      role: 'mainAgent',
+      messages: [...messages],
+      seed: seedFor(context, state.roundNumber, 'mainAgent', `${replyNumber}-${retry}`),
+      tools: AGENT_TOOLS,
+      toolChoice: 'auto',
+    });
+    if (result.ok) return { ok: true, content: result.value.content, toolCalls: result.value.toolCalls };
+    error = `${result.failure.kind}: ${result.failure.message}`;
+  }
+  return { ok: false, error };
+}
+
+function toolMessage(call: ToolCall, result: ToolResult): ChatMessage {
+  return { role: 'tool', tool_call_id: call.id, content: JSON.stringify(result) };
+}
+
+async function runTool(state: AgentState, call: ToolCall): Promise<ToolResult> {
+  let args: Record<string, unknown>;
+  try {
+    const parsed: unknown = call.function.arguments.trim() === '' ? {} : JSON.parse(call.function.arguments);
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
+    args = parsed as Record<string, unknown>;
+  } catch {
+    return { error: `the arguments of ${call.function.name} are not a JSON object` };
+  }
+  switch (call.function.name) {
+    case 'call_challenger':
+      return callChallenger(state, typeof args.instructions === 'string' ? args.instructions : '');
+    case 'call_quality_verifier':
+      return callQualityVerifier(state);
+    case 'evaluate_weak':
+      return evaluateStage(state, 'weak');
+    case 'evaluate_strong':
+      return evaluateStage(state, 'strong');
+    case 'submit':
+      return submit(state, args.accepted === true, typeof args.note === 'string' ? args.note : '');
+    default:
+      return { error: `unknown tool "${call.function.name}"; the tools are ${AGENT_TOOLS.map((tool) => tool.function.name).join(', ')}` };
+  }
+}
+
+const NEXT_STEP: Record<Phase, string> = {
+  drafted: 'call_quality_verifier',
+  verified: 'evaluate_weak',
+  'weak-passed': 'evaluate_strong',
+};
+
+async function callChallenger(state: AgentState, instructions: string): Promise<ToolResult> {
+  if (state.open) {
+    return { error: `round ${state.open.record.round} is not finished: every example that passes a stage must go on; call ${NEXT_STEP[state.open.phase]}` };
+  }
+  state.roundNumber += 1;
+  const round = state.roundNumber;
+  // The agent decides what the challenger hears; empty instructions fall back to the framework's message.
+  const feedback = instructions.trim() === '' ? buildRefinementMessage(state.episode.result.rounds) : instructions;
+  const record = newRound(round, feedback);
+  const draft = await challenge(state.context, round, feedback);
+  if (draft.kind === 'infrastructure') return closeInfrastructure(state, record, draft.detail);
+  if (draft.kind === 'format') {
+    applyFormatFailure(record, draft.detail, draft.issues);
+    return closeFailed(state, record, { rubric_format_errors: draft.issues });
+  }
+  applyExample(record, draft.example, draft.rubric);
+  if (draft.rubric.errors.length > 0) return closeFailed(state, record, { rubric_format_errors: draft.rubric.errors });
+  state.open = { record, example: draft.example, rubric: draft.rubric, phase: 'drafted' };
+  const { question_type, reasoning_skills, context, question } = draft.example;
+  return {
+    round,
+    status: 'drafted',
+    example: { question_type, reasoning_skills, context, question, rubric_items: draft.rubric.items.length },
+    next_step: 'call_quality_verifier',
+  };
+}
+
+async function callQualityVerifier(state: AgentState): Promise<ToolResult> {
+  const open = state.open;
+  if (!open) return { error: 'there is no drafted example; call call_challenger first' };
+  if (open.phase !== 'drafted') return { error: `round ${open.record.round} already passed the quality check; call ${NEXT_STEP[open.phase]}` };
+  const verdict = await verify(state.context, open.record.round, open.example);
+  if (verdict.kind === 'infrastructure') return closeInfrastructure(state, open.record, verdict.detail);
+  applyQuality(open.record, verdict);
+  if (!verdict.passed) return closeFailed(state, open.record, { feedback: verdict.feedback, checks: verdict.checks });
+  open.phase = 'verified';
+  return { round: open.record.round, status: 'quality_passed', feedback: verdict.feedback, next_step: 'evaluate_weak' };
+}
+
+async function evaluateStage(state: AgentState, stage: 'weak' | 'strong'): Promise<ToolResult> {
+  const open = state.open;
+  if (!open) return { error: 'there is no verified example; call call_challenger first' };
+  const expected: Phase = stage === 'weak' ? 'verified' : 'weak-passed';
+  if (open.phase !== expected) return { error: `evaluate_${stage} is not the next step of round ${open.record.round}; call ${NEXT_STEP[open.phase]}` };
+  const outcome = await evaluate(state.context, open.record.round, stage, open.example, open.rubric.items);
+  if (outcome.kind === 'infrastructure') {
+    markInfrastructure(open.record, outcome.detail, outcome.reports, stage);
+    return closeInfrastructure(state, open.record, outcome.detail);
+  }
+  const round = open.record.round;
+  if (stage === 'weak') {
+    const passed = applyWeak(state.context, open.record, outcome.scores, outcome.reports);
+    const weak = { weak_scores: outcome.scores, weak_mean: open.record.weak?.mean, weak_best: open.record.weak?.best };
+    if (!passed) return closeFailed(state, open.record, { ...weak, reasons: open.record.weak?.reasons });
+    open.phase = 'weak-passed';
+    return { round, status: 'weak_passed', ...weak, next_step: 'evaluate_strong' };
+  }
+  const accepted = applyStrong(state.context, open.record, outcome.scores, outcome.reports);
+  const strong = { strong_scores: outcome.scores, strong_mean: open.record.strong?.mean, gap: open.record.gap };
+  if (!accepted) return closeFailed(state, open.record, { ...strong, reasons: open.record.strong?.reasons });
+  state.open = undefined;
+  recordRound(state.episode, open.record);
+  // Acceptance ends the episode at once: the framework's decision does not wait for the agent's submit.
+  state.end = { endReason: null };
+  return { round, status: 'accepted', ...strong, note: 'the example meets every acceptance criterion; the episode is over' };
+}
+
+function submit(state: AgentState, claimsAccepted: boolean, note: string): ToolResult {
+  if (!claimsAccepted) {
+    abandonOpenRound(state, 'gave-up', `the agent gave up: ${note}`);
+    state.end = { endReason: 'gave-up' };
+    return { status: 'ended', note: 'episode ended without an accepted example' };
+  }
+  state.episode.result.false_acceptance_claims += 1;
+  const open = state.open;
+  const reasons = !open
+    ? ['no example has passed both evaluations']
+    : open.record.weak === null
+      ? ['the weak solver has not evaluated this example yet']
+      : acceptanceVerdict(state.context.harness.settings.acceptance, open.record.weak?.scores ?? [], open.record.strong?.scores ?? null, state.context.harness.settings.weakZeroRule).reasons;
+  return {
+    status: 'overruled',
+    error: `submit(accepted=true) is overruled: the framework recomputed acceptance from the recorded scores and it does not hold (${reasons.join('; ')})`,
+    ...(open ? { next_step: NEXT_STEP[open.phase] } : { next_step: 'call_challenger' }),
+  };
+}
+
+function closeFailed(state: AgentState, record: RoundRecord, details: ToolResult): ToolResult {
+  state.open = undefined;
+  state.verdictRounds += 1;
+  recordRound(state.episode, record);
+  const roundsLeft = state.context.harness.settings.roundBudget - state.verdictRounds;
+  if (roundsLeft <= 0) state.end = { endReason: 'budget-exhausted' };
+  return {
+    round: record.round,
+    status: 'failed',
+    verdict: VERDICT_LABEL[record.failure_reason ?? 'failed-qv'] ?? record.failure_reason,
+    ...details,
+    refinement_message: buildRefinementMessage(state.episode.result.rounds),
+    rounds_left: Math.max(roundsLeft, 0),
+    ...(roundsLeft <= 0 ? { note: 'the round budget is spent; the episode is over' } : {}),
+  };
+}
+
+const VERDICT_LABEL: Partial<Record<FailureReason, string>> = {
+  'too-easy': 'TOO EASY',
+  'failed-on-strong': 'FAILED ON STRONG',
+  'failed-qv': 'FAILED QUALITY CHECK',
+  'rubric-format': 'FAILED QUALITY CHECK',
+};
+
+function closeInfrastructure(state: AgentState, record: RoundRecord, detail: string): ToolResult {
+  markInfrastructure(record, detail);
+  state.open = undefined;
+  state.infrastructureRounds += 1;
+  recordRound(state.episode, record);
+  if (state.infrastructureRounds >= MAX_INFRASTRUCTURE_ROUNDS) {
+    state.end = { endReason: 'infrastructure', error: `${state.infrastructureRounds} rounds failed for infrastructure reasons; last: ${detail}` };
+  }
+  return {
+    round: record.round,
+    status: 'infrastructure_error',
+    detail,
+    note: 'a model call failed; this is not a verdict on the question and does not spend the round budget. Start the next round.',
+  };
+}
+
+/** An unfinished round is still recorded (its stages so far), marked with why the episode ended. */
+function abandonOpenRound(state: AgentState, reason: FailureReason, detail: string): void {
+  const open = state.open;
+  if (!open) return;
+  state.open = undefined;
+  open.record.failure_reason = reason;
+  open.record.failure_detail = detail;
+  recordRound(state.episode, open.record);
+}
+
+function endWith(state: AgentState, reason: FailureReason, error?: string): EpisodeEnd {
+  abandonOpenRound(state, reason, `episode ended: ${error ?? reason}`);
+  state.end = { endReason: reason, ...(error ? { error } : {}) };
+  return state.end;
+}

@@ -1,0 +1,91 @@
+// Running the inner loop over documents: one episode per document, concurrently, each finished
+// episode stored (and reused on resume) when a store is given.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { AutodataError } from '../errors.ts';
+import type { Harness } from '../harness/harness.ts';
+import { runAgentic } from './agentic-orchestrator.ts';
+import { countingLlm } from './counting-llm.ts';
+import { findDocumentResult, saveDocumentResult } from './document-results.ts';
+import { finishEpisode, resultFileName, startEpisode, writeResult } from './episode.ts';
+import { outcomeFromResult } from './outcome.ts';
+import { runScripted, runSingleShot, type EpisodeEnd } from './scripted-orchestrator.ts';
+import type { EpisodeContext } from './stages.ts';
+import { summarizeEvaluation } from './summarize-evaluation.ts';
+import type { DocumentOutcome, EvaluateOptions, HarnessEvaluation, InnerDeps, InnerDocument, RunDocumentOptions } from './types.ts';
+
+/** One document's episode. Bad input and failed episodes are outcomes with `error`; only code faults throw. */
+export async function runDocument(
+  deps: InnerDeps,
+  harness: Harness,
+  document: InnerDocument,
+  options: RunDocumentOptions,
+): Promise<DocumentOutcome> {
+  const counting = countingLlm(deps.llm);
+  const episode = startEpisode(harness, document, options);
+  episode.result.usage = counting.usage;
+  if (document.text.trim() === '') {
+    const result = finishEpisode(episode, null, `document "${document.id}" is empty; nothing to write a question about`);
+    return outcomeFromResult(result, false);
+  }
+  const context: EpisodeContext = { llm: counting.llm, harness, document, seed: options.seed, repeat: options.repeat };
+  let end: EpisodeEnd;
+  try {
+    const orchestrator = { agentic: runAgentic, scripted: runScripted, 'single-shot': runSingleShot }[harness.settings.orchestrator];
+    end = await orchestrator(context, episode);
+  } catch (error) {
+    if (!(error instanceof AutodataError)) throw error;
+    // e.g. a prompt that cannot be rendered: this document's episode ends, the run goes on.
+    end = { endReason: null, error: `document "${document.id}": ${error.message}` };
+  }
+  const result = finishEpisode(episode, end.endReason, end.error);
+  deps.log?.(`${document.id}: ${result.final_accepted_round === null ? `not accepted (${result.end_reason ?? result.error})` : `accepted in round ${result.final_accepted_round}`}`);
+  return outcomeFromResult(result, false);
+}
+
+/** Every document through the harness; `passRate` = accepted / documents. */
+export async function evaluateHarness(
+  deps: InnerDeps,
+  harness: Harness,
+  documents: InnerDocument[],
+  options: EvaluateOptions,
+): Promise<HarnessEvaluation> {
+  const { concurrency, onDocumentDone, ...runOptions } = options;
+  const now = deps.now ?? (() => new Date().toISOString());
+  const outcomes: DocumentOutcome[] = new Array(documents.length);
+  let next = 0;
+  let done = 0;
+
+  const runOne = async (document: InnerDocument): Promise<DocumentOutcome> => {
+    const key = { harnessHash: harness.contentHash, documentId: document.id, seed: options.seed, repeat: options.repeat };
+    const stored = deps.store ? findDocumentResult(deps.store, key) : undefined;
+    if (stored) {
+      if (runOptions.resultsDir) writeResult({ result: stored, resultPath: resultPathFor(runOptions, document.id) });
+      return outcomeFromResult(stored, true);
+    }
+    const outcome = await runDocument(deps, harness, document, runOptions);
+    // Errored episodes are not stored: a resumed run tries them again.
+    if (deps.store && !outcome.error) saveDocumentResult(deps.store, key, outcome.result, now);
+    return outcome;
+  };
+
+  const worker = async () => {
+    while (next < documents.length) {
+      const index = next;
+      next += 1;
+      const outcome = await runOne(documents[index]!);
+      outcomes[index] = outcome;
+      done += 1;
+      onDocumentDone?.(outcome, done, documents.length);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, documents.length)) }, worker));
+  const summary = summarizeEvaluation(outcomes);
+  return { passRate: summary.passRate, outcomes, summary };
+}
+
+function resultPathFor(options: RunDocumentOptions, documentId: string): string | undefined {
+  if (!options.resultsDir) return undefined;
+  mkdirSync(options.resultsDir, { recursive: true });
+  return path.join(options.resultsDir, resultFileName(documentId));
+}

@@ -1,0 +1,66 @@
+// A document's episode as plain text, for the analyzer of the outer loop: every round with its
+// verdict line, the example, the rubric as written, the QV's checks, every answer and its scores.
+import type { AttemptReport, DocumentResult, RoundRecord } from './result-schema.ts';
+
+const fixed = (value: number | null | undefined) => (value === null || value === undefined ? 'n/a' : value.toFixed(2));
+
+export function verdictLine(round: RoundRecord): string {
+  const head = `Round ${round.round}:`;
+  if (round.accepted) return `${head} ACCEPTED (weak mean ${fixed(round.weak?.mean)}, strong mean ${fixed(round.strong?.mean)}, gap ${fixed(round.gap)})`;
+  switch (round.failure_reason) {
+    case 'too-easy':
+      return `${head} TOO EASY (weak mean ${fixed(round.weak?.mean)})`;
+    case 'failed-on-strong':
+      return `${head} FAILED ON STRONG (weak mean ${fixed(round.weak?.mean)}, strong mean ${fixed(round.strong?.mean)}, gap ${fixed(round.gap)})`;
+    case 'failed-qv':
+      return `${head} FAILED QUALITY CHECK (${round.failure_detail ?? 'no reason given'})`;
+    case 'rubric-format':
+      return `${head} RUBRIC FORMAT ERROR (${round.rubric_format_errors.join('; ') || round.failure_detail})`;
+    case 'infrastructure':
+      return `${head} INFRASTRUCTURE ERROR, not a verdict (${round.failure_detail})`;
+    case 'gave-up':
+    case 'budget-exhausted':
+      return `${head} UNFINISHED (${round.failure_detail})`;
+    default:
+      return `${head} NO VERDICT`;
+  }
+}
+
+export function formatTrajectory(result: DocumentResult): string {
+  const lines: string[] = [
+    `Document ${result.document_id}: ${result.title}`,
+    `Outcome: ${result.final_accepted_round === null ? `not accepted (${result.end_reason ?? result.error ?? 'unknown'})` : `accepted in round ${result.final_accepted_round}`}, ${result.total_rounds} round(s)` +
+      (result.false_acceptance_claims > 0 ? `, ${result.false_acceptance_claims} false acceptance claim(s) overruled` : ''),
+  ];
+  if (result.error) lines.push(`Error: ${result.error}`);
+  for (const round of result.rounds) {
+    lines.push('', verdictLine(round));
+    if (round.question !== null) {
+      lines.push(`Question type: ${round.question_type ?? ''} | skills: ${round.reasoning_skills.join(', ')}`);
+      lines.push(`Context: ${round.context ?? ''}`, `Question: ${round.question}`, `Reference answer: ${round.reference_answer ?? ''}`);
+      lines.push(`Rubric (as written): ${JSON.stringify(round.rubric)}`);
+    }
+    if (round.quality_check) {
+      lines.push(`Quality check: ${round.quality_check.passed ? 'PASS' : 'FAIL'} ${round.quality_check.feedback}`);
+      for (const [name, check] of Object.entries(round.quality_check.checks)) lines.push(`  ${name}: ${check.verdict} ${check.reason}`);
+    }
+    for (const stage of ['weak', 'strong'] as const) {
+      const reports = round.evaluation_report[stage];
+      if (reports.length === 0) continue;
+      const summary = round[stage];
+      lines.push(`${stage} solver: ${summary ? `scores ${summary.scores.map(fixed).join(', ')}, mean ${fixed(summary.mean)}` : 'not scored'}`);
+      for (const report of reports) lines.push(...formatAttempt(report));
+    }
+  }
+  return lines.join('\n');
+}
+
+function formatAttempt(report: AttemptReport): string[] {
+  const lines = [`  Attempt ${report.attempt} (score ${fixed(report.score)}): ${report.answer ?? '(no answer)'}`];
+  for (const criterion of report.criteria ?? []) {
+    lines.push(`    [${criterion.met}] (${criterion.weight > 0 ? '+' : ''}${criterion.weight}) ${criterion.criterion}: ${criterion.reason}`);
+  }
+  if (report.correct !== undefined) lines.push(`    judge: ${report.correct ? 'correct' : 'incorrect'} ${report.judge_reason ?? ''}`);
+  for (const error of report.errors) lines.push(`    error: ${error}`);
+  return lines;
+}

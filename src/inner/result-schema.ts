@@ -1,0 +1,107 @@
+// The content of result.json (one per document) and of document_result.result_json.
+// Field names are snake_case because the file is the dataset-facing artefact.
+import { z } from 'zod';
+
+export const FAILURE_REASONS = [
+  'too-easy',
+  'failed-on-strong',
+  'failed-qv',
+  'rubric-format',
+  'infrastructure',
+  'gave-up',
+  'budget-exhausted',
+] as const;
+export type FailureReason = (typeof FAILURE_REASONS)[number];
+
+/** Why one round did not produce an accepted example (the document-level reasons are separate). */
+export type RoundFailureReason = Extract<FailureReason, 'too-easy' | 'failed-on-strong' | 'failed-qv' | 'rubric-format' | 'infrastructure'>;
+
+export const rubricItemSchema = z.object({
+  index: z.number().int(),
+  criterion: z.string(),
+  weight: z.number().int(),
+  category: z.string(),
+});
+export type RubricItem = z.infer<typeof rubricItemSchema>;
+
+const criterionScoreSchema = z.object({
+  index: z.number().int(),
+  criterion: z.string(),
+  weight: z.number(),
+  met: z.number(),
+  reason: z.string(),
+});
+
+export const attemptReportSchema = z.object({
+  attempt: z.number().int(),
+  answer: z.string().nullable(),
+  score: z.number().nullable(),
+  /** Rubric mode: the judge's score per criterion. */
+  criteria: z.array(criterionScoreSchema).optional(),
+  /** Verifiable mode: the judge's binary verdict against the reference. */
+  correct: z.boolean().optional(),
+  judge_reason: z.string().optional(),
+  /** Calls that failed on the way to this attempt's score (retried with new seeds). */
+  errors: z.array(z.string()),
+});
+export type AttemptReport = z.infer<typeof attemptReportSchema>;
+
+const stageSchema = z.object({
+  scores: z.array(z.number()),
+  mean: z.number(),
+  best: z.number(),
+  passed: z.boolean(),
+  reasons: z.array(z.string()),
+});
+export type StageSummary = z.infer<typeof stageSchema>;
+
+const checkSchema = z.object({ verdict: z.string(), reason: z.string() });
+
+export const roundRecordSchema = z.object({
+  round: z.number().int(),
+  feedback_given: z.string(),
+  question_type: z.string().nullable(),
+  reasoning_skills: z.array(z.string()),
+  context: z.string().nullable(),
+  question: z.string().nullable(),
+  reference_answer: z.string().nullable(),
+  /** The rubric exactly as the challenger wrote it (weights unparsed). */
+  rubric: z.unknown(),
+  rubric_format_errors: z.array(z.string()),
+  quality_check: z
+    .object({ passed: z.boolean(), feedback: z.string(), checks: z.record(z.string(), checkSchema) })
+    .nullable(),
+  weak: stageSchema.nullable(),
+  strong: stageSchema.nullable(),
+  gap: z.number().nullable(),
+  accepted: z.boolean(),
+  failure_reason: z.enum(FAILURE_REASONS).nullable(),
+  failure_detail: z.string().nullable(),
+  evaluation_report: z.object({ weak: z.array(attemptReportSchema), strong: z.array(attemptReportSchema) }),
+});
+export type RoundRecord = z.infer<typeof roundRecordSchema>;
+
+const roleUsageSchema = z.object({ calls: z.number(), prompt_tokens: z.number(), completion_tokens: z.number() });
+export type RoleUsage = z.infer<typeof roleUsageSchema>;
+
+export const documentResultSchema = z.object({
+  document_id: z.string(),
+  title: z.string(),
+  harness: z.object({ content_hash: z.string(), orchestrator: z.string(), mode: z.string(), acceptance: z.string() }),
+  seed: z.number(),
+  repeat: z.number(),
+  simulated: z.boolean().optional(),
+  question_type: z.string().nullable(),
+  reasoning_skills: z.array(z.string()),
+  rounds: z.array(roundRecordSchema),
+  final_accepted_round: z.number().int().nullable(),
+  total_rounds: z.number().int(),
+  /** How the episode ended when nothing was accepted: 'gave-up', 'budget-exhausted', or null. */
+  end_reason: z.enum(FAILURE_REASONS).nullable(),
+  false_acceptance_claims: z.number().int(),
+  agent_steps: z.number().int(),
+  usage: z.record(z.string(), roleUsageSchema),
+  error: z.string().nullable(),
+  finished: z.boolean(),
+});
+export type DocumentResult = z.infer<typeof documentResultSchema>;

@@ -1,0 +1,72 @@
+// `autodata generate` as a library function: one harness over documents, with a run folder
+// holding the store (run.sqlite, resumable) and results/<document>.json.
+import path from 'node:path';
+import type { Harness } from '../harness/harness.ts';
+import type { Llm } from '../llm/types.ts';
+import { finishRun, openStore, recordRun, type Store } from '../store/index.ts';
+import { evaluateHarness } from './evaluate-harness.ts';
+import type { DocumentOutcome, HarnessEvaluation, InnerDocument } from './types.ts';
+
+export interface GenerationOptions {
+  harness: Harness;
+  harnessName: string;
+  documents: InnerDocument[];
+  /** Run folder; without one nothing is written (compare-methods). */
+  runDir?: string;
+  /** Builds the call path once the store is open (so its call cache lives in the run store). */
+  createLlm: (store: Store | undefined) => Llm;
+  seed: number;
+  concurrency: number;
+  simulated: boolean;
+  /** Recorded with the run: where the documents come from (split file and part, endpoints); not which ones. */
+  source: Record<string, unknown>;
+  onDocumentDone?: (outcome: DocumentOutcome, done: number, total: number) => void;
+  log?: (line: string) => void;
+}
+
+export interface GenerationResult {
+  evaluation: HarnessEvaluation;
+  runDir: string | undefined;
+  storePath: string | undefined;
+  resultsDir: string | undefined;
+  /** Documents taken from the store of an earlier (interrupted) run. */
+  reused: number;
+}
+
+export async function runGeneration(options: GenerationOptions): Promise<GenerationResult> {
+  const storePath = options.runDir ? path.join(options.runDir, 'run.sqlite') : undefined;
+  const resultsDir = options.runDir ? path.join(options.runDir, 'results') : undefined;
+  const store = storePath ? openStore(storePath) : undefined;
+  try {
+    const runId = `generate-${options.harness.contentHash.slice(0, 12)}-${options.seed}`;
+    if (store) {
+      recordRun(store, {
+        id: runId,
+        kind: 'generate',
+        name: options.harnessName,
+        seed: options.seed,
+        // The document list is not part of the config: a rerun with a larger --limit extends the same run.
+        config: { harness: options.harnessName, harnessHash: options.harness.contentHash, ...options.source },
+      });
+    }
+    const llm = options.createLlm(store);
+    const evaluation = await evaluateHarness({ llm, ...(store ? { store } : {}), ...(options.log ? { log: options.log } : {}) }, options.harness, options.documents, {
+      seed: options.seed,
+      repeat: 0,
+      concurrency: options.concurrency,
+      simulated: options.simulated,
+      ...(resultsDir ? { resultsDir } : {}),
+      ...(options.onDocumentDone ? { onDocumentDone: options.onDocumentDone } : {}),
+    });
+    if (store) finishRun(store, runId, 'completed');
+    return {
+      evaluation,
+      runDir: options.runDir,
+      storePath,
+      resultsDir,
+      reused: evaluation.outcomes.filter((outcome) => outcome.reused).length,
+    };
+  } finally {
+    store?.close();
+  }
+}

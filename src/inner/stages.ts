@@ -1,0 +1,242 @@
+// The stage functions both orchestrators share: challenge, verify, evaluate (weak or strong).
+// Each returns data; an infrastructure fault (a call that failed for transport reasons, an empty or
+// truncated reply, a verdict role whose reply stayed invalid) is retried with new attempt seeds and,
+// if it persists, comes back as { kind: 'infrastructure' } — never as a verdict on the question.
+import type { Harness } from '../harness/harness.ts';
+import { renderPrompt } from '../harness/render-prompt.ts';
+import type { Llm, LlmFailure, Role } from '../llm/types.ts';
+import { deriveSeed } from '../util/hash.ts';
+import type { AttemptReport, RubricItem } from './result-schema.ts';
+import { parseRubric, rubricForJudge, rubricScore, type ParsedRubric } from './rubric.ts';
+import {
+  ANSWER_VERDICT_SCHEMA_NAME,
+  answerVerdictSchema,
+  CHALLENGER_SCHEMA_NAME,
+  chainOfThoughtExampleSchema,
+  challengerExampleSchema,
+  QUALITY_CHECK_NAMES,
+  QUALITY_SCHEMA_NAME,
+  qualityVerdictSchema,
+  RUBRIC_SCORES_SCHEMA_NAME,
+  rubricScoresSchema,
+  type ChallengerExample,
+} from './schemas.ts';
+import type { InnerDocument } from './types.ts';
+
+export interface EpisodeContext {
+  llm: Llm;
+  harness: Harness;
+  document: InnerDocument;
+  seed: number;
+  repeat: number;
+}
+
+export interface Infrastructure {
+  kind: 'infrastructure';
+  detail: string;
+}
+
+export type ChallengeOutcome =
+  | { kind: 'example'; example: ChallengerExample; rubric: ParsedRubric }
+  | { kind: 'format'; detail: string; issues: string[]; rawText?: string }
+  | Infrastructure;
+
+export type VerifyOutcome =
+  | { kind: 'verdict'; passed: boolean; feedback: string; checks: Record<string, { verdict: string; reason: string }> }
+  | Infrastructure;
+
+export type EvaluateOutcome = { kind: 'scores'; scores: number[]; reports: AttemptReport[] } | (Infrastructure & { reports: AttemptReport[] });
+
+export type SolverStage = 'weak' | 'strong';
+
+export function seedFor(context: EpisodeContext, round: number, role: Role, attempt: number | string): number {
+  return deriveSeed(context.seed, context.document.id, context.repeat, round, role, attempt);
+}
+
+const isInfrastructure = (failure: LlmFailure) => failure.kind !== 'invalid-output';
+const describeFailure = (failure: LlmFailure) => `${failure.kind}: ${failure.message}`;
+
+/** One challenger example; `candidate` separates parallel drafts of the same round. */
+export async function challenge(context: EpisodeContext, round: number, feedback: string, candidate = 0): Promise<ChallengeOutcome> {
+  const { harness, document } = context;
+  const prompt = renderPrompt(harness, 'challenger', { document: document.text, feedback }, { document: { title: document.title } });
+  const chainOfThought = harness.settings.orchestrator === 'single-shot';
+  const retries = harness.settings.evaluationRetries;
+  const failures: string[] = [];
+  for (let attempt = 0; attempt <= retries; attempt += 1) {
+    const request = {
+      role: 'challenger' as const,
+      messages: [{ role: 'user' as const, content: prompt }],
+      seed: seedFor(context, round, 'challenger', candidate + attempt * harness.settings.challengersPerRound),
+      schemaName: CHALLENGER_SCHEMA_NAME,
+    };
+    const result = chainOfThought
+      ? await context.llm.structured({ ...request, schema: chainOfThoughtExampleSchema })
+      : await context.llm.structured({ ...request, schema: challengerExampleSchema });
+    if (result.ok) {
+      const { reasoning: _reasoning, ...example } = result.value as ChallengerExample & { reasoning?: string };
+      return { kind: 'example', example, rubric: parseRubric(example.rubric) };
+    }
+    if (!isInfrastructure(result.failure)) {
+      const issues = result.failure.issues ?? [result.failure.message];
+      return {
+        kind: 'format',
+        detail: `the example does not match the ${CHALLENGER_SCHEMA_NAME} format: ${issues.join('; ')}`,
+        issues,
+        ...(result.failure.rawText === undefined ? {} : { rawText: result.failure.rawText }),
+      };
+    }
+    failures.push(describeFailure(result.failure));
+  }
+  return { kind: 'infrastructure', detail: `challenger call failed ${failures.length} time(s): ${failures.at(-1)}` };
+}
+
+/** The example as the quality verifier sees it (the rubric exactly as written). */
+export function exampleForVerifier(example: ChallengerExample): string {
+  const { question_type, reasoning_skills, context, question, reference_answer, rubric } = example;
+  return JSON.stringify({ question_type, reasoning_skills, context, question, reference_answer, rubric }, null, 2);
+}
+
+export async function verify(context: EpisodeContext, round: number, example: ChallengerExample, candidate = 0): Promise<VerifyOutcome> {
+  const { harness, document } = context;
+  const prompt = renderPrompt(
+    harness,
+    'qualityVerifier',
+    { document: document.text, example: exampleForVerifier(example) },
+    { document: { title: document.title } },
+  );
+  const failures: string[] = [];
+  for (let attempt = 0; attempt <= harness.settings.evaluationRetries; attempt += 1) {
+    const result = await context.llm.structured({
+      role: 'qualityVerifier',
+      messages: [{ role: 'user', content: prompt }],
+      seed: seedFor(context, round, 'qualityVerifier', candidate + attempt * harness.settings.challengersPerRound),
+      schemaName: QUALITY_SCHEMA_NAME,
+      schema: qualityVerdictSchema,
+    });
+    if (result.ok) {
+      const verdict = result.value;
+      // A failed check fails the example even when the overall line says PASS: the checks are the substance.
+      const failedChecks = QUALITY_CHECK_NAMES.filter((name) => verdict.checks[name].verdict === 'FAIL');
+      const passed = verdict.overall === 'PASS' && failedChecks.length === 0;
+      const checkReasons = failedChecks.map((name) => `${name}: ${verdict.checks[name].reason}`);
+      const feedback = passed ? verdict.feedback : [verdict.feedback, ...checkReasons].filter((part) => part.trim() !== '').join(' | ');
+      return { kind: 'verdict', passed, feedback, checks: { ...verdict.checks } };
+    }
+    failures.push(describeFailure(result.failure));
+  }
+  return { kind: 'infrastructure', detail: `quality verifier failed ${failures.length} time(s): ${failures.at(-1)}` };
+}
+
+type ScoredAnswer =
+  | { ok: true; score: number; report: Partial<AttemptReport> }
+  | { ok: false; error: string };
+
+async function judgeAnswer(
+  context: EpisodeContext,
+  round: number,
+  stage: SolverStage,
+  attemptSeed: number,
+  example: ChallengerExample,
+  rubric: readonly RubricItem[],
+  answer: string,
+): Promise<ScoredAnswer> {
+  const { harness } = context;
+  const verifiable = harness.settings.mode === 'verifiable';
+  const prompt = verifiable
+    ? renderPrompt(harness, 'judge', { question: example.question, reference_answer: example.reference_answer, answer })
+    : renderPrompt(harness, 'judge', { question: example.question, answer, rubric: rubricForJudge(rubric) });
+  let lastError = '';
+  for (let attempt = 0; attempt <= harness.settings.judgeMaxRetries; attempt += 1) {
+    const seed = seedFor(context, round, 'judge', `${stage}-${attemptSeed}-${attempt}`);
+    const messages = [{ role: 'user' as const, content: prompt }];
+    if (verifiable) {
+      const result = await context.llm.structured({ role: 'judge', messages, seed, schemaName: ANSWER_VERDICT_SCHEMA_NAME, schema: answerVerdictSchema });
+      if (result.ok) {
+        return { ok: true, score: result.value.correct ? 1 : 0, report: { correct: result.value.correct, judge_reason: result.value.reason } };
+      }
+      lastError = `judge ${describeFailure(result.failure)}`;
+    } else {
+      const result = await context.llm.structured({
+        role: 'judge',
+        messages,
+        seed,
+        schemaName: RUBRIC_SCORES_SCHEMA_NAME,
+        schema: rubricScoresSchema(rubric.length),
+      });
+      if (result.ok) {
+        const byIndex = new Map(result.value.scores.map((score) => [score.index, score]));
+        const met = new Map(result.value.scores.map((score) => [score.index, score.met as number]));
+        const criteria = rubric.map((item) => ({
+          index: item.index,
+          criterion: item.criterion,
+          weight: item.weight,
+          met: byIndex.get(item.index)?.met ?? 0,
+          reason: byIndex.get(item.index)?.reason ?? '',
+        }));
+        return { ok: true, score: rubricScore(rubric, met), report: { criteria } };
+      }
+      lastError = `judge ${describeFailure(result.failure)}`;
+    }
+  }
+  return { ok: false, error: lastError };
+}
+
+/**
+ * Draws `solverAttempts[stage]` answers and judges each. A failed attempt (solver or judge) is
+ * retried with a new seed up to `evaluationRetries` times; an attempt that never gets a score makes
+ * the stage an infrastructure fault (a missing score is never read as 0).
+ */
+export async function evaluate(
+  context: EpisodeContext,
+  round: number,
+  stage: SolverStage,
+  example: ChallengerExample,
+  rubric: readonly RubricItem[],
+): Promise<EvaluateOutcome> {
+  const { harness } = context;
+  const attempts = harness.settings.solverAttempts[stage];
+  const role = stage === 'weak' ? 'weakSolver' : 'strongSolver';
+  const prompt = renderPrompt(harness, role, { context: example.context, question: example.question });
+  let solverCalls = 0;
+  let solverFailures = 0;
+
+  const runAttempt = async (index: number): Promise<AttemptReport> => {
+    const report: AttemptReport = { attempt: index + 1, answer: null, score: null, errors: [] };
+    for (let retry = 0; retry <= harness.settings.evaluationRetries; retry += 1) {
+      const attemptSeed = index + retry * attempts;
+      solverCalls += 1;
+      const reply = await context.llm.text({
+        role,
+        messages: [{ role: 'user', content: prompt }],
+        seed: seedFor(context, round, role, attemptSeed),
+        temperature: harness.settings.solverTemperature,
+      });
+      if (!reply.ok) {
+        solverFailures += 1;
+        report.errors.push(`${role} ${describeFailure(reply.failure)}`);
+        continue;
+      }
+      const answer = reply.value.content ?? '';
+      if (answer.trim() === '') {
+        solverFailures += 1;
+        report.errors.push(`${role} empty: the reply had no text`);
+        continue;
+      }
+      const judged = await judgeAnswer(context, round, stage, attemptSeed, example, rubric, answer);
+      report.answer = answer;
+      if (judged.ok) return { ...report, ...judged.report, score: judged.score };
+      report.errors.push(judged.error);
+    }
+    return report;
+  };
+
+  const reports = await Promise.all(Array.from({ length: attempts }, (_, index) => runAttempt(index)));
+  const unscored = reports.filter((report) => report.score === null);
+  if (unscored.length === 0) return { kind: 'scores', scores: reports.map((report) => report.score as number), reports };
+  const detail =
+    solverFailures === solverCalls
+      ? `SOLVER_ERROR: every ${role} call failed (${solverCalls} calls); last: ${unscored.at(-1)?.errors.at(-1) ?? 'unknown'}`
+      : `${unscored.length} of ${attempts} ${stage} attempts could not be scored; last error: ${unscored.at(-1)?.errors.at(-1) ?? 'unknown'}`;
+  return { kind: 'infrastructure', detail, reports };
+}

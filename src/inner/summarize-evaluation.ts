@@ -1,0 +1,56 @@
+// The numbers a run reports: pass rate, Table 1 statistics, failure reasons, calls and tokens.
+import type { Role } from '../llm/types.ts';
+import { mean } from './acceptance.ts';
+import { emptyFailureCounts } from './outcome.ts';
+import type { RoundRecord } from './result-schema.ts';
+import type { DocumentOutcome, EvaluationSummary, ExampleStatistics, RoleCounts } from './types.ts';
+
+export function summarizeEvaluation(outcomes: readonly DocumentOutcome[]): EvaluationSummary {
+  const accepted = outcomes.filter((outcome) => outcome.accepted);
+  const acceptedRounds = accepted.flatMap((outcome) => outcome.result.rounds.filter((round) => round.accepted));
+  const evaluatedRounds = outcomes.flatMap((outcome) => outcome.result.rounds.filter((round) => round.weak !== null));
+
+  const failureReasons = emptyFailureCounts();
+  const usageByRole: Partial<Record<Role, RoleCounts>> = {};
+  for (const outcome of outcomes) {
+    for (const [reason, count] of Object.entries(outcome.failureReasons)) failureReasons[reason as keyof typeof failureReasons] += count;
+    for (const [role, usage] of Object.entries(outcome.usageByRole)) {
+      const total = (usageByRole[role as Role] ??= { calls: 0, promptTokens: 0, completionTokens: 0 });
+      total.calls += usage.calls;
+      total.promptTokens += usage.promptTokens;
+      total.completionTokens += usage.completionTokens;
+    }
+  }
+  const roundsToAccept = accepted.map((outcome) =>
+    // Infrastructure rounds are not attempts at a question, so they do not count as rounds used.
+    outcome.result.rounds.filter((round) => round.round <= (outcome.acceptedRound ?? 0) && round.failure_reason !== 'infrastructure').length,
+  );
+  return {
+    documents: outcomes.length,
+    accepted: accepted.length,
+    passRate: outcomes.length === 0 ? 0 : accepted.length / outcomes.length,
+    errors: outcomes.filter((outcome) => outcome.error).map((outcome) => ({ documentId: outcome.documentId, error: outcome.error as string })),
+    acceptedExamples: statistics(acceptedRounds),
+    evaluatedRounds: statistics(evaluatedRounds),
+    roundsPerAccepted: roundsToAccept.length === 0 ? null : mean(roundsToAccept),
+    failureReasons,
+    falseAcceptanceClaims: outcomes.reduce((sum, outcome) => sum + outcome.falseAcceptanceClaims, 0),
+    usageByRole,
+    calls: outcomes.reduce((sum, outcome) => sum + outcome.calls, 0),
+    promptTokens: outcomes.reduce((sum, outcome) => sum + outcome.promptTokens, 0),
+    completionTokens: outcomes.reduce((sum, outcome) => sum + outcome.completionTokens, 0),
+  };
+}
+
+function statistics(rounds: readonly RoundRecord[]): ExampleStatistics {
+  const meanOrNull = (values: number[]) => (values.length === 0 ? null : mean(values));
+  const present = (values: Array<number | null | undefined>) => values.filter((value): value is number => typeof value === 'number');
+  return {
+    examples: rounds.length,
+    weakMean: meanOrNull(present(rounds.map((round) => round.weak?.mean))),
+    strongMean: meanOrNull(present(rounds.map((round) => round.strong?.mean))),
+    gap: meanOrNull(present(rounds.map((round) => round.gap))),
+    questionLength: meanOrNull(present(rounds.map((round) => round.question?.length))),
+    rubricItems: meanOrNull(present(rounds.map((round) => (Array.isArray(round.rubric) ? round.rubric.length : null)))),
+  };
+}

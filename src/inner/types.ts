@@ -1,0 +1,99 @@
+// Public types of the inner loop (consumed by the outer loop and the CLI).
+import type { Llm, Role } from '../llm/types.ts';
+import type { Store } from '../store/open-store.ts';
+import type { DocumentResult, FailureReason } from './result-schema.ts';
+
+export interface InnerDeps {
+  llm: Llm;
+  store?: Store;
+  log?: (line: string) => void;
+  /** Timestamp for stored rows (defaults to the wall clock). */
+  now?: () => string;
+}
+
+/** What the loop needs of a document (`Document` from src/documents satisfies it). */
+export interface InnerDocument {
+  id: string;
+  title: string;
+  text: string;
+}
+
+export interface RunDocumentOptions {
+  seed: number;
+  repeat: number;
+  /** Folder for `<document id>.json`, rewritten atomically after every round. */
+  resultsDir?: string;
+  /** The endpoints are the sim: result.json says so. */
+  simulated?: boolean;
+}
+
+export interface EvaluateOptions extends RunDocumentOptions {
+  concurrency: number;
+  onDocumentDone?: (outcome: DocumentOutcome, done: number, total: number) => void;
+}
+
+export interface RoleCounts {
+  calls: number;
+  promptTokens: number;
+  completionTokens: number;
+}
+
+export interface DocumentOutcome {
+  documentId: string;
+  accepted: boolean;
+  acceptedRound: number | null;
+  totalRounds: number;
+  /** Failed rounds by reason, plus one 'gave-up' or 'budget-exhausted' when nothing was accepted. */
+  failureReasons: Record<FailureReason, number>;
+  /** The accepted round's means, else the last evaluated round's (null when nothing was evaluated). */
+  weakMean: number | null;
+  strongMean: number | null;
+  gap: number | null;
+  calls: number;
+  promptTokens: number;
+  completionTokens: number;
+  falseAcceptanceClaims: number;
+  usageByRole: Partial<Record<Role, RoleCounts>>;
+  /** The result.json content. */
+  result: DocumentResult;
+  /** Taken from the store instead of being run again. */
+  reused: boolean;
+  error?: string;
+}
+
+export interface ExampleStatistics {
+  /** Examples this block is computed over. */
+  examples: number;
+  weakMean: number | null;
+  strongMean: number | null;
+  gap: number | null;
+  /** Mean question length in characters. */
+  questionLength: number | null;
+  rubricItems: number | null;
+}
+
+export interface EvaluationSummary {
+  documents: number;
+  accepted: number;
+  passRate: number;
+  /** Documents that ended with an error (not a verdict), with the error line. */
+  errors: Array<{ documentId: string; error: string }>;
+  /** Over accepted examples (the agentic loop's Table 1 numbers). */
+  acceptedExamples: ExampleStatistics;
+  /** Over every round that passed QV and was evaluated (the single-shot baseline's Table 1 numbers). */
+  evaluatedRounds: ExampleStatistics;
+  /** Mean accepted round (counting only rounds that reached a verdict). */
+  roundsPerAccepted: number | null;
+  failureReasons: Record<FailureReason, number>;
+  falseAcceptanceClaims: number;
+  usageByRole: Partial<Record<Role, RoleCounts>>;
+  calls: number;
+  promptTokens: number;
+  completionTokens: number;
+}
+
+export interface HarnessEvaluation {
+  passRate: number;
+  outcomes: DocumentOutcome[];
+  summary: EvaluationSummary;
+}

@@ -1,0 +1,148 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { evaluateHarness, formatTrajectory, runDocument } from '../../src/inner/index.ts';
+import { openStore } from '../../src/store/index.ts';
+import { exampleJson, scriptedLlm, TEST_DOCUMENT, testHarness } from '../support/inner-fixtures.ts';
+import { loopResponder } from '../support/loop-responder.ts';
+import { deriveSeed } from '../../src/util/hash.ts';
+import { startScriptedEndpoint, type ScriptedEndpoint } from '../support/scripted-endpoint.ts';
+
+let endpoint: ScriptedEndpoint | undefined;
+afterEach(async () => {
+  await endpoint?.close();
+  endpoint = undefined;
+});
+
+const SEED = 7;
+const ACCEPTABLE = { weak: [0.3, 0.4, 0.5], strong: [0.8, 0.85, 0.9] };
+
+describe('scripted orchestrator over a scripted endpoint', () => {
+  it('refines a too-easy question without ever calling the strong solver, then accepts', async () => {
+    endpoint = await startScriptedEndpoint(loopResponder({ runSeed: SEED, rounds: [{ weak: [0.9, 0.9, 0.9] }, ACCEPTABLE] }));
+    const resultsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'autodata-'));
+    const outcome = await runDocument({ llm: scriptedLlm(endpoint.baseURL) }, testHarness(), TEST_DOCUMENT, {
+      seed: SEED,
+      repeat: 0,
+      resultsDir,
+      simulated: true,
+    });
+
+    expect(outcome.accepted).toBe(true);
+    expect(outcome.acceptedRound).toBe(2);
+    expect(outcome.failureReasons['too-easy']).toBe(1);
+    expect(endpoint.requests.filter((request) => request.role === 'strongSolver')).toHaveLength(3);
+    expect(endpoint.countByRole('weakSolver')).toBe(6);
+    expect(endpoint.countByRole('judge')).toBe(9);
+    // Round 2's challenger saw the refinement message with round 1's weak mean.
+    const secondChallenger = endpoint.requests.filter((request) => request.role === 'challenger')[1]!;
+    expect(secondChallenger.prompt).toContain('TOO EASY');
+    expect(secondChallenger.prompt).toContain('1. (round 1) Question 1?\n   weak mean 0.90');
+
+    const file = JSON.parse(fs.readFileSync(path.join(resultsDir, 'doc-1.json'), 'utf8'));
+    expect(file.simulated).toBe(true);
+    expect(file.final_accepted_round).toBe(2);
+    expect(file.total_rounds).toBe(2);
+    expect(file.rounds[0].strong).toBeNull();
+    expect(file.rounds[0].failure_reason).toBe('too-easy');
+    expect(file.rounds[1].weak.scores).toEqual([0.3, 0.4, 0.5]);
+    expect(file.rounds[1].strong.scores).toEqual([0.8, 0.85, 0.9]);
+    expect(file.rounds[1].gap).toBeCloseTo(0.45, 10);
+    expect(file.rounds[1].evaluation_report.weak[0].criteria).toHaveLength(20);
+    expect(formatTrajectory(outcome.result).split('\n')).toContain('Round 1: TOO EASY (weak mean 0.90)');
+  });
+
+  it('retries SOLVER_ERROR with new seeds and does not refine on it', async () => {
+    endpoint = await startScriptedEndpoint(
+      loopResponder({ runSeed: SEED, rounds: [{ weak: ['error', 'error', 'error', 0.3, 0.4, 0.5], strong: ACCEPTABLE.strong }] }),
+    );
+    const outcome = await runDocument({ llm: scriptedLlm(endpoint.baseURL) }, testHarness(), TEST_DOCUMENT, { seed: SEED, repeat: 0 });
+    expect(outcome.accepted).toBe(true);
+    expect(outcome.acceptedRound).toBe(1);
+    expect(endpoint.countByRole('challenger')).toBe(1);
+    expect(endpoint.countByRole('weakSolver')).toBe(6);
+    const weakReports = outcome.result.rounds[0]!.evaluation_report.weak;
+    expect(weakReports.map((report) => report.score)).toEqual([0.3, 0.4, 0.5]);
+    expect(weakReports[0]!.errors).toHaveLength(1);
+    expect(weakReports[0]!.errors[0]).toMatch(/^weakSolver transport: /);
+  });
+
+  it('records rounds where every solver call fails as infrastructure, never as a verdict', async () => {
+    const failing = { weak: Array.from({ length: 9 }, () => 'error' as const) };
+    endpoint = await startScriptedEndpoint(loopResponder({ runSeed: SEED, rounds: [failing, failing, failing] }));
+    const outcome = await runDocument({ llm: scriptedLlm(endpoint.baseURL) }, testHarness(), TEST_DOCUMENT, { seed: SEED, repeat: 0 });
+    expect(outcome.accepted).toBe(false);
+    expect(outcome.failureReasons.infrastructure).toBe(3);
+    expect(outcome.failureReasons['too-easy']).toBe(0);
+    expect(outcome.error).toMatch(/^3 rounds failed for infrastructure reasons; last: SOLVER_ERROR: every weakSolver call failed \(9 calls\)/);
+    expect(outcome.result.rounds.map((round) => round.weak)).toEqual([null, null, null]);
+    // Never refined: every challenger call got the first-round feedback.
+    const challengerPrompts = endpoint.requests.filter((request) => request.role === 'challenger').map((request) => request.prompt);
+    expect(challengerPrompts).toHaveLength(3);
+    for (const prompt of challengerPrompts) expect(prompt).toContain('<feedback>\nNo earlier attempts.\n</feedback>');
+    expect(endpoint.countByRole('strongSolver')).toBe(0);
+  });
+
+  it('fails a round on a rubric format error without calling the quality verifier', async () => {
+    endpoint = await startScriptedEndpoint(
+      loopResponder({ runSeed: SEED, rounds: [{ example: exampleJson({ weights: [5, '+8', 3] }) }, ACCEPTABLE] }),
+    );
+    const outcome = await runDocument({ llm: scriptedLlm(endpoint.baseURL) }, testHarness(), TEST_DOCUMENT, { seed: SEED, repeat: 0 });
+    expect(outcome.acceptedRound).toBe(2);
+    expect(outcome.failureReasons['rubric-format']).toBe(1);
+    expect(outcome.result.rounds[0]!.rubric_format_errors).toEqual(['item 2 weight "+8" is a string, not an integer']);
+    expect(endpoint.countByRole('qualityVerifier')).toBe(1);
+    const secondChallenger = endpoint.requests.filter((request) => request.role === 'challenger')[1]!;
+    expect(secondChallenger.prompt).toContain('rubric format error: item 2 weight "+8" is a string, not an integer');
+  });
+
+  it('stops at the round budget and counts it', async () => {
+    endpoint = await startScriptedEndpoint(loopResponder({ runSeed: SEED, rounds: [{ qualityPasses: false }] }));
+    const outcome = await runDocument({ llm: scriptedLlm(endpoint.baseURL) }, testHarness({ roundBudget: 3 }), TEST_DOCUMENT, {
+      seed: SEED,
+      repeat: 0,
+    });
+    expect(outcome.totalRounds).toBe(3);
+    expect(outcome.failureReasons['failed-qv']).toBe(3);
+    expect(outcome.failureReasons['budget-exhausted']).toBe(1);
+    expect(endpoint.countByRole('weakSolver')).toBe(0);
+  });
+
+  it('reuses stored document results instead of running them again', async () => {
+    endpoint = await startScriptedEndpoint(loopResponder({ runSeed: SEED, rounds: [ACCEPTABLE] }));
+    const store = openStore(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'autodata-')), 'run.sqlite'));
+    try {
+      const deps = { llm: scriptedLlm(endpoint.baseURL), store };
+      const documents = [TEST_DOCUMENT, { id: 'doc-empty', title: 'Empty', text: '  ' }];
+      const first = await evaluateHarness(deps, testHarness(), documents, { seed: SEED, repeat: 0, concurrency: 2 });
+      const requestsAfterFirst = endpoint.requests.length;
+      const second = await evaluateHarness(deps, testHarness(), documents, { seed: SEED, repeat: 0, concurrency: 2 });
+      expect(first.passRate).toBe(0.5);
+      expect(first.summary.errors).toEqual([{ documentId: 'doc-empty', error: 'document "doc-empty" is empty; nothing to write a question about' }]);
+      expect(endpoint.requests.length).toBe(requestsAfterFirst);
+      expect(second.outcomes[0]!.reused).toBe(true);
+      expect(second.outcomes[0]!.result).toEqual(first.outcomes[0]!.result);
+      const rows = store.db.prepare('SELECT document_id, accepted, accepted_round, total_rounds FROM document_result').all();
+      expect(rows).toEqual([{ document_id: 'doc-1', accepted: 1, accepted_round: 1, total_rounds: 1 }]);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('re-asks a judge whose scores do not cover the rubric, then retries it with a new seed, never scoring 0', async () => {
+    const badSeed = deriveSeed(SEED, TEST_DOCUMENT.id, 0, 1, 'judge', 'weak-0-0');
+    const inner = loopResponder({ runSeed: SEED, rounds: [ACCEPTABLE] });
+    endpoint = await startScriptedEndpoint((request) =>
+      request.role === 'judge' && request.seed === badSeed ? { json: { scores: [{ index: 1, met: 1, reason: 'only one' }] } } : inner(request),
+    );
+    const outcome = await runDocument({ llm: scriptedLlm(endpoint.baseURL) }, testHarness(), TEST_DOCUMENT, { seed: SEED, repeat: 0 });
+    // 3 + 3 judged answers, plus the bad reply and its re-ask.
+    expect(endpoint.countByRole('judge')).toBe(8);
+    expect(endpoint.countByRole('weakSolver')).toBe(3);
+    expect(outcome.accepted).toBe(true);
+    const first = outcome.result.rounds[0]!.evaluation_report.weak[0]!;
+    expect(first.score).toBe(0.3);
+    expect(first.errors).toHaveLength(0);
+  });
+});
