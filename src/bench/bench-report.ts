@@ -1,0 +1,68 @@
+// The benchmark's output: a flat list of named figures, printed as an aligned table or as JSON.
+import { renderTable } from '../report/table.ts';
+
+export type BenchSection = 'sim' | 'call path' | 'inner loop' | 'concurrency';
+
+export interface BenchFigure {
+  /** Stable machine name, e.g. `callPath.cacheHit.microsPerCall`. */
+  id: string;
+  section: BenchSection;
+  /** What was measured, for people. */
+  label: string;
+  value: number;
+  /** `µs/call`, `s`, `docs/s`, `calls/s`, `MB`, `calls`, or `×` for a ratio. */
+  unit: string;
+  /** How the figure was obtained (the ratio's operands, the counts behind a rate). */
+  note?: string;
+}
+
+export interface BenchSettings {
+  quick: boolean;
+  simSeed: number;
+  runSeed: number;
+  /** Requests timed in the sim and call-path sections. */
+  requests: number;
+  /** Validation documents run by the inner-loop section. */
+  innerDocuments: number;
+  innerConcurrency: number;
+  /** Documents run at each concurrency level of the concurrency section. */
+  concurrencyDocuments: number;
+  concurrencyLevels: number[];
+  /** The default latency model's times multiplied by this (1 = real sim latency). */
+  latencyScale: number;
+  node: string;
+  cpus: number;
+}
+
+export interface BenchReport {
+  settings: BenchSettings;
+  figures: BenchFigure[];
+  /** Wall time of the whole benchmark. */
+  totalSeconds: number;
+}
+
+export function ratio(numerator: number, denominator: number): number {
+  return denominator > 0 ? numerator / denominator : Number.NaN;
+}
+
+/** A human-sized rendering: whole microseconds stay readable, ratios get enough digits to compare. */
+export function formatFigureValue(figure: BenchFigure): string {
+  const { value, unit } = figure;
+  if (!Number.isFinite(value)) return String(value);
+  if (unit === 'calls') return String(Math.round(value));
+  if (unit === '×') return value < 0.1 ? value.toFixed(4) : value.toFixed(2);
+  if (unit === 's') return value < 1 ? value.toFixed(3) : value.toFixed(2);
+  return value.toFixed(1);
+}
+
+export function formatBenchReport(report: BenchReport): string {
+  const { settings } = report;
+  const header = [
+    `autodata bench${settings.quick ? ' (quick)' : ''}: sim seed ${settings.simSeed}, run seed ${settings.runSeed}, node ${settings.node}, ${settings.cpus} cpu(s)`,
+    `inner loop: ${settings.innerDocuments} validation docs at concurrency ${settings.innerConcurrency}; ` +
+      `concurrency: ${settings.concurrencyDocuments} docs, cache off, sim latency x${settings.latencyScale}`,
+  ];
+  const rows = report.figures.map((figure) => [figure.section, figure.label, formatFigureValue(figure), figure.unit, figure.note ?? '']);
+  const table = renderTable(['section', 'figure', 'value', 'unit', 'note'], rows);
+  return [...header, '', table, '', `total ${report.totalSeconds.toFixed(1)} s`].join('\n');
+}

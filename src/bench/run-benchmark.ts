@@ -1,0 +1,75 @@
+// The benchmark as a library function: every section in turn, one flat report.
+import os from 'node:os';
+import { benchCallPath, benchSim } from './bench-calls.ts';
+import { challengerCalls, DEFAULT_HARNESS_DIR, DEFAULT_SPLIT_FILE, loadBenchInputs, timed } from './bench-fixtures.ts';
+import { benchConcurrency, benchInnerLoop } from './bench-inner-loop.ts';
+import type { BenchReport, BenchSettings } from './bench-report.ts';
+
+export interface BenchOptions {
+  /** A short run (seconds, not minutes): fewer requests and documents, shorter simulated latency. */
+  quick?: boolean;
+  simSeed?: number;
+  runSeed?: number;
+  splitFile?: string;
+  harnessDir?: string;
+  /** Progress lines (stderr in the CLI). */
+  log?: (line: string) => void;
+}
+
+/** Sizes per mode; the full mode stays under about two minutes on two shared cores. */
+const SIZES = {
+  full: { requests: 300, innerDocuments: 25, innerConcurrency: 4, concurrencyDocuments: 8, concurrencyLevels: [1, 4, 8], latencyScale: 0.05 },
+  quick: { requests: 40, innerDocuments: 4, innerConcurrency: 4, concurrencyDocuments: 3, concurrencyLevels: [1, 4, 8], latencyScale: 0.01 },
+} as const;
+
+export async function runBenchmark(options: BenchOptions = {}): Promise<BenchReport> {
+  const quick = options.quick ?? false;
+  const sizes = SIZES[quick ? 'quick' : 'full'];
+  const log = options.log ?? (() => {});
+  const settings: BenchSettings = {
+    quick,
+    simSeed: options.simSeed ?? 1,
+    runSeed: options.runSeed ?? 1,
+    requests: sizes.requests,
+    innerDocuments: sizes.innerDocuments,
+    innerConcurrency: sizes.innerConcurrency,
+    concurrencyDocuments: sizes.concurrencyDocuments,
+    concurrencyLevels: [...sizes.concurrencyLevels],
+    latencyScale: sizes.latencyScale,
+    node: process.version,
+    cpus: os.availableParallelism(),
+  };
+  const { simSeed, runSeed } = settings;
+
+  const { value: figures, seconds } = await timed(async () => {
+    const inputs = loadBenchInputs(options.splitFile ?? DEFAULT_SPLIT_FILE, options.harnessDir ?? DEFAULT_HARNESS_DIR);
+    const calls = challengerCalls(inputs.harness, inputs.train, settings.requests);
+    const innerDocuments = inputs.validation.slice(0, settings.innerDocuments);
+    const concurrencyDocuments = inputs.validation.slice(0, settings.concurrencyDocuments);
+
+    log(`sim: ${calls.length} challenger requests through the handler and the in-process fetch`);
+    const simFigures = await benchSim(calls, simSeed);
+    const simFetchMicros = simFigures.find((figure) => figure.id === 'sim.fetch.microsPerCall')!.value;
+    log(`call path: ${calls.length} calls with the cache off, on (miss) and replaying (hit)`);
+    const callPathFigures = await benchCallPath(calls, simSeed, simFetchMicros);
+    const innerFigures = await benchInnerLoop({
+      harness: inputs.harness,
+      documents: innerDocuments,
+      concurrency: settings.innerConcurrency,
+      simSeed,
+      runSeed,
+      log,
+    });
+    const concurrencyFigures = await benchConcurrency({
+      harness: inputs.harness,
+      documents: concurrencyDocuments,
+      levels: settings.concurrencyLevels,
+      latencyScale: settings.latencyScale,
+      simSeed,
+      runSeed,
+      log,
+    });
+    return [...simFigures, ...callPathFigures, ...innerFigures, ...concurrencyFigures];
+  });
+  return { settings, figures, totalSeconds: seconds };
+}
