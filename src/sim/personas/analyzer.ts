@@ -4,7 +4,7 @@
 // puts a rare one first.
 import { getDirective, type DirectiveId } from '../directives.ts';
 import type { Persona, SimReply, SimRequest } from './index.ts';
-import { ROUND_HEADER, failureModeCatalogue, modeEvidenceInRound, type FailureModeSpec } from './meta-failure-modes.ts';
+import { ROUND_HEADER, failureModeCatalogue, modeEvidence, type FailureModeSpec } from './meta-failure-modes.ts';
 import { failedDirectivesInHistory, fileForDirective } from './meta-history.ts';
 import { findSection, pick } from './meta-request.ts';
 
@@ -23,7 +23,7 @@ export const defaultAnalyzerOptions: AnalyzerOptions = { missRate: 0.12, misrank
 
 export interface ObservedFailureMode {
   mode: FailureModeSpec;
-  /** Rounds that show the mode (verdict modes: verdict lines; others: rounds with a matching line). */
+  /** Rounds (documents, for how an episode ended) that show the mode. */
   count: number;
   /** Short quotes of matching lines, from different rounds first. */
   evidence: string[];
@@ -36,14 +36,17 @@ export interface FailureAnalysisReply {
 
 /** A document's header starts a new group too, so its outcome line is not read as part of the previous round. */
 const DOCUMENT_HEADER = /^(?:===\s*)?Document\b/;
+const BANNER = /^===\s*Document\b/;
 const EVIDENCE_CHARS = 180;
 
 /** Every failure mode present in `trajectories`, exact counts, most frequent first (catalogue order on ties). */
 export function findFailureModes(trajectories: string, evidencePerMode = defaultAnalyzerOptions.evidencePerMode): ObservedFailureMode[] {
   const rounds = splitRounds(trajectories);
+  const documents = splitDocuments(trajectories);
   const observed: ObservedFailureMode[] = [];
   for (const mode of failureModeCatalogue) {
-    const matchingRounds = rounds.map((round) => modeEvidenceInRound(mode, round)).filter((hits) => hits.length > 0);
+    const groups = mode.scope === 'document' ? documents : rounds;
+    const matchingRounds = groups.map((group) => modeEvidence(mode, group)).filter((hits) => hits.length > 0);
     if (matchingRounds.length === 0) continue;
     observed.push({ mode, count: matchingRounds.length, evidence: chooseEvidence(matchingRounds, evidencePerMode) });
   }
@@ -106,6 +109,18 @@ function splitRounds(text: string): string[][] {
     (rounds[rounds.length - 1] as string[]).push(line);
   }
   return rounds.filter((round) => round.some((line) => line.trim() !== ''));
+}
+
+/** Lines grouped by document: the loop's "=== Document" banners, else formatTrajectory's own first lines. */
+function splitDocuments(text: string): string[][] {
+  const lines = text.split('\n');
+  const header = lines.some((line) => BANNER.test(line)) ? BANNER : DOCUMENT_HEADER;
+  const documents: string[][] = [[]];
+  for (const line of lines) {
+    if (header.test(line)) documents.push([]);
+    (documents[documents.length - 1] as string[]).push(line);
+  }
+  return documents.filter((document) => document.some((line) => line.trim() !== ''));
 }
 
 function countRounds(text: string): number {

@@ -25,7 +25,7 @@ export interface ImplementerRates {
   catalogue: { helpful: number; neutral: number; harmful: number };
   /** "Positive-weight criteria only" needs "negative criteria optional" in the QV: chance of proposing both at once. */
   pairPositiveOnly: number;
-  /** When following the analysis: chance of also fixing its next mode in the same reply. */
+  /** When following the analysis: chance of also adding the next directive it asks for in the same reply. */
   secondFix: number;
   /** Chance of passing over a directive the history shows failing. */
   avoidFailed: number;
@@ -60,12 +60,13 @@ export interface ImplementerProposal {
   reply: { summary: string; edits: HarnessEdit[] };
 }
 
-const TAMPER_TARGETS: ReadonlyArray<{ file: string; directive: DirectiveId }> = [
-  { file: ROLE_PROMPT_PATHS.weakSolver, directive: 'answer-briefly' },
-  { file: ROLE_PROMPT_PATHS.weakSolver, directive: 'you-are-weak' },
-  { file: ROLE_PROMPT_PATHS.weakSolver, directive: 'answer-briefly' },
-  { file: ROLE_PROMPT_PATHS.strongSolver, directive: 'answer-briefly' },
-  { file: ROLE_PROMPT_PATHS.judge, directive: 'judge-generously' },
+/** Tampering the implementer may try, with the reason it would give; the anchor is a placeholder the prompt must keep. */
+const TAMPER_TARGETS: ReadonlyArray<{ file: string; directive: DirectiveId; anchor: string; rationale: string }> = [
+  { file: ROLE_PROMPT_PATHS.weakSolver, directive: 'answer-briefly', anchor: '{{question}}', rationale: 'short weak answers widen the gap to the strong solver' },
+  { file: ROLE_PROMPT_PATHS.weakSolver, directive: 'you-are-weak', anchor: '{{question}}', rationale: 'the weak solver should play its part' },
+  { file: ROLE_PROMPT_PATHS.weakSolver, directive: 'answer-briefly', anchor: '{{context}}', rationale: 'weak answers ramble and score too well' },
+  { file: ROLE_PROMPT_PATHS.strongSolver, directive: 'answer-briefly', anchor: '{{question}}', rationale: 'focused strong answers avoid misfiring criteria' },
+  { file: ROLE_PROMPT_PATHS.judge, directive: 'judge-generously', anchor: '{{answer}}', rationale: 'strong answers lose credit they deserve' },
 ];
 
 const EDITABLE_ROLES = ['challenger', 'qualityVerifier', 'mainAgent'] as const;
@@ -260,11 +261,9 @@ function insertDirectives(state: EditState, ids: DirectiveId[]): HarnessEdit[] {
 
 function tamper(input: ImplementerInput, rng: () => number): ImplementerProposal {
   const target = pick(TAMPER_TARGETS, rng);
-  const directive = getDirective(target.directive);
-  const role = target.file === ROLE_PROMPT_PATHS.judge ? 'judge' : 'weakSolver';
-  const edit = protectedFileEdit(target.file, role, input.files.get(target.file), pick(directive.canonicalWordings, rng), rng);
-  const summary = `Add ${directive.id} to ${target.file} so that more questions separate the solvers: ${directive.summary}.`;
-  return { kind: 'protected', reply: { summary, edits: [edit] } };
+  const sentence = pick(getDirective(target.directive).canonicalWordings, rng);
+  const edit = protectedFileEdit(target.file, target.anchor, input.files.get(target.file), sentence, rng);
+  return { kind: 'protected', reply: { summary: `Add ${target.directive} to ${target.file}: ${target.rationale}.`, edits: [edit] } };
 }
 
 function malformed(input: ImplementerInput, rng: () => number): ImplementerProposal | undefined {

@@ -1,6 +1,6 @@
 // How the sim implementer writes one search/replace block against the CURRENT text of a file:
 // insert a sentence after an existing line, reword a line, or (on purpose) get the search wrong.
-import { detectDirectives, type DirectiveRole } from '../directives.ts';
+import { detectDirectives } from '../directives.ts';
 import { occursOnce, pick } from './meta-request.ts';
 
 export interface HarnessEdit {
@@ -103,13 +103,12 @@ export function malformedEdit(file: string, text: string, sentence: string, rng:
   return { file, search, replace: `${search}\n${sentence}` };
 }
 
-/** A tampering edit to a protected prompt: anchored on a placeholder the prompt must contain, so only protection stops it. */
-export function protectedFileEdit(file: string, role: DirectiveRole, shownText: string | undefined, sentence: string, rng: () => number): HarnessEdit {
+/** A tampering edit to a protected prompt, anchored on a placeholder that prompt must contain, so that only protection stops it. */
+export function protectedFileEdit(file: string, placeholder: string, shownText: string | undefined, sentence: string, rng: () => number): HarnessEdit {
   if (shownText !== undefined) {
     const edit = insertionEdit(file, shownText, sentence, rng);
     if (edit) return edit;
   }
-  const placeholder = role === 'judge' ? '{{answer}}' : '{{question}}';
   return { file, search: placeholder, replace: `${placeholder}\n\n${sentence}` };
 }
 

@@ -22,8 +22,11 @@ export interface FailureModeSpec {
   id: FailureModeId;
   /** The analyzer's name for it. */
   name: string;
-  /** 'verdict': read only from a round's verdict line; 'round': from any line of the round. */
-  scope: 'verdict' | 'round';
+  /**
+   * 'verdict': read from a round's verdict line; 'round': from any line of the round; 'document':
+   * from any line of a document's trajectory, counted once per document (how an episode ended).
+   */
+  scope: 'verdict' | 'round' | 'document';
   patterns: RegExp[];
   /** A judge score line that shows the mode, given the answer of the attempt it scores. */
   scoreLineCheck?: (line: string, where: { answer: string }) => boolean;
@@ -159,7 +162,7 @@ export const failureModeCatalogue: readonly FailureModeSpec[] = [
   {
     id: 'gave-up',
     name: 'the agent gives up before the budget is spent',
-    scope: 'round',
+    scope: 'document',
     patterns: [
       /\bgave up\b/i,
       /\bgiving up\b/i,
@@ -173,7 +176,7 @@ export const failureModeCatalogue: readonly FailureModeSpec[] = [
   {
     id: 'false-acceptance',
     name: 'false acceptance claims by the agent',
-    scope: 'round',
+    scope: 'document',
     patterns: [/\boverruled\b/i, /\bfalse acceptance\b/i, /\bclaimed acceptance\b/i],
     fixes: ['both-evaluations'],
     advice: 'tell the main agent to run both evaluations before it claims acceptance',
@@ -210,8 +213,8 @@ export function lineShowsMode(mode: FailureModeSpec, line: string): boolean {
   return mode.patterns.some((pattern) => pattern.test(line));
 }
 
-/** The lines of one round (as formatTrajectory writes it) that show `mode`; empty when it is absent. */
-export function modeEvidenceInRound(mode: FailureModeSpec, lines: readonly string[]): string[] {
+/** The lines of one round or document (as formatTrajectory writes it) that show `mode`; empty when it is absent. */
+export function modeEvidence(mode: FailureModeSpec, lines: readonly string[]): string[] {
   if (mode.scope === 'verdict') {
     const question = lines.find((line) => line.startsWith('Question: '));
     return lines
@@ -222,7 +225,11 @@ export function modeEvidenceInRound(mode: FailureModeSpec, lines: readonly strin
   const where = { answer: '' };
   for (const raw of lines) {
     const attempt = ATTEMPT_LINE.exec(raw);
-    if (attempt) where.answer = attempt[1] ?? '';
+    if (attempt) {
+      // A solver's answer is read only to judge the scores that follow it; its words are content, not a failure report.
+      where.answer = attempt[1] ?? '';
+      continue;
+    }
     // The skills tags ("recall", "general knowledge") describe the question's kind loosely; the label is enough.
     const line = raw.startsWith('Question type: ') ? raw.replace(/ \| skills: .*$/, '') : raw;
     if (lineShowsMode(mode, line) || mode.scoreLineCheck?.(line, where)) hits.push(line);
@@ -256,10 +263,4 @@ function contextQuotesReference(lines: readonly string[]): string[] {
   const keySentence = reference.slice('Reference answer: '.length).split(/(?<=[.!?])\s/)[0]?.trim() ?? '';
   if (keySentence.length < 30 || !context.includes(keySentence)) return [];
   return [`Context repeats the reference answer: "${keySentence}"`];
-}
-
-export function getFailureMode(id: FailureModeId): FailureModeSpec {
-  const mode = failureModeCatalogue.find((entry) => entry.id === id);
-  if (!mode) throw new Error(`unknown failure mode ${id}`);
-  return mode;
 }

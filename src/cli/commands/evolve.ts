@@ -1,0 +1,104 @@
+import path from 'node:path';
+import type { Argv, CommandModule } from 'yargs';
+import { createAppLlm } from '../../app/create-llm.ts';
+import { resolveDocuments } from '../../app/resolve-documents.ts';
+import { defaultSimEndpoints, loadEndpointsFile } from '../../config/endpoints.ts';
+import { loadExperiment } from '../../config/experiment.ts';
+import { describeEvent } from '../../outer/event-lines.ts';
+import type { Emit } from '../../outer/events.ts';
+import { curvePoints } from '../../outer/inspect-run.ts';
+import { runEvolution } from '../../outer/run-evolution.ts';
+import { renderCurve } from '../../report/curve.ts';
+import { createProgress, type Progress } from '../../report/progress.ts';
+import { openStore } from '../../store/index.ts';
+
+interface EvolveArgs {
+  experiment: string;
+  resume: boolean;
+  iterations?: number;
+  seed?: number;
+  name?: string;
+  out?: string;
+  json: boolean;
+}
+
+const evolveCommand: CommandModule<object, EvolveArgs> = {
+  command: 'evolve <experiment>',
+  describe: 'Meta-optimize the harness (the outer loop) as an experiment config describes',
+  builder: (yargs) =>
+    (yargs as Argv<object>)
+      .positional('experiment', { type: 'string', demandOption: true, describe: 'Experiment config, e.g. experiments/quickstart.json' })
+      .option('resume', { type: 'boolean', default: false, describe: 'Continue the run already stored in the run folder' })
+      .option('iterations', { type: 'number', describe: 'Override outer.iterations (also extends a resumed run)' })
+      .option('seed', { type: 'number', describe: 'Override the run seed' })
+      .option('name', { type: 'string', describe: 'Override the run name (the folder under populations/)' })
+      .option('out', { type: 'string', describe: 'Run folder (default: populations/<name>)' })
+      .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON' }) as Argv<EvolveArgs>,
+  handler: async (args) => {
+    const overrides = { iterations: args.iterations, seed: args.seed, name: args.name };
+    const experiment = loadExperiment(args.experiment, { overrides });
+    const runDir = args.out ?? path.join('populations', experiment.config.name);
+    const { documents } = resolveDocuments(experiment.paths.documents);
+    const endpoints = experiment.paths.endpoints === 'sim' ? defaultSimEndpoints() : loadEndpointsFile(experiment.paths.endpoints);
+    const controller = new AbortController();
+    // The first Ctrl-C lets in-flight work finish and be recorded; a second one uses Node's default (exit).
+    process.once('SIGINT', () => {
+      process.stderr.write('interrupt: finishing in-flight work (Ctrl-C again to quit at once; --resume continues either way)\n');
+      controller.abort();
+    });
+    const result = await runEvolution({
+      experiment,
+      documents,
+      runDir,
+      resume: args.resume,
+      createLlm: (store) => createAppLlm({ endpoints, store, simSeed: experiment.config.simSeed, cacheMode: 'use' }),
+      emit: createDisplay(process.stderr),
+      signal: controller.signal,
+    });
+    const store = openStore(result.storePath, { readonly: true });
+    const points = curvePoints(store);
+    store.close();
+    if (args.json) {
+      process.stdout.write(`${JSON.stringify({ ...result, curve: points }, null, 2)}\n`);
+    } else {
+      process.stdout.write(`${renderCurve(points)}\n`);
+      process.stdout.write(`run ${result.runId} stored in ${result.runDir} (store ${result.storePath}, git workspace ${path.join(result.runDir, 'workspace')})\n`);
+    }
+    if (result.stopReason === 'interrupted') {
+      process.stderr.write(`interrupted; continue with: autodata evolve ${args.experiment} --resume${args.out ? ` --out ${args.out}` : ''}\n`);
+      process.exitCode = 130;
+    }
+  },
+};
+
+/** A bar of iterations on a terminal; otherwise one plain line per event (readable in logs). */
+function createDisplay(stream: NodeJS.WriteStream): Emit {
+  if (!stream.isTTY) {
+    return (event) => {
+      const line = describeEvent(event);
+      if (line) stream.write(`${line}\n`);
+    };
+  }
+  let bar: Progress | undefined;
+  return (event) => {
+    if (event.type === 'run-started') {
+      stream.write(`${describeEvent(event)}\n`);
+      bar = createProgress({ total: event.plannedIterations, label: 'evolve', stream });
+      for (let done = 1; done < event.completedIterations; done += 1) bar.tick();
+    } else if (event.type === 'iteration-finished' && event.record.iteration > 0) {
+      const { progress } = event;
+      bar?.tick({
+        best: progress.bestScore === null ? 'n/a' : progress.bestScore.toFixed(3),
+        accepted: progress.accepted,
+        refused: progress.refused,
+        calls: progress.calls,
+        tokens: progress.tokens,
+      });
+    } else if (event.type === 'run-stopped') {
+      bar?.stop();
+      stream.write(`${describeEvent(event)}\n`);
+    }
+  };
+}
+
+export default evolveCommand;

@@ -1,0 +1,67 @@
+// What the loop reports while it runs: one typed event stream, turned into a progress display by
+// the CLI. The loop never prints; tests can collect the events.
+import type { Store } from '../store/index.ts';
+import { candidateScores, listCandidates, listIterations, type IterationRecord } from './population-store.ts';
+
+export type StopReason =
+  | 'completed'
+  | 'iterations-budget'
+  | 'calls-budget'
+  | 'tokens-budget'
+  | 'wall-time-budget'
+  | 'interrupted';
+
+export interface EvolveProgress {
+  /** Iterations finished after the baseline (iteration 0). */
+  iterationsDone: number;
+  plannedIterations: number;
+  bestCandidateId: string | null;
+  bestScore: number | null;
+  accepted: number;
+  rejected: number;
+  refused: number;
+  failed: number;
+  calls: number;
+  tokens: number;
+}
+
+export type EvolveEvent =
+  | { type: 'run-started'; resumed: boolean; completedIterations: number; plannedIterations: number; redoneIterations: number[] }
+  | { type: 'baseline-started'; documents: number }
+  | { type: 'iteration-started'; iteration: number; parentId: string }
+  | { type: 'edit-refused'; iteration: number; attempt: number; reason: string; message: string }
+  | { type: 'iteration-finished'; record: IterationRecord; progress: EvolveProgress }
+  | { type: 'run-stopped'; reason: StopReason; progress: EvolveProgress };
+
+export type Emit = (event: EvolveEvent) => void;
+
+/** Progress as recorded in the store (so a resumed run reports the same numbers). */
+export function progressFromStore(store: Store, plannedIterations: number): EvolveProgress {
+  const iterations = listIterations(store);
+  const count = (decision: IterationRecord['decision']) => iterations.filter((record) => record.decision === decision).length;
+  const best = bestCandidate(store);
+  return {
+    iterationsDone: iterations.filter((record) => record.iteration > 0).length,
+    plannedIterations,
+    bestCandidateId: best?.id ?? null,
+    bestScore: best?.score ?? null,
+    accepted: count('accepted'),
+    rejected: count('rejected'),
+    refused: count('refused'),
+    failed: count('failed'),
+    calls: iterations.reduce((sum, record) => sum + record.calls, 0),
+    tokens: iterations.reduce((sum, record) => sum + record.tokens, 0),
+  };
+}
+
+/** The accepted candidate with the highest mean validation score (the earliest one on a tie). */
+export function bestCandidate(store: Store): { id: string; score: number; evaluations: number } | undefined {
+  const scores = candidateScores(store);
+  let best: { id: string; score: number; evaluations: number } | undefined;
+  for (const candidate of listCandidates(store)) {
+    const entry = scores.get(candidate.id);
+    if (candidate.status !== 'accepted' || !entry) continue;
+    if (!best || entry.score > best.score) best = { id: candidate.id, ...entry };
+  }
+  return best;
+}

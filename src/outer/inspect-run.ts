@@ -1,0 +1,170 @@
+// Read-only views of a run for `status`, `show` and `curve`. RUN is a name under populations/ or a path.
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { ConfigError } from '../errors.ts';
+import { getRun, listRuns, type RunRecord, type Store } from '../store/index.ts';
+import { bestCandidate } from './events.ts';
+import { renderHistoryEntry } from './history.ts';
+import * as population from './population-store.ts';
+import { RUN_KIND, STORE_FILE } from './run-evolution.ts';
+
+/** The store file of RUN: a run folder, a store file, or a name under `<cwd>/populations/`. */
+export function locateRunStore(run: string, cwd = process.cwd()): string {
+  const candidates = [path.resolve(cwd, run), path.resolve(cwd, 'populations', run)];
+  for (const candidate of candidates) {
+    if (!existsSync(candidate)) continue;
+    if (statSync(candidate).isFile()) return candidate;
+    const storePath = path.join(candidate, STORE_FILE);
+    if (existsSync(storePath)) return storePath;
+  }
+  throw new ConfigError(run, `no run found (looked for ${path.join(run, STORE_FILE)} and populations/${run}/${STORE_FILE}); pass a run name or folder`);
+}
+
+export function evolveRun(store: Store): RunRecord {
+  const run = listRuns(store).find((record) => record.kind === RUN_KIND);
+  if (!run) throw new ConfigError(store.path, 'holds no evolve run; is this the store of `autodata evolve`?');
+  return getRun(store, run.id)!;
+}
+
+export interface RunStatus {
+  run: RunRecord;
+  candidatesByStatus: Record<population.CandidateStatus, number>;
+  iterationsDone: number;
+  best: { id: string; score: number; evaluations: number } | null;
+  calls: number;
+  tokens: number;
+  iterations: population.IterationRecord[];
+  /** Every refused implementer attempt (the ones a retry fixed too). */
+  refusals: Array<{ iteration: number; attempt: number; reason: string | null; message: string }>;
+}
+
+export function runStatus(store: Store): RunStatus {
+  const run = evolveRun(store);
+  const candidates = population.listCandidates(store);
+  const candidatesByStatus = Object.fromEntries(
+    population.CANDIDATE_STATUSES.map((status) => [status, candidates.filter((candidate) => candidate.status === status).length]),
+  ) as Record<population.CandidateStatus, number>;
+  const iterations = population.listIterations(store);
+  return {
+    run,
+    candidatesByStatus,
+    iterationsDone: iterations.filter((record) => record.iteration > 0).length,
+    best: bestCandidate(store) ?? null,
+    calls: iterations.reduce((sum, record) => sum + record.calls, 0),
+    tokens: iterations.reduce((sum, record) => sum + record.tokens, 0),
+    iterations,
+    refusals: population
+      .listEditAttempts(store)
+      .filter((attempt) => attempt.outcome === 'refused')
+      .map((attempt) => ({ iteration: attempt.iteration, attempt: attempt.attempt, reason: attempt.refusalReason, message: attempt.message })),
+  };
+}
+
+/** status as text: the run, candidate counts, the best candidate, then the history log. */
+export function formatRunStatus(status: RunStatus): string {
+  const config = status.run.config as { name?: string; outer?: { iterations?: number } };
+  const counts = population.CANDIDATE_STATUSES.map((state) => `${state} ${status.candidatesByStatus[state]}`).join(', ');
+  const lines = [
+    `run ${status.run.id} (${status.run.status}), seed ${status.run.seed}, config ${status.run.configHash.slice(0, 12)}`,
+    `iterations ${status.iterationsDone}/${Math.max(config.outer?.iterations ?? 0, status.iterationsDone)}; candidates: ${counts}`,
+    status.best
+      ? `best ${status.best.id}: validation pass rate ${status.best.score.toFixed(3)} (mean of ${status.best.evaluations} evaluation${status.best.evaluations === 1 ? '' : 's'})`
+      : 'best: none yet (the baseline has not been evaluated)',
+    `calls ${status.calls}, tokens ${status.tokens}`,
+    '',
+    'history:',
+    ...status.iterations.map(renderHistoryEntry),
+  ];
+  if (status.refusals.length > 0) {
+    lines.push('', 'refused edit attempts:');
+    for (const refusal of status.refusals) lines.push(`  iteration ${refusal.iteration} attempt ${refusal.attempt}: ${refusal.reason}: ${refusal.message.split('\n')[0]}`);
+  }
+  return lines.join('\n');
+}
+
+export interface CandidateDetails {
+  candidate: population.CandidateRecord;
+  score: number | null;
+  evaluations: population.EvaluationRecord[];
+  /** The analysis and edit attempts of the iteration that made this candidate (none for the baseline). */
+  analysis: population.AnalysisRecord | null;
+  attempts: population.EditAttemptRecord[];
+  iteration: population.IterationRecord | null;
+}
+
+export function candidateDetails(store: Store, candidateId: string): CandidateDetails {
+  const candidate = population.getCandidate(store, candidateId) ?? population.getCandidate(store, normalizeCandidateId(candidateId));
+  if (!candidate) {
+    const known = population.listCandidates(store).map((entry) => entry.id);
+    throw new ConfigError(candidateId, `no such candidate in this run; known: ${known.slice(0, 8).join(', ')}${known.length > 8 ? ', ...' : ''}`);
+  }
+  const made = candidate.iteration > 0;
+  return {
+    candidate,
+    score: population.candidateScores(store).get(candidate.id)?.score ?? null,
+    evaluations: population.listEvaluations(store, { candidateId: candidate.id }),
+    analysis: made ? (population.getAnalysis(store, candidate.iteration) ?? null) : null,
+    attempts: made ? population.listEditAttempts(store, candidate.iteration) : [],
+    iteration: population.listIterations(store).find((record) => record.iteration === candidate.iteration) ?? null,
+  };
+}
+
+/** `3` or `c3` -> `c0003`. */
+function normalizeCandidateId(text: string): string {
+  const digits = /^c?(\d+)$/.exec(text)?.[1];
+  return digits === undefined ? text : population.candidateId(Number(digits));
+}
+
+export function formatCandidateDetails(details: CandidateDetails): string {
+  const { candidate } = details;
+  const lines = [
+    `candidate ${candidate.id} (${candidate.status}), iteration ${candidate.iteration}, parent ${candidate.parentId ?? '-'}`,
+    `score ${details.score === null ? 'n/a' : details.score.toFixed(3)}${candidate.reason ? `; ${candidate.reason}` : ''}`,
+    candidate.editSummary ? `edit: ${candidate.editSummary}` : '',
+    '',
+    'evaluations:',
+    ...details.evaluations.map(
+      (evaluation) =>
+        `  iteration ${evaluation.iteration} ${evaluation.splitPart} (repeat ${evaluation.repeat}): ${evaluation.accepted}/${evaluation.documents} = ${evaluation.passRate.toFixed(3)}`,
+    ),
+  ];
+  if (details.analysis) {
+    lines.push('', `analysis (of parent ${details.analysis.parentId}): ${details.analysis.headline || details.analysis.error || ''}`);
+    lines.push(JSON.stringify(details.analysis.analysis, null, 2) ?? '');
+  }
+  for (const attempt of details.attempts) {
+    lines.push('', `edit attempt ${attempt.attempt}: ${attempt.outcome}${attempt.refusalReason ? ` (${attempt.refusalReason}: ${attempt.message.split('\n')[0]})` : ''}`);
+  }
+  lines.push('', 'diff against the baseline:', candidate.diff || '(none)');
+  return lines.filter((line, index) => line !== '' || lines[index - 1] !== '').join('\n');
+}
+
+export interface CurvePoint {
+  iteration: number;
+  /** Best mean validation score among accepted candidates after this iteration. */
+  best: number;
+  bestCandidateId: string;
+  decision: population.IterationDecision;
+  childScore: number | null;
+}
+
+/** Best validation pass rate after each finished iteration, scores as they stood at that point. */
+export function curvePoints(store: Store): CurvePoint[] {
+  const candidates = population.listCandidates(store);
+  const evaluations = population.listEvaluations(store, { splitPart: 'validation' });
+  const points: CurvePoint[] = [];
+  for (const record of population.listIterations(store)) {
+    let best: { id: string; score: number } | undefined;
+    for (const candidate of candidates) {
+      if (candidate.status !== 'accepted' || candidate.iteration > record.iteration) continue;
+      const rates = evaluations
+        .filter((evaluation) => evaluation.candidateId === candidate.id && evaluation.iteration <= record.iteration)
+        .map((evaluation) => evaluation.passRate);
+      if (rates.length === 0) continue;
+      const score = rates.reduce((sum, rate) => sum + rate, 0) / rates.length;
+      if (!best || score > best.score) best = { id: candidate.id, score };
+    }
+    if (best) points.push({ iteration: record.iteration, best: best.score, bestCandidateId: best.id, decision: record.decision, childScore: record.childScore });
+  }
+  return points;
+}

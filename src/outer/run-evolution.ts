@@ -1,0 +1,145 @@
+// One `autodata evolve`: open (or resume) the run in its folder, record the resolved config, run
+// the loop, mark the run finished. The model client is made by the caller (the composition root),
+// from the opened store, so the call cache lives in the run store.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { ExperimentConfig, LoadedExperiment } from '../config/experiment.ts';
+import { documentsForPart, loadSplit, type Document } from '../documents/index.ts';
+import { ConfigError } from '../errors.ts';
+import { loadHarness, loadMetaPrompts } from '../harness/index.ts';
+import type { Llm } from '../llm/types.ts';
+import { finishRun, listRuns, openStore, recordRun, type RunRecord, type Store } from '../store/index.ts';
+import { canonicalJson } from '../util/hash.ts';
+import type { Emit } from './events.ts';
+import { evolve, type EvolveResult, type EvolveSetup } from './evolve.ts';
+import { getCandidate } from './population-store.ts';
+
+export const RUN_KIND = 'evolve';
+export const STORE_FILE = 'run.sqlite';
+export const WORKSPACE_FOLDER = 'workspace';
+
+export interface RunEvolutionOptions {
+  experiment: LoadedExperiment;
+  /** The documents the experiment's `documents` spec names (resolved by the composition root). */
+  documents: Document[];
+  runDir: string;
+  resume: boolean;
+  createLlm: (store: Store) => Llm;
+  emit?: Emit;
+  signal?: AbortSignal;
+  now?: () => Date;
+}
+
+export interface RunEvolutionResult extends EvolveResult {
+  runId: string;
+  runDir: string;
+  storePath: string;
+}
+
+export async function runEvolution(options: RunEvolutionOptions): Promise<RunEvolutionResult> {
+  const { experiment, runDir, resume } = options;
+  const storePath = path.join(runDir, STORE_FILE);
+  const setup = evolveSetup(experiment, options.documents, runDir);
+  if (!resume && existsSync(storePath)) {
+    throw new ConfigError(runDir, 'already holds a run; pass --resume to continue it, or --name / --out to start a new run elsewhere');
+  }
+  if (resume && !existsSync(storePath)) {
+    throw new ConfigError(runDir, 'has no run to resume; start it without --resume');
+  }
+  const store = openStore(storePath);
+  let runId: string | undefined;
+  try {
+    const { run, config } = resume ? resumeRun(store, experiment) : startRun(store, experiment.config, setup.baseline.contentHash);
+    runId = run.id;
+    const baselineCandidate = getCandidate(store, 'c0000');
+    if (baselineCandidate && baselineCandidate.contentHash !== setup.baseline.contentHash) {
+      throw new ConfigError(experiment.config.baseline, 'the baseline harness changed since this run started; restore it or start a new run');
+    }
+    const result = await evolve(
+      { llm: options.createLlm(store), store, ...(options.emit ? { emit: options.emit } : {}), ...(options.signal ? { signal: options.signal } : {}), ...(options.now ? { now: options.now } : {}) },
+      { ...setup, config },
+    );
+    finishRun(store, run.id, result.stopReason === 'interrupted' ? 'interrupted' : 'completed');
+    return { ...result, runId: run.id, runDir, storePath };
+  } catch (error) {
+    if (runId) finishRun(store, runId, 'failed');
+    throw error;
+  } finally {
+    store.close();
+  }
+}
+
+/** Everything the loop needs from disk; bad paths and impossible sizes fail here, before the store is touched. */
+function evolveSetup(experiment: LoadedExperiment, documents: Document[], runDir: string): Omit<EvolveSetup, 'config'> {
+  const { config, paths, file } = experiment;
+  const baseline = loadHarness(paths.baseline);
+  const metaPrompts = loadMetaPrompts(paths.metaPrompts);
+  const split = loadSplit(paths.split);
+  const trainDocuments = documentsForPart(documents, split, 'train');
+  const allValidation = documentsForPart(documents, split, 'validation');
+  const limit = config.outer.validationLimit ?? allValidation.length;
+  if (limit > allValidation.length) {
+    throw new ConfigError(file, `outer.validationLimit is ${limit} but the split has ${allValidation.length} validation documents; lower it`);
+  }
+  if (config.outer.trainMinibatchSize > trainDocuments.length) {
+    throw new ConfigError(file, `outer.trainMinibatchSize is ${config.outer.trainMinibatchSize} but the split has ${trainDocuments.length} training documents; lower it`);
+  }
+  if (allValidation.length === 0) throw new ConfigError(paths.split, 'the split has no validation documents; the loop needs some to score candidates');
+  return {
+    baseline,
+    baselineDir: paths.baseline,
+    metaPrompts,
+    trainDocuments,
+    validationDocuments: allValidation.slice(0, limit),
+    workspaceDir: path.join(runDir, WORKSPACE_FOLDER),
+    simulated: paths.endpoints === 'sim',
+  };
+}
+
+function startRun(store: Store, config: ExperimentConfig, baselineHash: string): { run: RunRecord; config: ExperimentConfig } {
+  const run = recordRun(store, { id: config.name, kind: RUN_KIND, name: config.name, config, seed: config.seed, versions: { ...versions(), baselineHarness: baselineHash } });
+  return { run, config };
+}
+
+/**
+ * A resumed run keeps its recorded config; only how far it goes (outer.iterations, budgets) may
+ * change, so a run can be extended. Anything else differing means another experiment.
+ */
+function resumeRun(store: Store, experiment: LoadedExperiment): { run: RunRecord; config: ExperimentConfig } {
+  const existing = listRuns(store).find((run) => run.kind === RUN_KIND);
+  if (!existing) throw new ConfigError(store.path, 'holds no evolve run to resume; start a new run without --resume');
+  const recorded = existing.config as ExperimentConfig;
+  const differing = differingKeys(identity(recorded), identity(experiment.config));
+  if (differing.length > 0) {
+    throw new ConfigError(
+      experiment.file,
+      `differs from the run being resumed in ${differing.join(', ')}; restore those values or start a new run (--name)`,
+    );
+  }
+  const run = recordRun(store, { id: existing.id, kind: RUN_KIND, name: existing.name, config: existing.config, seed: existing.seed });
+  return { run, config: { ...recorded, outer: { ...recorded.outer, iterations: experiment.config.outer.iterations }, budgets: experiment.config.budgets } };
+}
+
+/** The part of a config that defines the experiment (not its name, length or budgets). */
+function identity(config: ExperimentConfig): Record<string, unknown> {
+  const { name: _name, budgets: _budgets, description: _description, outer, ...rest } = config;
+  const { iterations: _iterations, ...outerRest } = outer;
+  return { ...rest, outer: outerRest };
+}
+
+function differingKeys(left: Record<string, unknown>, right: Record<string, unknown>, prefix = ''): string[] {
+  const keys = [...new Set([...Object.keys(left), ...Object.keys(right)])].sort();
+  return keys.flatMap((key) => {
+    const a = left[key];
+    const b = right[key];
+    if (canonicalJson(a) === canonicalJson(b)) return [];
+    const isObject = (value: unknown) => value !== null && typeof value === 'object' && !Array.isArray(value);
+    if (isObject(a) && isObject(b)) return differingKeys(a as Record<string, unknown>, b as Record<string, unknown>, `${prefix}${key}.`);
+    return [`${prefix}${key}`];
+  });
+}
+
+function versions(): Record<string, string> {
+  const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return { autodata: packageJson.version, node: process.version };
+}
