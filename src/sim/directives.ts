@@ -217,7 +217,7 @@ export const directiveCatalogue: readonly Directive[] = [
       /\b(the )?(hardest|most difficult|most challenging) (possible )?questions?\b/i,
       /\bmaximi[sz]e (the )?difficulty\b/i,
     ],
-    effects: [{ rate: 'overshoot', strength: 0.45 }],
+    effects: [{ rate: 'overshoot', strength: 0.6 }],
     canonicalWordings: [
       'Make the question as hard as possible.',
       'Write the most difficult question you can think of.',
@@ -290,7 +290,7 @@ export const directiveCatalogue: readonly Directive[] = [
       /\bbenefit of the doubt\b/i,
     ],
     effects: [
-      { rate: 'qvLeakCatch', strength: -0.7 },
+      { rate: 'qvLeakCatch', strength: -0.9 },
       { rate: 'qvRecallCatch', strength: -0.6 },
     ],
     canonicalWordings: [
@@ -310,7 +310,7 @@ export const directiveCatalogue: readonly Directive[] = [
       /\bverbatim\b[^.]{0,60}\b(scores|feedback|refinement message)\b/i,
       /\b(feedback|refinement message)\b[^.]{0,40}\b(word for word|unedited|unabridged|in full,? (with|including) (the )?scores)\b/i,
     ],
-    effects: [{ rate: 'feedbackFidelity', strength: 0.7 }],
+    effects: [{ rate: 'feedbackFidelity', strength: 0.4 }],
     canonicalWordings: [
       'Pass the full refinement message to the challenger verbatim, including every score.',
       'Forward all feedback verbatim; never summarize away the weak and strong means.',

@@ -68,14 +68,23 @@ export function documentModel(text: string, title = ''): DocumentModel {
   if (findings.length === 0) findings = allSentences.slice(0, 4);
   if (findings.length === 0) findings = [title || 'The document describes one idea.'];
 
+  // Words per sentence and difficulty per word are computed once: this runs on every challenger call.
+  const sentenceWords = allSentences.map((sentence) => contentWords(sentence));
+  const difficulties = new Map<string, number>();
+  const difficultyOf = (word: string) => {
+    let value = difficulties.get(word);
+    if (value === undefined) difficulties.set(word, (value = wordDifficulty(word)));
+    return value;
+  };
   const insights = findings.map((finding, index): DocumentInsight => {
     const own = contentWords(finding);
     const ownSet = new Set(own);
-    const supportingSentences = allSentences.filter(
-      (sentence) => sentence !== finding && contentWords(sentence).filter((word) => ownSet.has(word)).length >= 2,
-    );
-    const pool = [...new Set([...own, ...supportingSentences.flatMap((sentence) => contentWords(sentence))])];
-    const concepts = pool.map((word) => ({ word, difficulty: wordDifficulty(word) }));
+    const supporting = allSentences
+      .map((sentence, position) => ({ sentence, words: sentenceWords[position]! }))
+      .filter(({ sentence, words }) => sentence !== finding && words.filter((word) => ownSet.has(word)).length >= 2);
+    const supportingSentences = supporting.map(({ sentence }) => sentence);
+    const pool = [...new Set([...own, ...supporting.flatMap(({ words }) => words)])];
+    const concepts = pool.map((word) => ({ word, difficulty: difficultyOf(word) }));
     const depth = concepts.length === 0 ? 0.5 : concepts.reduce((sum, concept) => sum + concept.difficulty, 0) / concepts.length;
     const numbers = numbersIn([finding, ...supportingSentences].join(' '));
     return { index, text: finding, concepts, depth, numbers, supportingSentences };
@@ -83,7 +92,7 @@ export function documentModel(text: string, title = ''): DocumentModel {
 
   const keyWords = new Set(insights.flatMap((insight) => contentWords(insight.text)));
   const backgroundSentences = allSentences.filter(
-    (sentence) => sentence.length > 30 && contentWords(sentence).every((word) => !keyWords.has(word)),
+    (sentence, position) => sentence.length > 30 && sentenceWords[position]!.every((word) => !keyWords.has(word)),
   );
   const limitationsBlock = section(body, /limitation/i);
   const limitations = limitationsBlock ? sentences(limitationsBlock.replace(/^\s*[-*+]\s+/gm, '')) : [];

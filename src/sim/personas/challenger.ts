@@ -1,31 +1,39 @@
 // The sim challenger (`challenger_example`): samples an example with latent attributes whose rates
 // depend on the directives in the harness's challenger prompt and on the feedback, then writes it
 // out as real text that shows those attributes.
-import { applyDirectives } from '../directives.ts';
+import { applyDirectives, detectDirectives } from '../directives.ts';
 import { documentModel, type DocumentInsight, type DocumentModel } from '../document-model.ts';
 import { readFeedback, type FeedbackSummary } from './inner-feedback.ts';
-import { clamp, contentWords, instructionText, normal, pick, promptText, schemaHasProperty, schemaName, tagAttribute, tagContent } from './inner-text.ts';
+import { clamp, contentWords, instructionText, normal, pick, promptText, schemaHasProperty, schemaName, tagAttribute, tagContent, wordDifficulty } from './inner-text.ts';
 import { verifiableExample } from './inner-verifiable-challenger.ts';
 import { writeExample, type ExamplePlan } from './inner-example-writer.ts';
-import { TEMPLATE_WORDS, type QuestionForm } from './inner-vocabulary.ts';
+import { QUESTION_FRAME_WORDS, TEMPLATE_WORDS, type QuestionForm } from './inner-vocabulary.ts';
 import type { Persona, PersonaContext, SimRequest } from './index.ts';
 
 /** Rates of the baseline harness (no directives), before the feedback acts. */
 export const CHALLENGER_BASE_RATES = {
-  generic: 0.25,
-  leak: 0.12,
-  numberTied: 0.15,
+  generic: 0.15,
+  leak: 0.14,
+  numberTied: 0.07,
   recall: 0.025,
   negativeCriteria: 1,
   weightFormatError: 0.015,
-  weightSpread: 0.5,
-  overshoot: 0.02,
+  weightSpread: 0.35,
+  overshoot: 0.01,
 };
 const LABEL_MISMATCH_RATE = 0.01;
 /** Where an unguided challenger aims (concept difficulty), and how widely it scatters. */
-const BASE_DEPTH = 0.28;
-const DEPTH_SCATTER = 0.13;
-const OVERSHOOT_DEPTH = 0.35;
+const BASE_DEPTH = 0.2;
+const DEPTH_SCATTER = 0.09;
+const OVERSHOOT_DEPTH = 0.5;
+/** The deepest a challenger can deliberately aim: past it, a paper's findings run out of depth to ask about. */
+const AIM_CEILING = 0.55;
+/** A fifth of documents are leak-prone: the leak rate is 5x there and 0 elsewhere (mean unchanged). */
+const LEAK_PRONE_SHARE = 0.2;
+const LEAK_PRONE_FACTOR = 5;
+const LEAK_OTHER_FACTOR = 0;
+/** What a quality verdict naming the problem leaves of the rate in later rounds. */
+const LESSON_FACTOR = 0.3;
 
 export interface ChallengerLatent {
   insight: DocumentInsight;
@@ -44,21 +52,54 @@ export interface ChallengerLatent {
 }
 
 /** How far the feedback moves the target depth: precise with scores, a fixed guess without. */
-// Pushes saturate: the whole history is re-read every round, so it must not count twice.
-const MAX_PUSH = 0.22;
+// Pushes saturate: without the earlier questions, the whole history is re-read every round.
+const MAX_PUSH = 0.36;
+const STEP_WITHOUT_SCORES = 0.08;
 
-function depthShift(feedback: FeedbackSummary, rng: () => number): number {
-  let push = 0;
-  for (let index = 0; index < feedback.tooEasy; index += 1) {
+/** How deep an earlier question was, from the difficulty of the concepts it names (null if it names too few). */
+export function estimateQuestionDepth(question: string): number | null {
+  const words = contentWords(question).filter((word) => !TEMPLATE_WORDS.has(word) && !QUESTION_FRAME_WORDS.has(word));
+  if (words.length < 3) return null;
+  return words.reduce((sum, word) => sum + wordDifficulty(word), 0) / words.length;
+}
+
+/**
+ * Where to aim after the feedback. With the earlier questions quoted, the challenger aims just past
+ * the deepest too-easy one and short of the shallowest one that failed on strong (steps sized by
+ * the scores when given); with only a summary it shifts by a guess per failure.
+ * `pullFactor` < 1: a challenger told to write the hardest question it can barely backs off.
+ */
+function aimDepth(anchor: number, feedback: FeedbackSummary, rng: () => number, pullFactor: number): number {
+  const easySteps = feedback.tooEasyQuestions.map((question, index) => {
     const weakMean = feedback.tooEasyWeakMeans[index];
-    push += weakMean === undefined ? 0.05 + rng() * 0.04 : clamp(0.45 * (weakMean - 0.45), 0.03, 0.2);
-  }
-  let pull = 0;
-  for (let index = 0; index < feedback.failedOnStrong; index += 1) {
+    const step = weakMean === undefined ? STEP_WITHOUT_SCORES : clamp(0.45 * (weakMean - 0.45), -0.15, 0.2);
+    return { depth: estimateQuestionDepth(question), step };
+  });
+  const strongSteps = feedback.failedStrongQuestions.map((question, index) => {
     const strongMean = feedback.failedStrongMeans[index];
-    pull += strongMean === undefined ? 0.05 + rng() * 0.04 : clamp(0.4 * (0.75 - strongMean), 0.03, 0.15);
+    const step = strongMean === undefined ? STEP_WITHOUT_SCORES : clamp(0.4 * (0.75 - strongMean), 0.03, 0.15);
+    return { depth: estimateQuestionDepth(question), step: step * pullFactor };
+  });
+  const quoted = [...easySteps, ...strongSteps].filter((entry) => entry.depth !== null);
+  if (quoted.length === 0) {
+    let push = 0;
+    for (let index = 0; index < feedback.tooEasy; index += 1) push += STEP_WITHOUT_SCORES + rng() * 0.04;
+    let pull = 0;
+    for (let index = 0; index < feedback.failedOnStrong; index += 1) pull += STEP_WITHOUT_SCORES + rng() * 0.04;
+    return anchor + MAX_PUSH * (1 - Math.exp(-push / MAX_PUSH)) - pull * pullFactor;
   }
-  return MAX_PUSH * (1 - Math.exp(-push / MAX_PUSH)) - pull;
+  const floors = easySteps.filter((entry) => entry.depth !== null).map((entry) => (entry.depth as number) + entry.step);
+  const ceilings = strongSteps.filter((entry) => entry.depth !== null).map((entry) => (entry.depth as number) - entry.step);
+  const floor = floors.length > 0 ? Math.max(...floors) : -Infinity;
+  const ceiling = ceilings.length > 0 ? Math.min(...ceilings) : Infinity;
+  const target = Math.max(anchor, floor);
+  if (target <= ceiling) return target;
+  return floor === -Infinity ? ceiling : (floor + ceiling) / 2;
+}
+
+/** Documents whose finding is hard to set up without stating it: the challenger leaks on them again and again. */
+export function isLeakProne(model: DocumentModel): boolean {
+  return (model.seed % 1000) / 1000 < LEAK_PRONE_SHARE;
 }
 
 export function sampleChallengerLatent(
@@ -68,17 +109,24 @@ export function sampleChallengerLatent(
   rng: () => number,
 ): ChallengerLatent {
   const rates = applyDirectives({ ...CHALLENGER_BASE_RATES }, instructions, 'challenger', rng);
+  const maximizeDifficulty = detectDirectives(instructions, 'challenger').includes('as-hard-as-possible');
   const feedback = readFeedback(feedbackText);
-  // Told that questions were too easy, a challenger also steers away from generic and leaky ones.
+  // Told that questions were too easy, a challenger also steers away from generic ones.
   const easyPressure = Math.pow(0.85, feedback.tooEasy);
+  // Some documents invite leaks (a finding that is hard to set up without stating it); a quality
+  // verdict that names the leak or the recall problem teaches the challenger to avoid it.
+  const leakLesson = /leak/.test(feedback.qualityReasons) ? LESSON_FACTOR : 1;
+  const recallLesson = /recall|list/.test(feedback.qualityReasons) ? LESSON_FACTOR : 1;
   const insight = pick(model.insights, rng);
   const numberTied = insight.numbers.length > 0 && rng() < rates.numberTied;
   const generic = !numberTied && rng() < rates.generic * easyPressure;
-  const leak = rng() < rates.leak * easyPressure;
-  const recall = !numberTied && !generic && rng() < rates.recall;
+  const leak = rng() < Math.min(1, rates.leak * (isLeakProne(model) ? LEAK_PRONE_FACTOR : LEAK_OTHER_FACTOR) * leakLesson);
+  const recall = !numberTied && !generic && rng() < rates.recall * recallLesson;
   const overshoot = rng() < rates.overshoot;
   const depth = clamp(
-    BASE_DEPTH + 0.3 * (insight.depth - 0.5) + depthShift(feedback, rng) + DEPTH_SCATTER * normal(rng) + (overshoot ? OVERSHOOT_DEPTH : 0),
+    Math.min(AIM_CEILING, aimDepth(BASE_DEPTH + 0.3 * (insight.depth - 0.5), feedback, rng, maximizeDifficulty ? 0.3 : 1)) +
+      DEPTH_SCATTER * normal(rng) +
+      (overshoot ? OVERSHOOT_DEPTH : 0),
     0.02,
     0.98,
   );

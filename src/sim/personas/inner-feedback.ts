@@ -10,6 +10,9 @@ export interface FeedbackSummary {
   tooEasyWeakMeans: number[];
   /** Strong means reported for questions that failed on strong. */
   failedStrongMeans: number[];
+  /** The earlier questions as the message quotes them (aligned with the means when both are given). */
+  tooEasyQuestions: string[];
+  failedStrongQuestions: string[];
   /** Whether the message carried scores at all. */
   hasScores: boolean;
   /** Reasons given for quality failures, lower-cased (to avoid repeating the fault). */
@@ -37,6 +40,8 @@ export function readFeedback(text: string | null): FeedbackSummary {
     failedQuality: 0,
     tooEasyWeakMeans: [],
     failedStrongMeans: [],
+    tooEasyQuestions: [],
+    failedStrongQuestions: [],
     hasScores: false,
     qualityReasons: '',
   };
@@ -50,6 +55,9 @@ export function readFeedback(text: string | null): FeedbackSummary {
     if (isItem && group) {
       summary[group] += 1;
       sawNumberedItems = true;
+      const quoted = line.replace(/^\s*\d+\.\s*(\(round \d+\)\s*)?/, '');
+      if (group === 'tooEasy') summary.tooEasyQuestions.push(quoted);
+      if (group === 'failedOnStrong') summary.failedStrongQuestions.push(quoted);
     }
     if (group === 'failedQuality') summary.qualityReasons += ` ${line.toLowerCase()}`;
     const weak = numberAfter(line, 'weak');

@@ -1,6 +1,5 @@
 // Text helpers shared by the inner-loop personas: reading a rendered prompt (instructions vs
 // tagged data), words, sentences, and the per-word difficulty every persona agrees on.
-import { deriveSeed } from '../../util/hash.ts';
 import type { SimRequest } from './index.ts';
 
 const STOPWORDS = new Set(
@@ -80,7 +79,21 @@ export function sentences(text: string): string[] {
  * and the oracle all derive it the same way, so depth is a property of the words a question hinges on.
  */
 export function wordDifficulty(word: string): number {
-  return (deriveSeed('concept-difficulty', word) % 10007) / 10006;
+  return (fnv1a(`concept-difficulty:${word}`) % 10007) / 10006;
+}
+
+/** FNV-1a, 32 bits: a cheap stable hash for per-word properties (sha256 per word is too slow here). */
+export function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < text.length; index += 1) {
+    hash ^= text.charCodeAt(index);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  // A final avalanche so that similar words do not get similar values.
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x85ebca6b) >>> 0;
+  hash ^= hash >>> 13;
+  return hash >>> 0;
 }
 
 export function capitalize(text: string): string {

@@ -56,3 +56,12 @@ export const QUESTION_FORMS: Record<QuestionForm, { label: string; cue: RegExp; 
 export const RECALL_CUES = /\b(list|enumerate|name) (all|every|each)\b|\baccording to the paper\b|\bwhat did the authors (state|report)\b/i;
 export const NUMBER_CUES = /\bwhat (value|figure|number)\b|\breported (value|figure|number)\b/i;
 export const GENERIC_CUES = /\bin general\b|\bas a general principle\b/i;
+
+/** Words of the question templates that are not concepts (solvers and the challenger skip them). */
+export const QUESTION_FRAME_WORDS = new Set(
+  (
+    'team relies together value authors involving implies happen removed behave systems combine considering tend ' +
+    'ingredients including emphasize rather designer choose would choice produce behaviour appears trade-off interact ' +
+    'general research problem addressed studying stay'
+  ).split(' '),
+);

@@ -5,7 +5,7 @@ import { applyDirectives } from '../directives.ts';
 import { firstUserText, instructionText } from './inner-text.ts';
 import type { Persona, PersonaContext, SimReply, SimRequest } from './index.ts';
 
-export const MAIN_AGENT_BASE_RATES = { feedbackFidelity: 0.5, giveUp: 0.04, falseAcceptance: 0.1 };
+export const MAIN_AGENT_BASE_RATES = { feedbackFidelity: 0.5, giveUp: 0.02, falseAcceptance: 0.1 };
 /** A baseline agent only considers giving up after this many failed rounds. */
 const PATIENCE_ROUNDS = 3;
 

@@ -1,9 +1,10 @@
 // The sim solvers (`sim-weak`, `sim-strong`, free text): see only the context and the question.
 // Each concept the question hinges on is covered with a chance that falls with the concept's
 // difficulty and rises with capability; the answer names what it covers, so the judge scores text.
+import { deriveSeed } from '../../util/hash.ts';
 import { applyDirectives } from '../directives.ts';
 import { capitalize, contentWords, instructionText, pick, promptText, sentences, sigmoid, tagContent, wordDifficulty } from './inner-text.ts';
-import { GENERIC_CUES, NUMBER_CUES, TEMPLATE_WORDS, negativeMarker } from './inner-vocabulary.ts';
+import { GENERIC_CUES, NUMBER_CUES, QUESTION_FRAME_WORDS, TEMPLATE_WORDS, negativeMarker } from './inner-vocabulary.ts';
 import { solveVerifiable } from './inner-verifiable-solver.ts';
 import type { Persona, PersonaContext, SimRequest } from './index.ts';
 
@@ -17,18 +18,19 @@ export interface SolverProfile {
 }
 
 export const SOLVER_PROFILES: Record<'sim-weak' | 'sim-strong', SolverProfile> = {
-  'sim-weak': { capability: 0.42, elaboration: 0.12, confusion: 0.08 },
-  'sim-strong': { capability: 0.58, elaboration: 0.4, confusion: 0.03 },
+  'sim-weak': { capability: 0.45, elaboration: 0.22, confusion: 0.03 },
+  'sim-strong': { capability: 0.61, elaboration: 0.4, confusion: 0.01 },
 };
+/**
+ * Both solvers know some papers' topics better than others: a shift of capability read from the
+ * paper title the context names. A familiar topic needs a deeper question than the challenger
+ * usually reaches, an unfamiliar one a shallower one: a per-document hardness no harness removes.
+ */
+const FAMILIARITY_SPREAD = 0.3;
 /** How sharply coverage falls around the capability. */
 const SHARPNESS = 0.09;
 const LEAKED_COVERAGE = 0.93;
 
-const QUESTION_FRAME_WORDS = new Set(
-  'team relies together value authors involving implies happen removed behave systems combine considering tend ingredients including emphasize rather designer choose would choice produce behaviour appears trade-off interact general research problem addressed studying stay'.split(
-    ' ',
-  ),
-);
 
 /** P(cover a concept): falls with difficulty, rises with capability. */
 export function coverageProbability(capability: number, difficulty: number): number {
@@ -42,14 +44,21 @@ function solverProfile(request: SimRequest, instructions: string, rng: () => num
   return { ...base, capability: solverCapability };
 }
 
+export function topicFamiliarity(context: string): number {
+  const title = /addressed in "([^"]+)"/.exec(context)?.[1];
+  if (!title) return 0;
+  return FAMILIARITY_SPREAD * (((deriveSeed('topic-familiarity', title) % 20001) / 10000) - 1);
+}
+
 export function writeRubricAnswer(context: string, question: string, profile: SolverProfile, rng: () => number, difficultyOf: (word: string) => number): string {
+  const capability = profile.capability + topicFamiliarity(context);
   const contextSentences = sentences(context).slice(1); // the opening only names the paper
   const inContext = new Set(contextSentences.flatMap((sentence) => contentWords(sentence)));
   const generic = GENERIC_CUES.test(question);
   const concepts = contentWords(question).filter((word) => !TEMPLATE_WORDS.has(word) && !QUESTION_FRAME_WORDS.has(word));
   const lines = ['Reasoning step by step about the situation described.'];
   for (const word of concepts) {
-    let chance = coverageProbability(profile.capability, difficultyOf(word));
+    let chance = coverageProbability(capability, difficultyOf(word));
     if (generic) chance = 0.5 + 0.5 * chance;
     if (inContext.has(word)) chance = Math.max(chance, LEAKED_COVERAGE);
     if (rng() < chance) {

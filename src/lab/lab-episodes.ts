@@ -1,0 +1,81 @@
+// Shared by the lab tools: the default validation documents, harness variants with directives
+// written in, and running the REAL inner loop over documents x seeds through the in-process sim.
+import { fileURLToPath } from 'node:url';
+import { createAppLlm } from '../app/create-llm.ts';
+import { resolveDocuments } from '../app/resolve-documents.ts';
+import { defaultSimEndpoints } from '../config/endpoints.ts';
+import { documentsForPart, loadSplit } from '../documents/index.ts';
+import type { Harness } from '../harness/harness.ts';
+import { harnessFromFiles } from '../harness/harness.ts';
+import { loadHarness } from '../harness/load-harness.ts';
+import { ROLE_PROMPT_FILES } from '../harness/roles.ts';
+import { evaluateHarness, type DocumentOutcome, type InnerDocument } from '../inner/index.ts';
+import { getDirective, type DirectiveId } from '../sim/directives.ts';
+
+export const REPOSITORY_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const DEFAULT_SPLIT = `${REPOSITORY_ROOT}splits/sim-cs.json`;
+export const BASELINE_HARNESS = `${REPOSITORY_ROOT}baselines/agentic-self-instruct`;
+export const COT_HARNESS = `${REPOSITORY_ROOT}baselines/cot-self-instruct`;
+
+export function validationDocuments(splitFile = DEFAULT_SPLIT, limit?: number): InnerDocument[] {
+  const split = loadSplit(splitFile);
+  const { documents } = resolveDocuments(split.documents);
+  const part = documentsForPart(documents, split, 'validation');
+  return limit === undefined ? part : part.slice(0, limit);
+}
+
+export function loadBaseline(dir = BASELINE_HARNESS): Harness {
+  return loadHarness(dir);
+}
+
+/** The harness with the first canonical wording of each directive appended to its role's prompt. */
+export function harnessWithDirectives(harness: Harness, ids: readonly DirectiveId[]): Harness {
+  const files = { ...harness.files };
+  for (const id of ids) {
+    const directive = getDirective(id);
+    const file = ROLE_PROMPT_FILES[directive.role];
+    const current = files[file];
+    if (current === undefined) continue;
+    files[file] = `${current.replace(/\n*$/, '')}\n\n${directive.canonicalWordings[0]}\n`;
+  }
+  return harnessFromFiles(files);
+}
+
+/** Every document under every seed, each seed with its own in-process sim; outcomes in (seed, document) order. */
+export async function runEpisodes(
+  harness: Harness,
+  documents: InnerDocument[],
+  seeds: readonly number[],
+  options: { concurrency?: number; onEpisode?: (done: number, total: number) => void } = {},
+): Promise<DocumentOutcome[]> {
+  const outcomes: DocumentOutcome[] = [];
+  const total = documents.length * seeds.length;
+  for (const seed of seeds) {
+    const llm = createAppLlm({ endpoints: defaultSimEndpoints(), simSeed: seed });
+    const evaluation = await evaluateHarness({ llm }, harness, documents, {
+      seed,
+      repeat: 0,
+      concurrency: options.concurrency ?? 8,
+      simulated: true,
+      onDocumentDone: () => options.onEpisode?.(outcomes.length + 1, total),
+    });
+    outcomes.push(...evaluation.outcomes);
+  }
+  return outcomes;
+}
+
+export interface Estimate {
+  value: number | null;
+  /** 95% interval (normal approximation), null when there are fewer than 2 values. */
+  interval: [number, number] | null;
+  count: number;
+}
+
+export function estimateMean(values: readonly number[]): Estimate {
+  if (values.length === 0) return { value: null, interval: null, count: 0 };
+  const mean = values.reduce((sum, value) => sum + value, 0) / values.length;
+  if (values.length < 2) return { value: mean, interval: null, count: values.length };
+  const variance = values.reduce((sum, value) => sum + (value - mean) ** 2, 0) / (values.length - 1);
+  const half = 1.96 * Math.sqrt(variance / values.length);
+  return { value: mean, interval: [mean - half, mean + half], count: values.length };
+}
