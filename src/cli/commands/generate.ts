@@ -68,9 +68,13 @@ const generateCommand: CommandModule<object, GenerateArgs> = {
     progress.stop();
     if (args.json) {
       const { outcomes: _outcomes, ...evaluation } = result.evaluation;
-      process.stdout.write(`${JSON.stringify({ ...result, evaluation, simulated }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ ...result, evaluation, skipped: loaded.skipped, simulated }, null, 2)}\n`);
     } else {
       process.stdout.write(`${formatSummary(result.evaluation.summary)}\n`);
+      if (loaded.skipped.length > 0) {
+        process.stdout.write(`\n${loaded.skipped.length} document(s) skipped when loading:\n`);
+        for (const entry of loaded.skipped) process.stdout.write(`  ${entry.source}: ${entry.reason}\n`);
+      }
       const reused = result.reused > 0 ? ` (${result.reused} reused from an earlier run)` : '';
       process.stdout.write(`\nresults in ${result.resultsDir}${reused}; store ${result.storePath}${simulated ? '; simulated data' : ''}\n`);
     }
