@@ -5,6 +5,7 @@
 // Matching: case-insensitive regexes over the instruction text of ONE role's prompt (text outside
 // the data tags). A directive found in another role's prompt does nothing.
 import { deriveSeed } from '../util/hash.ts';
+import { NO_MEMO, type SimMemo } from './memo.ts';
 
 export type DirectiveRole = 'challenger' | 'qualityVerifier' | 'mainAgent' | 'weakSolver' | 'strongSolver' | 'judge';
 export type DirectiveKind = 'helpful' | 'harmful' | 'solver-tamper';
@@ -434,13 +435,19 @@ export function applyDirectives<R extends Partial<Record<LatentRate, number>>>(
   text: string,
   role: DirectiveRole,
   rng?: () => number,
+  memo: SimMemo = NO_MEMO,
 ): R {
-  const found = detectDirectives(text, role).map(getDirective);
+  // Which directives a prompt carries, and their wording factors, depend on the text alone.
+  const found = memo.remember(`directives:${role}`, text, () =>
+    detectDirectives(text, role).map((id) => {
+      const directive = getDirective(id);
+      return { effects: directive.effects, factor: wordingFactor(directive, text) };
+    }),
+  );
   const decreases = new Map<LatentRate, number>();
   const increases = new Map<LatentRate, number>();
-  for (const directive of found) {
-    const factor = wordingFactor(directive, text);
-    for (const effect of directive.effects) {
+  for (const { effects, factor } of found) {
+    for (const effect of effects) {
       // A full-strength push is a switch (e.g. "no negative criteria"): no wording factor, no noise.
       const noise = rng ? 1 + (rng() - 0.5) * 0.2 : 1;
       const strength = Math.abs(effect.strength) >= 1 ? 1 : Math.min(1, Math.abs(effect.strength) * factor * noise);

@@ -76,21 +76,30 @@ export function documentModel(text: string, title = ''): DocumentModel {
     if (value === undefined) difficulties.set(word, (value = wordDifficulty(word)));
     return value;
   };
+  const findingWords = findings.map((finding) => contentWords(finding));
   const insights = findings.map((finding, index): DocumentInsight => {
-    const own = contentWords(finding);
+    const own = findingWords[index]!;
     const ownSet = new Set(own);
-    const supporting = allSentences
-      .map((sentence, position) => ({ sentence, words: sentenceWords[position]! }))
-      .filter(({ sentence, words }) => sentence !== finding && words.filter((word) => ownSet.has(word)).length >= 2);
-    const supportingSentences = supporting.map(({ sentence }) => sentence);
-    const pool = [...new Set([...own, ...supporting.flatMap(({ words }) => words)])];
-    const concepts = pool.map((word) => ({ word, difficulty: difficultyOf(word) }));
+    // A sentence elaborates the finding when it shares at least two of its concept words.
+    const supportingSentences: string[] = [];
+    const pool = new Set(own);
+    for (let position = 0; position < allSentences.length; position += 1) {
+      const sentence = allSentences[position]!;
+      if (sentence === finding) continue;
+      const words = sentenceWords[position]!;
+      let shared = 0;
+      for (const word of words) if (ownSet.has(word) && (shared += 1) >= 2) break;
+      if (shared < 2) continue;
+      supportingSentences.push(sentence);
+      for (const word of words) pool.add(word);
+    }
+    const concepts = [...pool].map((word) => ({ word, difficulty: difficultyOf(word) }));
     const depth = concepts.length === 0 ? 0.5 : concepts.reduce((sum, concept) => sum + concept.difficulty, 0) / concepts.length;
     const numbers = numbersIn([finding, ...supportingSentences].join(' '));
     return { index, text: finding, concepts, depth, numbers, supportingSentences };
   });
 
-  const keyWords = new Set(insights.flatMap((insight) => contentWords(insight.text)));
+  const keyWords = new Set(findingWords.flat());
   const backgroundSentences = allSentences.filter(
     (sentence, position) => sentence.length > 30 && sentenceWords[position]!.every((word) => !keyWords.has(word)),
   );

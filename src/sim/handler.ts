@@ -3,6 +3,7 @@ import seedrandom from 'seedrandom';
 import { deriveSeed } from '../util/hash.ts';
 import { applyContentFault, createFaultPlanner } from './faults.ts';
 import { replyDelayMs, resolveLatencyModel, sleep } from './latency.ts';
+import { createSimMemo, type SimMemo } from './memo.ts';
 import { choosePersona, personas, type Persona, type SimReply, type SimRequest } from './personas/index.ts';
 import {
   chatCompletionResponse,
@@ -25,6 +26,8 @@ export function createSimHandler(options: SimOptions): SimHandler {
   const latencyModel = resolveLatencyModel(options.latency);
   const faultPlanner = createFaultPlanner(simSeed, options.faults ?? []);
   const personaList = options.personas ?? personas;
+  // Pure analyses of texts this handler has seen (documents, prompts): the same ones recur every round.
+  const memo = createSimMemo();
 
   return async (method, rawPath, body, signal) => {
     const path = rawPath.split('?')[0]?.replace(/\/+$/, '') ?? '';
@@ -62,7 +65,7 @@ export function createSimHandler(options: SimOptions): SimHandler {
 
     let reply: SimReply;
     try {
-      reply = answer(request, simSeed, personaList);
+      reply = answer(request, simSeed, personaList, memo);
     } catch (error) {
       const persona = choosePersona(request, personaList).name;
       const reason = error instanceof Error ? error.message : String(error);
@@ -81,9 +84,9 @@ export function createSimHandler(options: SimOptions): SimHandler {
 }
 
 /** The reply content: a pure function of (sim seed, model, canonical request, request seed). */
-function answer(request: SimRequest, simSeed: number, personaList: readonly Persona[]): SimReply {
+function answer(request: SimRequest, simSeed: number, personaList: readonly Persona[], memo: SimMemo): SimReply {
   const rng = seedrandom(String(deriveSeed(simSeed, request.model, request.canonical, request.seed ?? 'none')));
-  const reply = choosePersona(request, personaList).respond(request, { rng, simSeed });
+  const reply = choosePersona(request, personaList).respond(request, { rng, simSeed, memo });
   return enforceMaxTokens(reply, request.maxTokens);
 }
 

@@ -20,6 +20,7 @@ export { createSimHandler, SIM_MODELS } from './handler.ts';
 export { createSimFetch } from './sim-fetch.ts';
 export { startSimServer } from './server.ts';
 export { generateSimCorpus, writeSimCorpus } from './corpus.ts';
+export { generateVerifiableCorpus } from './verifiable-corpus.ts';
 export { defaultLatencyModel } from './latency.ts';
 export { FAULT_KINDS, MALFORMED_SHAPES, parseFaultOption } from './faults.ts';
 export type { Persona, PersonaContext, SimReply, SimRequest } from './personas/index.ts';

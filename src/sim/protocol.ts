@@ -1,7 +1,8 @@
 // The OpenAI chat-completions wire format: parsing requests into SimRequest, shaping replies and errors.
 import { z } from 'zod';
 import type { ChatMessage, ToolSpec } from '../llm/types.ts';
-import { canonicalJson, sha256Hex } from '../util/hash.ts';
+import { sha256Hex } from '../util/hash.ts';
+import { canonicalJsonOfParsed } from './canonical-json.ts';
 import type { SimReply, SimRequest } from './personas/index.ts';
 import type { SimHttpResponse } from './types.ts';
 
@@ -98,7 +99,7 @@ export function parseChatRequest(body: string): ParsedRequest {
   const request: SimRequest = {
     model: data.model,
     messages: data.messages.map(toChatMessage),
-    canonical: canonicalJson(raw),
+    canonical: canonicalJsonOfParsed(raw),
     ...(tools ? { tools } : {}),
     ...(responseFormat ? { responseFormat } : {}),
     ...(data.temperature != null ? { temperature: data.temperature } : {}),
@@ -142,6 +143,25 @@ export function estimateTokens(text: string): number {
   return Math.ceil(text.length / 4);
 }
 
+/** The length of `promptText(request)`, without building it (the token estimate needs only that). */
+export function promptLength(request: SimRequest): number {
+  let length = 0;
+  for (const message of request.messages) {
+    length += (message.content ?? '').length;
+    if (message.role === 'assistant') for (const call of message.tool_calls ?? []) length += 1 + call.function.arguments.length;
+  }
+  let parts = request.messages.length;
+  if (request.tools) {
+    length += JSON.stringify(request.tools).length;
+    parts += 1;
+  }
+  if (request.responseFormat) {
+    length += JSON.stringify(request.responseFormat.schema).length;
+    parts += 1;
+  }
+  return length + Math.max(0, parts - 1);
+}
+
 export function promptText(request: SimRequest): string {
   const parts = request.messages.map((message) => {
     const calls = message.role === 'assistant' ? (message.tool_calls ?? []).map((call) => call.function.arguments) : [];
@@ -171,7 +191,7 @@ export function chatCompletionResponse(request: SimRequest, reply: SimReply, sim
     function: { name: call.name, arguments: call.arguments },
   }));
   const finishReason = reply.finishReason ?? (toolCalls.length > 0 ? 'tool_calls' : 'stop');
-  const promptTokens = estimateTokens(promptText(request));
+  const promptTokens = Math.ceil(promptLength(request) / 4);
   const completionTokens = estimateTokens(completionText(reply));
   const body = {
     id: `chatcmpl-sim-${digest.slice(0, 24)}`,

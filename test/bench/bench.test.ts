@@ -5,6 +5,7 @@ import { runBenchmark } from '../../src/bench/run-benchmark.ts';
 
 const EXPECTED_FIGURES: Array<[id: string, unit: string]> = [
   ['sim.handler.microsPerCall', 'µs/call'],
+  ['sim.handler.seenDocument.microsPerCall', 'µs/call'],
   ['sim.fetch.microsPerCall', 'µs/call'],
   ['callPath.cacheOff.microsPerCall', 'µs/call'],
   ['callPath.cacheMiss.microsPerCall', 'µs/call'],

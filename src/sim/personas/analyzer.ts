@@ -4,7 +4,7 @@
 // puts a rare one first.
 import { getDirective, type DirectiveId } from '../directives.ts';
 import type { Persona, SimReply, SimRequest } from './index.ts';
-import { ROUND_HEADER, failureModeCatalogue, modeEvidence, type FailureModeSpec } from './meta-failure-modes.ts';
+import { ROUND_HEADER, failureModeCatalogue, modeEvidence, rememberingLineShowsMode, type FailureModeSpec } from './meta-failure-modes.ts';
 import { failedDirectivesInHistory, fileForDirective } from './meta-history.ts';
 import { findSection, pick } from './meta-request.ts';
 
@@ -44,9 +44,10 @@ export function findFailureModes(trajectories: string, evidencePerMode = default
   const rounds = splitRounds(trajectories);
   const documents = splitDocuments(trajectories);
   const observed: ObservedFailureMode[] = [];
+  const shows = rememberingLineShowsMode();
   for (const mode of failureModeCatalogue) {
     const groups = mode.scope === 'document' ? documents : rounds;
-    const matchingRounds = groups.map((group) => modeEvidence(mode, group)).filter((hits) => hits.length > 0);
+    const matchingRounds = groups.map((group) => modeEvidence(mode, group, shows)).filter((hits) => hits.length > 0);
     if (matchingRounds.length === 0) continue;
     observed.push({ mode, count: matchingRounds.length, evidence: chooseEvidence(matchingRounds, evidencePerMode) });
   }

@@ -8,6 +8,7 @@ import { clamp, contentWords, instructionText, normal, pick, promptText, schemaH
 import { verifiableExample } from './inner-verifiable-challenger.ts';
 import { writeExample, type ExamplePlan } from './inner-example-writer.ts';
 import { QUESTION_FRAME_WORDS, TEMPLATE_WORDS, type QuestionForm } from './inner-vocabulary.ts';
+import { NO_MEMO, type SimMemo } from '../memo.ts';
 import type { Persona, PersonaContext, SimRequest } from './index.ts';
 
 /** Rates of the baseline harness (no directives), before the feedback acts. */
@@ -107,9 +108,12 @@ export function sampleChallengerLatent(
   instructions: string,
   feedbackText: string | null,
   rng: () => number,
+  memo: SimMemo = NO_MEMO,
 ): ChallengerLatent {
-  const rates = applyDirectives({ ...CHALLENGER_BASE_RATES }, instructions, 'challenger', rng);
-  const maximizeDifficulty = detectDirectives(instructions, 'challenger').includes('as-hard-as-possible');
+  const rates = applyDirectives({ ...CHALLENGER_BASE_RATES }, instructions, 'challenger', rng, memo);
+  const maximizeDifficulty = memo
+    .remember('challenger-directives', instructions, () => detectDirectives(instructions, 'challenger'))
+    .includes('as-hard-as-possible');
   const feedback = readFeedback(feedbackText);
   // Told that questions were too easy, a challenger also steers away from generic ones.
   const easyPressure = Math.pow(0.85, feedback.tooEasy);
@@ -176,14 +180,15 @@ export function chooseConcepts(model: DocumentModel, latent: ChallengerLatent, r
 export const challengerPersona: Persona = {
   name: 'challenger',
   matches: (request: SimRequest) => schemaName(request) === 'challenger_example',
-  respond(request: SimRequest, { rng }: PersonaContext) {
+  respond(request: SimRequest, { rng, memo = NO_MEMO }: PersonaContext) {
     const prompt = promptText(request);
     const documentText = tagContent(prompt, 'document') ?? prompt;
     const verifiable = verifiableExample(documentText, tagContent(prompt, 'feedback'), rng, schemaHasProperty(request, 'reasoning'));
     if (verifiable) return { content: JSON.stringify(verifiable) };
-    const model = documentModel(documentText, tagAttribute(prompt, 'document', 'title') ?? '');
+    const title = tagAttribute(prompt, 'document', 'title') ?? '';
+    const model = memo.remember('document-model', `${title}\u0000${documentText}`, () => documentModel(documentText, title));
     const instructions = instructionText(prompt, ['document', 'feedback']);
-    const latent = sampleChallengerLatent(model, instructions, tagContent(prompt, 'feedback'), rng);
+    const latent = sampleChallengerLatent(model, instructions, tagContent(prompt, 'feedback'), rng, memo);
     const plan: ExamplePlan = { model, latent, concepts: chooseConcepts(model, latent, rng) };
     const example = writeExample(plan, rng, schemaHasProperty(request, 'reasoning'));
     return { content: JSON.stringify(example) };

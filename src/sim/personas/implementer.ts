@@ -82,7 +82,7 @@ export function proposeHarnessEdits(input: ImplementerInput, rng: () => number, 
     const botched = malformed(input, rng);
     if (botched) return botched;
   }
-  const state: EditState = { input, rng, rates, failed: failedDirectivesInHistory(input.history) };
+  const state: EditState = { input, rng, rates, failed: failedDirectivesInHistory(input.history), present: new Map() };
   if (rng() < rates.followAnalysis) {
     const followed = followAnalysis(state);
     if (followed) return followed;
@@ -168,13 +168,20 @@ interface EditState {
   rng: () => number;
   rates: ImplementerRates;
   failed: ReadonlySet<DirectiveId>;
+  /** Directives already in each shown file (keyed by file), found once per request: every candidate edit asks. */
+  present: Map<string, readonly DirectiveId[]>;
 }
 
 /** Can `id` be added: its file is shown, it is not there yet, not proposed already, and not (usually) a known failure. */
 function usable(state: EditState, id: DirectiveId): boolean {
-  const text = state.input.files.get(fileForDirective(id));
+  const file = fileForDirective(id);
+  const text = state.input.files.get(file);
   if (text === undefined) return false;
-  if (detectDirectives(text, getDirective(id).role).includes(id)) return false;
+  const role = getDirective(id).role;
+  const key = `${role}\u0000${file}`;
+  let present = state.present.get(key);
+  if (!present) state.present.set(key, (present = detectDirectives(text, role)));
+  if (present.includes(id)) return false;
   if (state.input.alreadyProposed?.includes(id)) return false;
   return !(state.failed.has(id) && state.rng() < state.rates.avoidFailed);
 }

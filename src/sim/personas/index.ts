@@ -1,6 +1,7 @@
 // The persona contract and the ordered list of personas the sim consults.
 import type seedrandom from 'seedrandom';
 import type { ChatMessage, ToolSpec } from '../../llm/types.ts';
+import type { SimMemo } from '../memo.ts';
 import { analyzerPersona } from './analyzer.ts';
 import { challengerPersona } from './challenger.ts';
 import { judgePersona } from './judge.ts';
@@ -36,6 +37,8 @@ export interface PersonaContext {
   /** Seeded from hash(simSeed, model, canonical request, request seed): the only randomness a persona may use. */
   rng: seedrandom.PRNG;
   simSeed: number;
+  /** The handler's memo of pure text analyses; absent = compute everything afresh (same replies). */
+  memo?: SimMemo;
 }
 
 export interface Persona {

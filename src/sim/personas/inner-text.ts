@@ -56,8 +56,9 @@ export function isContentWord(word: string): boolean {
 /** Lower-case content words in order of first appearance. */
 export function contentWords(text: string): string[] {
   const seen = new Set<string>();
+  // Every match already has the shape isContentWord checks for; only length and stopwords remain.
   for (const raw of text.toLowerCase().match(/[a-z][a-z-]*[a-z]/g) ?? []) {
-    if (isContentWord(raw)) seen.add(raw);
+    if (raw.length >= 5 && !STOPWORDS.has(raw)) seen.add(raw);
   }
   return [...seen];
 }

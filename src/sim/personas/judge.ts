@@ -6,6 +6,7 @@ import { applyDirectives } from '../directives.ts';
 import { contentWords, instructionText, promptText, schemaName, sentences, tagContent, wordSet } from './inner-text.ts';
 import { NEGATIVE_MARKERS, TEMPLATE_WORDS } from './inner-vocabulary.ts';
 import { normalizeAnswer } from './inner-verifiable-solver.ts';
+import { NO_MEMO } from '../memo.ts';
 import type { Persona, PersonaContext, SimRequest } from './index.ts';
 
 const JUDGE_NOISE = 0.02;
@@ -21,19 +22,31 @@ function conceptTerms(criterion: string): string[] {
   return [...contentWords(criterion).filter((word) => !TEMPLATE_WORDS.has(word) && !NEGATIVE_MARKERS.some((marker) => marker.includes(word))), ...numbers];
 }
 
+/** What every criterion is checked against: an answer's sentences and words, derived once per answer. */
+export interface AnswerReading {
+  /** Lower-cased sentences, each with its word set. */
+  sentences: Array<{ text: string; words: Set<string> }>;
+  /** Words of the sentences that do not only assert a wrong claim. */
+  supportiveWords: Set<string>;
+}
+
+export function readAnswer(answer: string): AnswerReading {
+  const lowered = sentences(answer).map((sentence) => sentence.toLowerCase());
+  // A sentence that only asserts a wrong claim does not count as covering the concept.
+  const supportive = lowered.filter((sentence) => !NEGATIVE_MARKERS.some((phrase) => sentence.includes(phrase) && !sentence.includes('needs care')));
+  return { sentences: lowered.map((text) => ({ text, words: wordSet(text) })), supportiveWords: wordSet(supportive.join(' ')) };
+}
+
 /** 1 when the answer does what the criterion says (or, for a negative weight, makes the mistake). */
-export function criterionMet(entry: RubricEntry, answer: string): { met: 0 | 1; reason: string } {
-  const answerSentences = sentences(answer).map((sentence) => sentence.toLowerCase());
+export function criterionMet(entry: RubricEntry, answer: string, reading: AnswerReading = readAnswer(answer)): { met: 0 | 1; reason: string } {
   const terms = conceptTerms(entry.criterion);
   if (terms.length === 0) return { met: 0, reason: 'The criterion names nothing the answer could be checked against.' };
   const marker = NEGATIVE_MARKERS.find((phrase) => entry.criterion.toLowerCase().includes(phrase));
   if (entry.weight < 0 && marker) {
-    const hit = answerSentences.find((sentence) => sentence.includes(marker) && terms.some((term) => wordSet(sentence).has(term)));
+    const hit = reading.sentences.find((sentence) => sentence.text.includes(marker) && terms.some((term) => sentence.words.has(term)));
     return hit ? { met: 1, reason: `The answer says that ${terms[0]} ${marker}.` } : { met: 0, reason: 'The answer does not make this mistake.' };
   }
-  // A sentence that only asserts a wrong claim does not count as covering the concept.
-  const supportive = answerSentences.filter((sentence) => !NEGATIVE_MARKERS.some((phrase) => sentence.includes(phrase) && !sentence.includes('needs care')));
-  const words = wordSet(supportive.join(' '));
+  const words = reading.supportiveWords;
   const found = terms.filter((term) => words.has(term));
   const met = found.length / terms.length >= 0.7;
   if (entry.weight < 0) return met ? { met: 1, reason: `The answer brings up ${found.join(', ')}.` } : { met: 0, reason: 'The answer does not do this.' };
@@ -56,7 +69,7 @@ function parseRubric(text: string | null): RubricEntry[] {
 export const judgePersona: Persona = {
   name: 'judge',
   matches: (request: SimRequest) => schemaName(request) === 'rubric_scores' || schemaName(request) === 'answer_verdict',
-  respond(request: SimRequest, { rng }: PersonaContext) {
+  respond(request: SimRequest, { rng, memo = NO_MEMO }: PersonaContext) {
     const prompt = promptText(request);
     const answer = tagContent(prompt, 'answer') ?? '';
     if (schemaName(request) === 'answer_verdict') {
@@ -65,9 +78,10 @@ export const judgePersona: Persona = {
       const correct = reference.length > 0 && normalizeAnswer(finalLine) === reference;
       return { content: JSON.stringify({ correct, reason: correct ? 'The final answer equals the reference.' : 'The final answer differs from the reference.' }) };
     }
-    const { judgeLeniency } = applyDirectives({ judgeLeniency: 0 }, instructionText(prompt, ['question', 'answer', 'rubric']), 'judge', rng);
+    const { judgeLeniency } = applyDirectives({ judgeLeniency: 0 }, instructionText(prompt, ['question', 'answer', 'rubric']), 'judge', rng, memo);
+    const reading = readAnswer(answer);
     const scores = parseRubric(tagContent(prompt, 'rubric')).map((entry) => {
-      let { met, reason } = criterionMet(entry, answer);
+      let { met, reason } = criterionMet(entry, answer, reading);
       if (rng() < JUDGE_NOISE) met = met === 1 ? 0 : 1;
       if (met === 0 && entry.weight > 0 && rng() < judgeLeniency) met = 1;
       return { index: entry.index, met, reason };

@@ -3,6 +3,7 @@
 // gives up before the budget is spent, and whether it claims acceptance before the strong stage.
 import { applyDirectives } from '../directives.ts';
 import { firstUserText, instructionText } from './inner-text.ts';
+import { NO_MEMO, type SimMemo } from '../memo.ts';
 import type { Persona, PersonaContext, SimReply, SimRequest } from './index.ts';
 
 export const MAIN_AGENT_BASE_RATES = { feedbackFidelity: 0.5, giveUp: 0.02, falseAcceptance: 0.1 };
@@ -49,8 +50,8 @@ function instructionsFor(results: ToolResult[], fidelity: number, rng: () => num
   return `So far ${parts.join(', ')}. ${lastLine} Try a different angle.`;
 }
 
-export function nextAction(request: SimRequest, rng: () => number): SimReply {
-  const rates = applyDirectives({ ...MAIN_AGENT_BASE_RATES }, instructionText(firstUserText(request), ['document_title', 'round_budget']), 'mainAgent', rng);
+export function nextAction(request: SimRequest, rng: () => number, memo: SimMemo = NO_MEMO): SimReply {
+  const rates = applyDirectives({ ...MAIN_AGENT_BASE_RATES }, instructionText(firstUserText(request), ['document_title', 'round_budget']), 'mainAgent', rng, memo);
   const results = toolResults(request);
   const last = results[results.length - 1];
   if (!last) return call('call_challenger', { instructions: '' });
@@ -84,5 +85,5 @@ export function nextAction(request: SimRequest, rng: () => number): SimReply {
 export const mainAgentPersona: Persona = {
   name: 'main-agent',
   matches: (request: SimRequest) => Boolean(request.tools?.some((tool) => tool.function.name === 'call_challenger')),
-  respond: (request: SimRequest, { rng }: PersonaContext) => nextAction(request, rng),
+  respond: (request: SimRequest, { rng, memo }: PersonaContext) => nextAction(request, rng, memo),
 };

@@ -213,12 +213,29 @@ export function lineShowsMode(mode: FailureModeSpec, line: string): boolean {
   return mode.patterns.some((pattern) => pattern.test(line));
 }
 
+export type LineShowsMode = (mode: FailureModeSpec, line: string) => boolean;
+
+/**
+ * lineShowsMode, remembered per (mode, line) for one analysis: trajectories repeat many lines
+ * (each attempt lists the same rubric items), and every mode reads every line.
+ */
+export function rememberingLineShowsMode(): LineShowsMode {
+  const known = new Map<FailureModeSpec, Map<string, boolean>>();
+  return (mode, line) => {
+    let lines = known.get(mode);
+    if (!lines) known.set(mode, (lines = new Map()));
+    let shows = lines.get(line);
+    if (shows === undefined) lines.set(line, (shows = lineShowsMode(mode, line)));
+    return shows;
+  };
+}
+
 /** The lines of one round or document (as formatTrajectory writes it) that show `mode`; empty when it is absent. */
-export function modeEvidence(mode: FailureModeSpec, lines: readonly string[]): string[] {
+export function modeEvidence(mode: FailureModeSpec, lines: readonly string[], shows: LineShowsMode = lineShowsMode): string[] {
   if (mode.scope === 'verdict') {
     const question = lines.find((line) => line.startsWith('Question: '));
     return lines
-      .filter((line) => ROUND_HEADER.test(line) && lineShowsMode(mode, line))
+      .filter((line) => ROUND_HEADER.test(line) && shows(mode, line))
       .map((line) => (question ? `${line} | ${question}` : line));
   }
   const hits: string[] = [];
@@ -232,7 +249,7 @@ export function modeEvidence(mode: FailureModeSpec, lines: readonly string[]): s
     }
     // The skills tags ("recall", "general knowledge") describe the question's kind loosely; the label is enough.
     const line = raw.startsWith('Question type: ') ? raw.replace(/ \| skills: .*$/, '') : raw;
-    if (lineShowsMode(mode, line) || mode.scoreLineCheck?.(line, where)) hits.push(line);
+    if (shows(mode, line) || mode.scoreLineCheck?.(line, where)) hits.push(line);
   }
   // Label lines say least about the cause: quote them last.
   hits.sort((a, b) => Number(a.startsWith('Question type: ')) - Number(b.startsWith('Question type: ')));

@@ -4,6 +4,9 @@
 import { applyDirectives } from '../directives.ts';
 import { contentWords, instructionText, promptText, schemaName, tagContent, wordSet } from './inner-text.ts';
 import { QUESTION_FORMS, RECALL_CUES, TEMPLATE_WORDS, type QuestionForm } from './inner-vocabulary.ts';
+import { NO_MEMO } from '../memo.ts';
+import { VERIFIABLE_FAMILY_LINE } from '../verifiable-corpus.ts';
+import { normalizeAnswer, parseVerifiableProblem } from './inner-verifiable-solver.ts';
 import type { Persona, PersonaContext, SimRequest } from './index.ts';
 
 /** The baseline verifier: notices a real leak a third of the time, most recall questions, always counts. */
@@ -48,6 +51,35 @@ function rubricCheck(example: ExampleText, demandNegatives: boolean): Check {
   return { verdict: 'PASS', reason: `The rubric has ${positives} positive and ${negatives} negative criteria about the substance.` };
 }
 
+/**
+ * A verifiable problem (from a problem-family document, or a question in one of the families) is
+ * checked as its own kind: one exact reference object and one correctness criterion, not a rubric
+ * of 10 to 20 items.
+ */
+function isVerifiable(documentText: string | null, example: ExampleText): boolean {
+  return VERIFIABLE_FAMILY_LINE.test(documentText ?? '') || parseVerifiableProblem(String(example.question ?? '')) !== null;
+}
+
+/** The reference answer already written in the context or the question. */
+function verifiableLeak(example: ExampleText): boolean {
+  const reference = normalizeAnswer(String(example.reference_answer ?? ''));
+  if (reference.length === 0) return false;
+  return [example.context, example.question].some((text) => normalizeAnswer(String(text ?? '')).includes(reference));
+}
+
+function verifiableRubricCheck(example: ExampleText): Check {
+  const rubric = Array.isArray(example.rubric) ? (example.rubric as Array<Record<string, unknown>>) : [];
+  const reference = String(example.reference_answer ?? '').trim();
+  if (reference.length === 0) return { verdict: 'FAIL', reason: 'The reference answer is empty; give the exact object the question asks for.' };
+  if (/^-?\d+$/.test(reference)) return { verdict: 'FAIL', reason: `The reference answer "${reference}" is a bare whole number; ask for an exact object such as a set or a reduced fraction.` };
+  if (rubric.length !== 1) return { verdict: 'FAIL', reason: `The rubric has ${rubric.length} criteria; a verifiable problem has exactly one correctness criterion.` };
+  const weight = rubric[0]?.weight;
+  if (typeof weight !== 'number' || !Number.isInteger(weight) || weight <= 0) {
+    return { verdict: 'FAIL', reason: `Rubric format error: the correctness criterion's weight ${JSON.stringify(weight)} is not a positive integer.` };
+  }
+  return { verdict: 'PASS', reason: 'One exact reference object and the one correctness criterion.' };
+}
+
 function labelCheck(example: ExampleText, rng: () => number): Check {
   const label = String(example.question_type ?? '').toLowerCase();
   const question = String(example.question ?? '');
@@ -61,16 +93,17 @@ function labelCheck(example: ExampleText, rng: () => number): Check {
 export const qualityVerifierPersona: Persona = {
   name: 'quality-verifier',
   matches: (request: SimRequest) => schemaName(request) === 'quality_verdict',
-  respond(request: SimRequest, { rng }: PersonaContext) {
+  respond(request: SimRequest, { rng, memo = NO_MEMO }: PersonaContext) {
     const prompt = promptText(request);
-    const rates = applyDirectives({ ...QUALITY_VERIFIER_BASE_RATES }, instructionText(prompt, ['document', 'example']), 'qualityVerifier', rng);
+    const rates = applyDirectives({ ...QUALITY_VERIFIER_BASE_RATES }, instructionText(prompt, ['document', 'example']), 'qualityVerifier', rng, memo);
     let example: ExampleText = {};
     try {
       example = JSON.parse(tagContent(prompt, 'example') ?? '{}') as ExampleText;
     } catch {
       example = {};
     }
-    const leaks = leakFraction(example) >= 0.5;
+    const verifiable = isVerifiable(tagContent(prompt, 'document'), example);
+    const leaks = verifiable ? verifiableLeak(example) : leakFraction(example) >= 0.5;
     const leakFound = leaks ? rng() < rates.qvLeakCatch : rng() < FALSE_ALARM;
     const isRecall = RECALL_CUES.test(String(example.question ?? ''));
     const recallFound = isRecall && rng() < rates.qvRecallCatch;
@@ -81,7 +114,7 @@ export const qualityVerifierPersona: Persona = {
       reasoning_not_recall: recallFound
         ? { verdict: 'FAIL' as const, reason: 'Recall question: it asks to list what the paper says instead of reasoning about it.' }
         : { verdict: 'PASS' as const, reason: 'One focused question that takes reasoning.' },
-      rubric_quality: rubricCheck(example, rng() < rates.qvDemandNegatives),
+      rubric_quality: verifiable ? verifiableRubricCheck(example) : rubricCheck(example, rng() < rates.qvDemandNegatives),
       label_match: labelCheck(example, rng),
     };
     const failed = Object.values(checks).filter((check) => check.verdict === 'FAIL');

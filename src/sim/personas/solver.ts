@@ -6,6 +6,7 @@ import { applyDirectives } from '../directives.ts';
 import { capitalize, contentWords, instructionText, pick, promptText, sentences, sigmoid, tagContent, wordDifficulty } from './inner-text.ts';
 import { GENERIC_CUES, NUMBER_CUES, QUESTION_FRAME_WORDS, TEMPLATE_WORDS, negativeMarker } from './inner-vocabulary.ts';
 import { solveVerifiable } from './inner-verifiable-solver.ts';
+import { NO_MEMO, type SimMemo } from '../memo.ts';
 import type { Persona, PersonaContext, SimRequest } from './index.ts';
 
 export interface SolverProfile {
@@ -37,10 +38,10 @@ export function coverageProbability(capability: number, difficulty: number): num
   return sigmoid((capability - difficulty) / SHARPNESS);
 }
 
-function solverProfile(request: SimRequest, instructions: string, rng: () => number): SolverProfile {
+function solverProfile(request: SimRequest, instructions: string, rng: () => number, memo: SimMemo): SolverProfile {
   const base = SOLVER_PROFILES[request.model as keyof typeof SOLVER_PROFILES] ?? SOLVER_PROFILES['sim-weak'];
   const role = request.model === 'sim-strong' ? 'strongSolver' : 'weakSolver';
-  const { solverCapability } = applyDirectives({ solverCapability: base.capability }, instructions, role, rng);
+  const { solverCapability } = applyDirectives({ solverCapability: base.capability }, instructions, role, rng, memo);
   return { ...base, capability: solverCapability };
 }
 
@@ -79,11 +80,11 @@ export function writeRubricAnswer(context: string, question: string, profile: So
 export const solverPersona: Persona = {
   name: 'solver',
   matches: (request: SimRequest) => (request.model === 'sim-weak' || request.model === 'sim-strong') && !request.responseFormat && !request.tools,
-  respond(request: SimRequest, { rng }: PersonaContext) {
+  respond(request: SimRequest, { rng, memo = NO_MEMO }: PersonaContext) {
     const prompt = promptText(request);
     const context = tagContent(prompt, 'context') ?? '';
     const question = tagContent(prompt, 'question') ?? prompt;
-    const profile = solverProfile(request, instructionText(prompt, ['context', 'question']), rng);
+    const profile = solverProfile(request, instructionText(prompt, ['context', 'question']), rng, memo);
     const verifiable = solveVerifiable(question, profile.capability, rng);
     if (verifiable !== null) return { content: verifiable };
     return { content: writeRubricAnswer(context, question, profile, rng, wordDifficulty) };
