@@ -1,7 +1,7 @@
 // Composition root for the call path: an endpoint whose baseURL starts with sim:// is served by the
 // in-process sim; every other endpoint by the global fetch. The only place outside src/sim and
 // src/lab that imports the sim.
-import type { Endpoint, Endpoints } from '../config/endpoints.ts';
+import { isSimEndpoint, type Endpoint, type Endpoints } from '../config/endpoints.ts';
 import type { CacheMode } from '../llm/call-cache.ts';
 import { createLlm, type CreateLlmOptions } from '../llm/create-llm.ts';
 import type { Llm } from '../llm/types.ts';
@@ -31,7 +31,7 @@ export function createAppLlm(options: AppLlmOptions): Llm {
 export function appFetchFor(simSeed: number): (endpoint: Endpoint) => typeof fetch | undefined {
   let simFetch: typeof fetch | undefined;
   return (endpoint) => {
-    if (!endpoint.baseURL.startsWith('sim://')) return undefined;
+    if (!isSimEndpoint(endpoint)) return undefined;
     simFetch ??= createSimFetch({ seed: simSeed });
     return simFetch;
   };

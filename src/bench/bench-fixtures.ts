@@ -12,10 +12,6 @@ import { CHALLENGER_SCHEMA_NAME, challengerExampleSchema, FIRST_ROUND_FEEDBACK }
 import { responseFormatFor } from '../llm/index.ts';
 import type { ChatMessage } from '../llm/types.ts';
 
-export const PROJECT_ROOT = path.resolve(new URL('../../', import.meta.url).pathname);
-export const DEFAULT_SPLIT_FILE = path.join(PROJECT_ROOT, 'splits/sim-cs.json');
-export const DEFAULT_HARNESS_DIR = path.join(PROJECT_ROOT, 'baselines/agentic-self-instruct');
-
 export interface BenchInputs {
   harness: Harness;
   /** The split's validation part, in the split's order. */

@@ -1,7 +1,8 @@
 // The benchmark as a library function: every section in turn, one flat report.
 import os from 'node:os';
+import { AGENTIC_BASELINE_DIR, SIM_SPLIT_FILE } from '../util/repository-paths.ts';
 import { benchCallPath, benchSim } from './bench-calls.ts';
-import { challengerCalls, DEFAULT_HARNESS_DIR, DEFAULT_SPLIT_FILE, loadBenchInputs, timed } from './bench-fixtures.ts';
+import { challengerCalls, loadBenchInputs, timed } from './bench-fixtures.ts';
 import { benchConcurrency, benchInnerLoop } from './bench-inner-loop.ts';
 import type { BenchReport, BenchSettings } from './bench-report.ts';
 
@@ -42,7 +43,7 @@ export async function runBenchmark(options: BenchOptions = {}): Promise<BenchRep
   const { simSeed, runSeed } = settings;
 
   const { value: figures, seconds } = await timed(async () => {
-    const inputs = loadBenchInputs(options.splitFile ?? DEFAULT_SPLIT_FILE, options.harnessDir ?? DEFAULT_HARNESS_DIR);
+    const inputs = loadBenchInputs(options.splitFile ?? SIM_SPLIT_FILE, options.harnessDir ?? AGENTIC_BASELINE_DIR);
     const calls = challengerCalls(inputs.harness, inputs.train, settings.requests);
     const innerDocuments = inputs.validation.slice(0, settings.innerDocuments);
     const concurrencyDocuments = inputs.validation.slice(0, settings.concurrencyDocuments);

@@ -72,6 +72,11 @@ export interface Endpoints extends RedactedEndpoints {
 
 export const SIM_BASE_URL = 'sim://local/v1';
 
+/** An endpoint served by the in-process sim (the composition root gives it the sim's fetch). */
+export function isSimEndpoint(endpoint: Pick<Endpoint, 'baseURL'>): boolean {
+  return endpoint.baseURL.startsWith('sim://');
+}
+
 /** A stable id of (baseURL, model): the same server and model share one cache namespace and one limiter. */
 export function endpointId(baseURL: string, model: string): string {
   return `ep-${sha256Hex(canonicalJson({ baseURL: baseURL.replace(/\/+$/, ''), model })).slice(0, 16)}`;

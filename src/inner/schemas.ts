@@ -48,8 +48,23 @@ export type QualityVerdict = z.infer<typeof qualityVerdictSchema>;
 
 const scoreSchema = z.object({ index: z.number().int(), met: z.union([z.literal(0), z.literal(1)]), reason: z.string() });
 
-/** Judge scores for a rubric of `itemCount` items: exactly one score per index 1..itemCount. */
-export function rubricScoresSchema(itemCount: number) {
+/**
+ * Judge scores for a rubric of `itemCount` items: exactly one score per index 1..itemCount. One
+ * schema per count, so the call path converts it to a JSON schema once, not on every judge call.
+ */
+export function rubricScoresSchema(itemCount: number): RubricScoresSchema {
+  let schema = rubricScoresSchemas.get(itemCount);
+  if (!schema) {
+    schema = buildRubricScoresSchema(itemCount);
+    rubricScoresSchemas.set(itemCount, schema);
+  }
+  return schema;
+}
+
+type RubricScoresSchema = ReturnType<typeof buildRubricScoresSchema>;
+const rubricScoresSchemas = new Map<number, RubricScoresSchema>();
+
+function buildRubricScoresSchema(itemCount: number) {
   return z
     .object({ scores: z.array(scoreSchema) })
     .superRefine((value, context) => {
@@ -68,7 +83,7 @@ export function rubricScoresSchema(itemCount: number) {
       }
     });
 }
-export type RubricScores = z.infer<ReturnType<typeof rubricScoresSchema>>;
+export type RubricScores = z.infer<RubricScoresSchema>;
 
 export const answerVerdictSchema = z.object({ correct: z.boolean(), reason: z.string() });
 export type AnswerVerdict = z.infer<typeof answerVerdictSchema>;

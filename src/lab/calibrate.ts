@@ -3,7 +3,8 @@
 // split's validation documents over several seeds, and reports each target with its interval.
 import type { DocumentOutcome } from '../inner/index.ts';
 import { directiveCatalogue, type DirectiveId } from '../sim/directives.ts';
-import { COT_HARNESS, estimateMean, harnessWithDirectives, loadBaseline, runEpisodes, validationDocuments, type Estimate } from './lab-episodes.ts';
+import { COT_BASELINE_DIR } from '../util/repository-paths.ts';
+import { estimateMean, harnessWithDirectives, loadBaseline, runEpisodes, validationDocuments, type Estimate } from './lab-episodes.ts';
 
 export interface CalibrationTarget {
   name: string;
@@ -70,7 +71,7 @@ export async function runCalibration(options: CalibrationOptions): Promise<Calib
     return outcomes;
   };
 
-  const cot = evaluatedRounds(await run('cot-self-instruct', loadBaseline(COT_HARNESS)));
+  const cot = evaluatedRounds(await run('cot-self-instruct', loadBaseline(COT_BASELINE_DIR)));
   const agentic = await run('agentic-self-instruct');
   const accepted = acceptedRounds(agentic);
   const helpful = directiveCatalogue.filter((directive) => directive.kind === 'helpful').map((directive) => directive.id);

@@ -1,6 +1,5 @@
 // Shared by the lab tools: the default validation documents, harness variants with directives
 // written in, and running the REAL inner loop over documents x seeds through the in-process sim.
-import { fileURLToPath } from 'node:url';
 import { createAppLlm } from '../app/create-llm.ts';
 import { resolveDocuments } from '../app/resolve-documents.ts';
 import { defaultSimEndpoints } from '../config/endpoints.ts';
@@ -11,20 +10,16 @@ import { loadHarness } from '../harness/load-harness.ts';
 import { ROLE_PROMPT_FILES } from '../harness/roles.ts';
 import { evaluateHarness, type DocumentOutcome, type InnerDocument } from '../inner/index.ts';
 import { getDirective, type DirectiveId } from '../sim/directives.ts';
+import { AGENTIC_BASELINE_DIR, SIM_SPLIT_FILE } from '../util/repository-paths.ts';
 
-export const REPOSITORY_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const DEFAULT_SPLIT = `${REPOSITORY_ROOT}splits/sim-cs.json`;
-export const BASELINE_HARNESS = `${REPOSITORY_ROOT}baselines/agentic-self-instruct`;
-export const COT_HARNESS = `${REPOSITORY_ROOT}baselines/cot-self-instruct`;
-
-export function validationDocuments(splitFile = DEFAULT_SPLIT, limit?: number): InnerDocument[] {
+export function validationDocuments(splitFile = SIM_SPLIT_FILE, limit?: number): InnerDocument[] {
   const split = loadSplit(splitFile);
   const { documents } = resolveDocuments(split.documents);
   const part = documentsForPart(documents, split, 'validation');
   return limit === undefined ? part : part.slice(0, limit);
 }
 
-export function loadBaseline(dir = BASELINE_HARNESS): Harness {
+export function loadBaseline(dir = AGENTIC_BASELINE_DIR): Harness {
   return loadHarness(dir);
 }
 
@@ -42,23 +37,11 @@ export function harnessWithDirectives(harness: Harness, ids: readonly DirectiveI
 }
 
 /** Every document under every seed, each seed with its own in-process sim; outcomes in (seed, document) order. */
-export async function runEpisodes(
-  harness: Harness,
-  documents: InnerDocument[],
-  seeds: readonly number[],
-  options: { concurrency?: number; onEpisode?: (done: number, total: number) => void } = {},
-): Promise<DocumentOutcome[]> {
+export async function runEpisodes(harness: Harness, documents: InnerDocument[], seeds: readonly number[]): Promise<DocumentOutcome[]> {
   const outcomes: DocumentOutcome[] = [];
-  const total = documents.length * seeds.length;
   for (const seed of seeds) {
     const llm = createAppLlm({ endpoints: defaultSimEndpoints(), simSeed: seed });
-    const evaluation = await evaluateHarness({ llm }, harness, documents, {
-      seed,
-      repeat: 0,
-      concurrency: options.concurrency ?? 8,
-      simulated: true,
-      onDocumentDone: () => options.onEpisode?.(outcomes.length + 1, total),
-    });
+    const evaluation = await evaluateHarness({ llm }, harness, documents, { seed, repeat: 0, concurrency: 8, simulated: true });
     outcomes.push(...evaluation.outcomes);
   }
   return outcomes;

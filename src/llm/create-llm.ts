@@ -77,7 +77,11 @@ export function createLlm(options: CreateLlmOptions): Llm {
     const endpoint = endpoints.roles[spec.role];
     const cacheKey = callCacheKey(endpoint.id, spec.wire);
 
-    const finish = (performed: Performed, cacheHit: boolean): LlmResult<V> => {
+    const finish = (
+      performed: Performed,
+      cacheHit: boolean,
+      value: V | undefined = performed.reply ? spec.interpret(performed.reply) : undefined,
+    ): LlmResult<V> => {
       const callUsage: CallUsage = {
         role: spec.role,
         endpointId: endpoint.id,
@@ -89,7 +93,6 @@ export function createLlm(options: CreateLlmOptions): Llm {
         cacheHit,
         reasked: performed.reasked,
       };
-      const value = performed.reply ? spec.interpret(performed.reply) : undefined;
       const failure: LlmFailure | undefined =
         performed.failure ??
         (value === undefined ? { kind: 'invalid-output', message: `${spec.role}: the reply could not be read` } : undefined);
@@ -107,8 +110,10 @@ export function createLlm(options: CreateLlmOptions): Llm {
     if (mode === 'off') return finish(await spec.perform(dependenciesFor(spec.role)), false);
 
     const hit = cache.get(cacheKey);
-    if (hit && spec.interpret(hit) !== undefined) {
-      return finish({ reply: hit, attempts: 0, reasked: false, promptTokens: 0, completionTokens: 0 }, true);
+    // Interpreted once: the same value decides whether the hit qualifies and is what the caller gets.
+    const hitValue = hit ? spec.interpret(hit) : undefined;
+    if (hit && hitValue !== undefined) {
+      return finish({ reply: hit, attempts: 0, reasked: false, promptTokens: 0, completionTokens: 0 }, true, hitValue);
     }
     if (mode === 'replay-only') {
       const message = `${spec.role}: this call is not in the cache and the cache mode is replay-only; rerun with cache mode "use" to call the model`;

@@ -11,11 +11,21 @@ export interface JsonSchemaResponseFormat {
 
 /** `strict: false`: not every server supports strict mode, and our own validation is the real check. */
 export function responseFormatFor(schemaName: string, schema: z.ZodType): JsonSchemaResponseFormat {
-  const { $schema: _dialect, ...jsonSchema } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<
-    string,
-    unknown
-  >;
-  return { type: 'json_schema', json_schema: { name: schemaName, schema: jsonSchema, strict: false } };
+  return { type: 'json_schema', json_schema: { name: schemaName, schema: jsonSchemaOf(schema), strict: false } };
+}
+
+// Every structured call sends its schema, and converting a zod schema costs far more than the rest
+// of building the request, so each schema is converted once. Treat the result as read-only.
+const jsonSchemas = new WeakMap<z.ZodType, Record<string, unknown>>();
+
+function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
+  let jsonSchema = jsonSchemas.get(schema);
+  if (!jsonSchema) {
+    const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+    jsonSchema = rest;
+    jsonSchemas.set(schema, jsonSchema);
+  }
+  return jsonSchema;
 }
 
 export type StructuredParse<T> = { ok: true; value: T; repaired: boolean } | { ok: false; error: OutputSchemaError };

@@ -2,7 +2,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../errors.ts';
-import { getRun, listRuns, type RunRecord, type Store } from '../store/index.ts';
+import { getRun, listRuns, openStore, type RunRecord, type Store } from '../store/index.ts';
 import { bestCandidate } from './events.ts';
 import { renderHistoryEntry } from './history.ts';
 import * as population from './population-store.ts';
@@ -18,6 +18,16 @@ export function locateRunStore(run: string, cwd = process.cwd()): string {
     if (existsSync(storePath)) return storePath;
   }
   throw new ConfigError(run, `no run found (looked for ${path.join(run, STORE_FILE)} and populations/${run}/${STORE_FILE}); pass a run name or folder`);
+}
+
+/** Opens RUN's store read-only (see locateRunStore), reads it, and closes it whatever happens. */
+export function readRun<T>(run: string, read: (store: Store) => T): T {
+  const store = openStore(locateRunStore(run), { readonly: true });
+  try {
+    return read(store);
+  } finally {
+    store.close();
+  }
 }
 
 export function evolveRun(store: Store): RunRecord {

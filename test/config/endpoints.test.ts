@@ -11,23 +11,13 @@ import {
   parseEndpoints,
   redactedEndpoints,
 } from '../../src/config/endpoints.ts';
-import { ConfigError } from '../../src/errors.ts';
+import { catchConfigError } from '../support/catch-error.ts';
 import { ROLES } from '../../src/llm/types.ts';
 
 function writeTemp(name: string, text: string): string {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'autodata-')), name);
   fs.writeFileSync(file, text);
   return file;
-}
-
-function configError(run: () => unknown): ConfigError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
 }
 
 const base = { defaults: { baseURL: 'http://127.0.0.1:8000/v1', model: 'qwen' } };
@@ -56,20 +46,20 @@ describe('parseEndpoints', () => {
   });
 
   it('names the field, the expected type, the value and the file', () => {
-    const error = configError(() => parseEndpoints({ ...base, judge: { timeoutMs: 'x' } }, 'endpoints.yaml', {}));
+    const error = catchConfigError(() => parseEndpoints({ ...base, judge: { timeoutMs: 'x' } }, 'endpoints.yaml', {}));
     expect(error.path).toBe('endpoints.judge.timeoutMs');
     expect(error.message).toBe('endpoints.judge.timeoutMs: expected number, got "x" (in endpoints.yaml)');
   });
 
   it('rejects an unknown key with its path', () => {
-    const error = configError(() => parseEndpoints({ ...base, judge: { timout: 5 } }, 'endpoints.yaml', {}));
+    const error = catchConfigError(() => parseEndpoints({ ...base, judge: { timout: 5 } }, 'endpoints.yaml', {}));
     expect(error.message).toBe('endpoints.judge.timout: unknown key; check the spelling or remove it (in endpoints.yaml)');
-    const role = configError(() => parseEndpoints({ ...base, jduge: {} }, 'endpoints.yaml', {}));
+    const role = catchConfigError(() => parseEndpoints({ ...base, jduge: {} }, 'endpoints.yaml', {}));
     expect(role.message).toBe('endpoints.jduge: unknown key; check the spelling or remove it (in endpoints.yaml)');
   });
 
   it('asks for a model when neither the role nor the defaults set one', () => {
-    const error = configError(() => parseEndpoints({ defaults: { baseURL: 'http://h/v1' } }, 'e.json', {}));
+    const error = catchConfigError(() => parseEndpoints({ defaults: { baseURL: 'http://h/v1' } }, 'e.json', {}));
     expect(error.message).toBe('endpoints.mainAgent.model: missing; set it in endpoints.mainAgent or endpoints.defaults (in e.json)');
   });
 
@@ -79,7 +69,7 @@ describe('parseEndpoints', () => {
       { defaults: { ...base.defaults, temperature: 3 } },
       { defaults: { ...base.defaults, baseURL: 'http://user:pw@host/v1' } },
       { defaults: { ...base.defaults, apiKeyEnv: 'sk-abc123' } },
-    ].map((value) => configError(() => parseEndpoints(value, 'e.yaml', {})).message);
+    ].map((value) => catchConfigError(() => parseEndpoints(value, 'e.yaml', {})).message);
     expect(messages).toEqual([
       'endpoints.defaults.concurrency: expected integer, got 1.5 (in e.yaml)',
       'endpoints.defaults.temperature: must be <= 2 (in e.yaml)',
@@ -90,7 +80,7 @@ describe('parseEndpoints', () => {
   });
 
   it('names the role and the variable when the key variable is not set', () => {
-    const error = configError(() =>
+    const error = catchConfigError(() =>
       parseEndpoints({ ...base, judge: { apiKeyEnv: 'OPENROUTER_API_KEY' } }, 'endpoints.yaml', {}),
     );
     expect(error.message).toBe(
@@ -118,13 +108,13 @@ describe('loadEndpointsFile', () => {
 
   it('names the file in errors: missing, unparsable, invalid', () => {
     const missing = path.join(os.tmpdir(), 'autodata-no-such-endpoints.yaml');
-    expect(configError(() => loadEndpointsFile(missing, {})).message).toBe(
+    expect(catchConfigError(() => loadEndpointsFile(missing, {})).message).toBe(
       `${missing}: endpoints file not found; check the path given to --endpoints`,
     );
     const broken = writeTemp('broken.json', '{ "defaults": ');
-    expect(configError(() => loadEndpointsFile(broken, {})).path).toBe(broken);
+    expect(catchConfigError(() => loadEndpointsFile(broken, {})).path).toBe(broken);
     const invalid = writeTemp('invalid.yaml', 'judge:\n  maxRetries: -1\n');
-    expect(configError(() => loadEndpointsFile(invalid, {})).message).toBe(`endpoints.judge.maxRetries: must be >= 0 (in ${invalid})`);
+    expect(catchConfigError(() => loadEndpointsFile(invalid, {})).message).toBe(`endpoints.judge.maxRetries: must be >= 0 (in ${invalid})`);
   });
 });
 

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { canonicalDocumentsSpec, DEFAULT_DOCUMENTS, parseSimSpec, resolveDocuments } from '../../src/app/resolve-documents.ts';
 import { documentsForPart, loadSplit, makeSplit, SPLIT_PARTS } from '../../src/documents/index.ts';
 import { ConfigError } from '../../src/errors.ts';
+import { catchError } from '../support/catch-error.ts';
 
 let folder: string;
 beforeEach(() => {
@@ -13,15 +14,6 @@ beforeEach(() => {
 afterEach(() => {
   fs.rmSync(folder, { recursive: true, force: true });
 });
-
-function catchError(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected an error');
-}
 
 describe('sim corpus specs', () => {
   it('parses kind, n and seed with defaults and spells them canonically', () => {
@@ -33,7 +25,7 @@ describe('sim corpus specs', () => {
 
   it('refuses unknown kinds and parameters in one line', () => {
     const cases: Array<[string, string]> = [
-      ['sim:poetry?n=5', 'sim:poetry?n=5: unknown sim corpus "poetry"; known: sim:cs'],
+      ['sim:poetry?n=5', 'sim:poetry?n=5: unknown sim corpus "poetry"; known: sim:cs, sim:verifiable'],
       ['sim:cs?n=5&size=3', 'sim:cs?n=5&size=3: unknown parameter "size"; a sim corpus takes n and seed'],
       ['sim:cs?n=ten', 'sim:cs?n=ten: n must be a non-negative integer, got "ten"'],
       ['sim:cs?n=0', 'sim:cs?n=0: n must be at least 1, got 0'],

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { documentsForPart, loadSplit, makeSplit, splitPart, writeSplit, type Document, type Split } from '../../src/documents/index.ts';
 import { ConfigError } from '../../src/errors.ts';
+import { catchError } from '../support/catch-error.ts';
 
 const ids = Array.from({ length: 100 }, (_, index) => `simcs-${String(index + 1).padStart(4, '0')}`);
 const options = { documents: 'sim:cs?n=100&seed=0', seed: 0, train: 50, validation: 25 };
@@ -15,15 +16,6 @@ beforeEach(() => {
 afterEach(() => {
   fs.rmSync(folder, { recursive: true, force: true });
 });
-
-function catchError(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected an error');
-}
 
 describe('makeSplit', () => {
   it('cuts a seeded shuffle into train, validation and the rest as test', () => {

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadExperiment } from '../../src/config/experiment.ts';
-import { ConfigError } from '../../src/errors.ts';
+import { catchConfigError } from '../support/catch-error.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'autodata-'));
@@ -13,16 +13,6 @@ function writeExperiment(name: string, value: unknown): string {
   const file = path.join(temp, name);
   fs.writeFileSync(file, typeof value === 'string' ? value : JSON.stringify(value));
   return file;
-}
-
-function errorOf(action: () => unknown): ConfigError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
 }
 
 describe('loadExperiment', () => {
@@ -58,42 +48,42 @@ describe('loadExperiment', () => {
     const file = writeExperiment('override.json', { name: 'override' });
     const { config } = loadExperiment(file, { cwd: repoRoot, overrides: { iterations: 7, seed: 3, name: 'other' } });
     expect([config.outer.iterations, config.seed, config.name]).toEqual([7, 3, 'other']);
-    expect(errorOf(() => loadExperiment(file, { cwd: repoRoot, overrides: { iterations: 0 } })).message).toBe(
+    expect(catchConfigError(() => loadExperiment(file, { cwd: repoRoot, overrides: { iterations: 0 } })).message).toBe(
       `${file}: --iterations must be an integer >= 1, got 0`,
     );
   });
 
   it('rejects an unknown key, naming the field and the file', () => {
     const file = writeExperiment('unknown.json', { name: 'x', outer: { iterations: 3, temprature: 0.1 } });
-    const error = errorOf(() => loadExperiment(file, { cwd: repoRoot }));
+    const error = catchConfigError(() => loadExperiment(file, { cwd: repoRoot }));
     expect(error.message).toBe(`experiment.outer.temprature: unknown key; check the spelling or remove it (in ${file})`);
   });
 
   it('rejects a wrong type and an unknown selection strategy', () => {
     const wrongType = writeExperiment('type.json', { name: 'x', outer: { iterations: 'many' } });
-    expect(errorOf(() => loadExperiment(wrongType, { cwd: repoRoot })).message).toBe(
+    expect(catchConfigError(() => loadExperiment(wrongType, { cwd: repoRoot })).message).toBe(
       `experiment.outer.iterations: expected number, got "many" (in ${wrongType})`,
     );
     const strategy = writeExperiment('strategy.json', { name: 'x', outer: { parentSelection: { kind: 'roulette' } } });
-    expect(errorOf(() => loadExperiment(strategy, { cwd: repoRoot })).path).toBe('experiment.outer.parentSelection.kind');
+    expect(catchConfigError(() => loadExperiment(strategy, { cwd: repoRoot })).path).toBe('experiment.outer.parentSelection.kind');
   });
 
   it('names a missing harness folder and a missing split file', () => {
     const harness = writeExperiment('harness.json', { name: 'x', baseline: 'baselines/no-such-harness' });
-    expect(errorOf(() => loadExperiment(harness, { cwd: repoRoot })).message).toBe(
+    expect(catchConfigError(() => loadExperiment(harness, { cwd: repoRoot })).message).toBe(
       `${harness}: baseline: harness folder not found: baselines/no-such-harness (paths are relative to ${repoRoot})`,
     );
     const split = writeExperiment('split.json', { name: 'x', split: 'splits/missing.json' });
-    expect(errorOf(() => loadExperiment(split, { cwd: repoRoot })).message).toBe(
+    expect(catchConfigError(() => loadExperiment(split, { cwd: repoRoot })).message).toBe(
       `${split}: split: split file not found: splits/missing.json (paths are relative to ${repoRoot})`,
     );
   });
 
   it('names a missing experiment file and invalid JSON', () => {
-    expect(errorOf(() => loadExperiment('experiments/nope.json', { cwd: repoRoot })).message).toBe(
+    expect(catchConfigError(() => loadExperiment('experiments/nope.json', { cwd: repoRoot })).message).toBe(
       'experiments/nope.json: experiment file not found; pass a path such as experiments/quickstart.json',
     );
     const broken = writeExperiment('broken.json', '{ "name": ');
-    expect(errorOf(() => loadExperiment(broken, { cwd: repoRoot })).message).toMatch(new RegExp(`^${broken}: not valid JSON: `));
+    expect(catchConfigError(() => loadExperiment(broken, { cwd: repoRoot })).message).toMatch(new RegExp(`^${broken}: not valid JSON: `));
   });
 });

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.ts';
+import { catchError } from '../support/catch-error.ts';
 import { appliedMigrations, DEFAULT_MIGRATIONS_DIR, loadMigrations, openStore, type Store } from '../../src/store/index.ts';
 
 let folder: string;
@@ -13,15 +14,6 @@ function open(...args: Parameters<typeof openStore>): Store {
   const store = openStore(...args);
   opened.push(store);
   return store;
-}
-
-function catchError(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected an error');
 }
 
 /** A migrations folder with the real 001 plus the given extra files. */

@@ -1,13 +1,11 @@
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { ConfigError } from '../../errors.ts';
 import { createAppLlm } from '../../app/create-llm.ts';
-import { resolveDocuments } from '../../app/resolve-documents.ts';
-import { defaultSimEndpoints, loadEndpointsFile } from '../../config/endpoints.ts';
-import { documentsForPart, loadSplit, SPLIT_PARTS, type SplitPart } from '../../documents/index.ts';
+import { SPLIT_PARTS, type SplitPart } from '../../documents/index.ts';
 import { loadHarness } from '../../harness/load-harness.ts';
 import { compareMethods, formatComparison } from '../../inner/compare-methods.ts';
 import { createProgress } from '../../report/progress.ts';
+import { endpointsOption, loadSplitPart, requirePositiveIntegers } from '../command-inputs.ts';
 
 interface CompareArgs {
   methods: string;
@@ -44,11 +42,8 @@ const compareMethodsCommand: CommandModule<object, CompareArgs> = {
       name: path.basename(name),
       harness: loadHarness(name.includes('/') ? name : path.join('baselines', name)),
     }));
-    const split = loadSplit(args.split);
-    const loaded = resolveDocuments(split.documents);
-    const documents = documentsForPart(loaded.documents, split, args.part).slice(0, args.limit);
-    const endpoints = args.endpoints ? loadEndpointsFile(args.endpoints) : defaultSimEndpoints();
-    const simulated = Object.values(endpoints.roles).every((endpoint) => endpoint.baseURL.startsWith('sim://'));
+    const { documents } = loadSplitPart({ split: args.split, part: args.part, limit: args.limit });
+    const { endpoints, simulated } = endpointsOption(args.endpoints);
     const progress = createProgress({ total: documents.length * methods.length, label: 'compare-methods' });
     const rows = await compareMethods({
       methods,
@@ -67,11 +62,5 @@ const compareMethodsCommand: CommandModule<object, CompareArgs> = {
     }
   },
 };
-
-function requirePositiveIntegers(values: Record<string, number | undefined>): void {
-  for (const [flag, value] of Object.entries(values)) {
-    if (value !== undefined && (!Number.isInteger(value) || value < 1)) throw new ConfigError(flag, `must be a positive integer, got ${value}`);
-  }
-}
 
 export default compareMethodsCommand;

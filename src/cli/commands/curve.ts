@@ -1,7 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
-import { curvePoints, locateRunStore } from '../../outer/inspect-run.ts';
+import { curvePoints, readRun } from '../../outer/inspect-run.ts';
 import { renderCurve } from '../../report/curve.ts';
-import { openStore } from '../../store/index.ts';
 
 interface CurveArgs {
   run: string;
@@ -16,13 +15,8 @@ const curveCommand: CommandModule<object, CurveArgs> = {
       .positional('run', { type: 'string', demandOption: true, describe: 'Run name under populations/, or a run folder / store path' })
       .option('json', { type: 'boolean', default: false, describe: 'Print the points as JSON' }) as Argv<CurveArgs>,
   handler: (args) => {
-    const store = openStore(locateRunStore(args.run), { readonly: true });
-    try {
-      const points = curvePoints(store);
-      process.stdout.write(args.json ? `${JSON.stringify(points, null, 2)}\n` : `${renderCurve(points)}\n`);
-    } finally {
-      store.close();
-    }
+    const points = readRun(args.run, curvePoints);
+    process.stdout.write(args.json ? `${JSON.stringify(points, null, 2)}\n` : `${renderCurve(points)}\n`);
   },
 };
 

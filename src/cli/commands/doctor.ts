@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { appFetchFor } from '../../app/create-llm.ts';
-import { defaultSimEndpoints, loadEndpointsFile } from '../../config/endpoints.ts';
 import { checkEndpoints, type EndpointCheck } from '../../llm/check-endpoints.ts';
+import { endpointsOption } from '../command-inputs.ts';
 
 interface DoctorArgs {
   endpoints?: string;
@@ -16,7 +16,7 @@ const doctorCommand: CommandModule<object, DoctorArgs> = {
       .option('endpoints', { type: 'string', describe: 'Endpoints file (JSON or YAML); default: the built-in sim' })
       .option('json', { type: 'boolean', default: false, describe: 'Print the checks as JSON' }),
   handler: async (args) => {
-    const endpoints = args.endpoints ? loadEndpointsFile(args.endpoints) : defaultSimEndpoints();
+    const { endpoints } = endpointsOption(args.endpoints);
     const checks = await checkEndpoints({ endpoints, fetchFor: appFetchFor(0) });
     if (args.json) {
       process.stdout.write(`${JSON.stringify({ source: endpoints.source, checks }, null, 2)}\n`);

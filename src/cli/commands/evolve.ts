@@ -6,11 +6,10 @@ import { defaultSimEndpoints, loadEndpointsFile } from '../../config/endpoints.t
 import { loadExperiment } from '../../config/experiment.ts';
 import { describeEvent } from '../../outer/event-lines.ts';
 import type { Emit } from '../../outer/events.ts';
-import { curvePoints } from '../../outer/inspect-run.ts';
+import { curvePoints, readRun } from '../../outer/inspect-run.ts';
 import { runEvolution } from '../../outer/run-evolution.ts';
 import { renderCurve } from '../../report/curve.ts';
 import { createProgress, type Progress } from '../../report/progress.ts';
-import { openStore } from '../../store/index.ts';
 
 interface EvolveArgs {
   experiment: string;
@@ -55,9 +54,7 @@ const evolveCommand: CommandModule<object, EvolveArgs> = {
       emit: createDisplay(process.stderr),
       signal: controller.signal,
     });
-    const store = openStore(result.storePath, { readonly: true });
-    const points = curvePoints(store);
-    store.close();
+    const points = readRun(result.storePath, curvePoints);
     if (args.json) {
       process.stdout.write(`${JSON.stringify({ ...result, curve: points }, null, 2)}\n`);
     } else {

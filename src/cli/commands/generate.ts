@@ -1,14 +1,12 @@
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { ConfigError } from '../../errors.ts';
 import { createAppLlm } from '../../app/create-llm.ts';
-import { resolveDocuments } from '../../app/resolve-documents.ts';
-import { defaultSimEndpoints, loadEndpointsFile } from '../../config/endpoints.ts';
-import { documentsForPart, loadSplit, SPLIT_PARTS, type SplitPart } from '../../documents/index.ts';
+import { SPLIT_PARTS, type SplitPart } from '../../documents/index.ts';
 import { loadHarness } from '../../harness/load-harness.ts';
 import { formatSummary } from '../../inner/format-summary.ts';
 import { runGeneration } from '../../inner/run-generation.ts';
 import { createProgress } from '../../report/progress.ts';
+import { endpointsOption, loadSplitPart, requirePositiveIntegers, warnSkipped } from '../command-inputs.ts';
 
 interface GenerateArgs {
   harness: string;
@@ -42,12 +40,14 @@ const generateCommand: CommandModule<object, GenerateArgs> = {
     requirePositiveIntegers({ '--limit': args.limit, '--concurrency': args.concurrency });
     const harness = loadHarness(args.harness);
     const harnessName = path.basename(path.resolve(args.harness));
-    const split = loadSplit(args.split);
-    const loaded = resolveDocuments(args.documents ?? split.documents);
-    for (const entry of loaded.skipped) process.stderr.write(`skipped ${entry.source}: ${entry.reason}\n`);
-    const documents = documentsForPart(loaded.documents, split, args.part).slice(0, args.limit);
-    const endpoints = args.endpoints ? loadEndpointsFile(args.endpoints) : defaultSimEndpoints();
-    const simulated = Object.values(endpoints.roles).every((endpoint) => endpoint.baseURL.startsWith('sim://'));
+    const { split, loaded, documents } = loadSplitPart({
+      split: args.split,
+      part: args.part,
+      documents: args.documents,
+      limit: args.limit,
+      onLoaded: ({ skipped }) => warnSkipped(skipped),
+    });
+    const { endpoints, simulated } = endpointsOption(args.endpoints);
     const progress = createProgress({ total: documents.length, label: `generate ${harnessName}` });
     let accepted = 0;
     const result = await runGeneration({
@@ -80,11 +80,5 @@ const generateCommand: CommandModule<object, GenerateArgs> = {
     }
   },
 };
-
-function requirePositiveIntegers(values: Record<string, number | undefined>): void {
-  for (const [flag, value] of Object.entries(values)) {
-    if (value !== undefined && (!Number.isInteger(value) || value < 1)) throw new ConfigError(flag, `must be a positive integer, got ${value}`);
-  }
-}
 
 export default generateCommand;

@@ -1,6 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-import { candidateDetails, formatCandidateDetails, locateRunStore } from '../../outer/inspect-run.ts';
-import { openStore } from '../../store/index.ts';
+import { candidateDetails, formatCandidateDetails, readRun } from '../../outer/inspect-run.ts';
 
 interface ShowArgs {
   run: string;
@@ -17,13 +16,8 @@ const showCommand: CommandModule<object, ShowArgs> = {
       .positional('candidate', { type: 'string', demandOption: true, describe: 'Candidate id, e.g. c0007 (or 7)' })
       .option('json', { type: 'boolean', default: false, describe: 'Print as JSON' }) as Argv<ShowArgs>,
   handler: (args) => {
-    const store = openStore(locateRunStore(args.run), { readonly: true });
-    try {
-      const details = candidateDetails(store, String(args.candidate));
-      process.stdout.write(args.json ? `${JSON.stringify(details, null, 2)}\n` : `${formatCandidateDetails(details)}\n`);
-    } finally {
-      store.close();
-    }
+    const details = readRun(args.run, (store) => candidateDetails(store, String(args.candidate)));
+    process.stdout.write(args.json ? `${JSON.stringify(details, null, 2)}\n` : `${formatCandidateDetails(details)}\n`);
   },
 };
 

@@ -1,6 +1,7 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { canonicalDocumentsSpec, DEFAULT_DOCUMENTS, resolveDocuments } from '../../app/resolve-documents.ts';
 import { makeSplit, writeSplit } from '../../documents/index.ts';
+import { warnSkipped } from '../command-inputs.ts';
 
 interface SplitArguments {
   documents: string;
@@ -24,7 +25,7 @@ const splitCommand: CommandModule<object, SplitArguments> = {
       .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON' }) as Argv<SplitArguments>,
   handler: (argv: ArgumentsCamelCase<SplitArguments>) => {
     const { documents, skipped } = resolveDocuments(argv.documents);
-    for (const entry of skipped) process.stderr.write(`skipped ${entry.source}: ${entry.reason}\n`);
+    warnSkipped(skipped);
     const split = makeSplit(
       documents.map((document) => document.id),
       { documents: canonicalDocumentsSpec(argv.documents), seed: argv.seed, train: argv.train, validation: argv.validation },

@@ -1,6 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-import { formatRunStatus, locateRunStore, runStatus } from '../../outer/inspect-run.ts';
-import { openStore } from '../../store/index.ts';
+import { formatRunStatus, readRun, runStatus } from '../../outer/inspect-run.ts';
 
 interface StatusArgs {
   run: string;
@@ -15,13 +14,8 @@ const statusCommand: CommandModule<object, StatusArgs> = {
       .positional('run', { type: 'string', demandOption: true, describe: 'Run name under populations/, or a run folder / store path' })
       .option('json', { type: 'boolean', default: false, describe: 'Print as JSON' }) as Argv<StatusArgs>,
   handler: (args) => {
-    const store = openStore(locateRunStore(args.run), { readonly: true });
-    try {
-      const status = runStatus(store);
-      process.stdout.write(args.json ? `${JSON.stringify(status, null, 2)}\n` : `${formatRunStatus(status)}\n`);
-    } finally {
-      store.close();
-    }
+    const status = readRun(args.run, runStatus);
+    process.stdout.write(args.json ? `${JSON.stringify(status, null, 2)}\n` : `${formatRunStatus(status)}\n`);
   },
 };
 

@@ -1,0 +1,42 @@
+// What several commands read the same way: positive-integer flags, the --endpoints option and the
+// documents of one split part. Kept outside commands/, which main.ts loads as commands.
+import { resolveDocuments } from '../app/resolve-documents.ts';
+import { defaultSimEndpoints, isSimEndpoint, loadEndpointsFile, type Endpoints } from '../config/endpoints.ts';
+import { documentsForPart, loadSplit, type Document, type LoadedDocuments, type SkippedDocument, type Split, type SplitPart } from '../documents/index.ts';
+import { ConfigError } from '../errors.ts';
+
+export function requirePositiveIntegers(values: Record<string, number | undefined>): void {
+  for (const [flag, value] of Object.entries(values)) {
+    if (value !== undefined && (!Number.isInteger(value) || value < 1)) throw new ConfigError(flag, `must be a positive integer, got ${value}`);
+  }
+}
+
+/** The endpoints file given to --endpoints, else the in-process sim; `simulated` when every role is on the sim. */
+export function endpointsOption(file: string | undefined): { endpoints: Endpoints; simulated: boolean } {
+  const endpoints = file ? loadEndpointsFile(file) : defaultSimEndpoints();
+  return { endpoints, simulated: Object.values(endpoints.roles).every(isSimEndpoint) };
+}
+
+/** One stderr line per document skipped at load time. */
+export function warnSkipped(skipped: SkippedDocument[]): void {
+  for (const entry of skipped) process.stderr.write(`skipped ${entry.source}: ${entry.reason}\n`);
+}
+
+export interface SplitPartOptions {
+  split: string;
+  part: SplitPart;
+  /** A documents spec overriding the split's own. */
+  documents?: string;
+  /** Only the first N documents of the part. */
+  limit?: number;
+  /** Told of the documents skipped at load time before the part is picked (a missing id may be one of them). */
+  onLoaded?: (loaded: LoadedDocuments) => void;
+}
+
+export function loadSplitPart(options: SplitPartOptions): { split: Split; loaded: LoadedDocuments; documents: Document[] } {
+  const split = loadSplit(options.split);
+  const loaded = resolveDocuments(options.documents ?? split.documents);
+  options.onLoaded?.(loaded);
+  const documents = documentsForPart(loaded.documents, split, options.part).slice(0, options.limit);
+  return { split, loaded, documents };
+}
