@@ -40,6 +40,8 @@ export const experimentSchema = z.strictObject({
       acceptance: acceptanceRuleSchema.default({ kind: 'strict' }),
       implementerRetries: z.number().int().min(0).default(2).describe('Extra implementer attempts after a refused edit.'),
       historyLimit: positiveInt.default(40).describe('Most recent history entries shown to the analyzer and implementer.'),
+      finalTest: z.boolean().default(true).describe('After the last iteration, evaluate the baseline and the best candidate on the held-out test documents.'),
+      testLimit: optionalLimit.describe('Use the first N test documents of the split in the final test; null = all.'),
     })
     .prefault({}),
   budgets: z

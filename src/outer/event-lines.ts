@@ -1,5 +1,6 @@
 // Plain-text lines for the loop's events (the CLI writes them to stderr; the loop never prints).
 import type { EvolveEvent, EvolveProgress } from './events.ts';
+import { formatFinalTest } from './final-test.ts';
 
 export function describeEvent(event: EvolveEvent): string | undefined {
   switch (event.type) {
@@ -23,6 +24,10 @@ export function describeEvent(event: EvolveEvent): string | undefined {
             : `${record.decision}: ${record.reason.split('\n')[0]}`;
       return `iteration ${record.iteration}: ${outcome} | ${describeProgress(event.progress)}`;
     }
+    case 'final-test-started':
+      return `final test: evaluating ${event.candidateIds.join(' and ')} on ${event.documents} held-out test documents`;
+    case 'final-test-finished':
+      return formatFinalTest(event.result);
     case 'run-stopped':
       return `stopped (${event.reason}) | ${describeProgress(event.progress)}`;
   }

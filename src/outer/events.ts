@@ -1,6 +1,7 @@
 // What the loop reports while it runs: one typed event stream, turned into a progress display by
 // the CLI. The loop never prints; tests can collect the events.
 import type { Store } from '../store/index.ts';
+import type { FinalTestResult } from './final-test.ts';
 import { candidateScores, listCandidates, listIterations, type IterationRecord } from './population-store.ts';
 
 export type StopReason =
@@ -31,6 +32,8 @@ export type EvolveEvent =
   | { type: 'iteration-started'; iteration: number; parentId: string }
   | { type: 'edit-refused'; iteration: number; attempt: number; reason: string; message: string }
   | { type: 'iteration-finished'; record: IterationRecord; progress: EvolveProgress }
+  | { type: 'final-test-started'; documents: number; candidateIds: string[] }
+  | { type: 'final-test-finished'; result: FinalTestResult }
   | { type: 'run-stopped'; reason: StopReason; progress: EvolveProgress };
 
 export type Emit = (event: EvolveEvent) => void;

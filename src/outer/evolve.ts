@@ -2,6 +2,7 @@
 // Read it top to bottom: baseline -> waves of concurrent iterations -> stop. One iteration =
 // select parent -> parent on a training minibatch -> analyze -> propose edits -> evaluate parent
 // and child on the same validation documents with the same seeds -> accept or reject -> history.
+// At any clean stop but Ctrl-C: the baseline and the best candidate on the held-out test documents.
 //
 // Determinism: iterations run in waves of `concurrentIterations`; every iteration of a wave sees
 // the population and history as they stood when the wave began, and draws from its own RNG
@@ -21,6 +22,7 @@ import { analyzeFailures, formatAnalysis } from './analyze.ts';
 import { budgetStopReason, completionReason, plannedIterations } from './budget.ts';
 import { candidateHarnesses } from './candidate-harnesses.ts';
 import { evaluationRecord } from './evaluation-record.ts';
+import { runFinalTest, type FinalTestResult } from './final-test.ts';
 import { progressFromStore, type Emit, type EvolveProgress, type StopReason } from './events.ts';
 import { renderHistory } from './history.ts';
 import * as population from './population-store.ts';
@@ -44,6 +46,8 @@ export interface EvolveSetup {
   metaPrompts: MetaPrompts;
   trainDocuments: InnerDocument[];
   validationDocuments: InnerDocument[];
+  /** Held-out documents, read only by the final test after the last iteration (empty when it is off). */
+  testDocuments: InnerDocument[];
   /** Git workspace of the run: one commit (tag candidate/<id>) per evaluated candidate. */
   workspaceDir: string;
   simulated: boolean;
@@ -52,6 +56,8 @@ export interface EvolveSetup {
 export interface EvolveResult {
   stopReason: StopReason;
   progress: EvolveProgress;
+  /** The held-out test of the baseline and the best candidate; null when off, interrupted, or nothing to test. */
+  finalTest: FinalTestResult | null;
 }
 
 const BASELINE_ID = population.candidateId(0);
@@ -75,10 +81,22 @@ export async function evolve(deps: EvolveDeps, setup: EvolveSetup): Promise<Evol
   const commitToWorkspace = (id: string, parentId: string, harness: Harness, message: string) =>
     commitCandidate(workspace, id, harness.files, message, parentId === BASELINE_ID ? {} : { parentId });
   const finished = () => new Set(population.listIterations(store).map((record) => record.iteration));
-  const stop = (reason: StopReason): EvolveResult => {
+  const stop = async (reason: StopReason): Promise<EvolveResult> => {
+    // Ctrl-C before the test began leaves it to the resumed run.
+    const stopReason = reason !== 'interrupted' && config.outer.finalTest && deps.signal?.aborted ? 'interrupted' : reason;
+    const finalTest =
+      stopReason === 'interrupted' || !config.outer.finalTest
+        ? null
+        : await runFinalTest(
+            { llm, store, now, emit },
+            {
+              baselineId: BASELINE_ID, harnessOf: (id) => harnesses.get(id), testDocuments: setup.testDocuments,
+              seed: config.seed, concurrency: config.inner.documentConcurrency, simulated: setup.simulated,
+            },
+          );
     const progress = progressFromStore(store, planned);
-    emit({ type: 'run-stopped', reason, progress });
-    return { stopReason: reason, progress };
+    emit({ type: 'run-stopped', reason: stopReason, progress });
+    return { stopReason, progress, finalTest };
   };
   const checkSignal = () => {
     if (deps.signal?.aborted) throw new Interrupted();

@@ -9,6 +9,7 @@ export { renderHistory, renderHistoryEntry } from './history.ts';
 export { bestCandidate, progressFromStore, type Emit, type EvolveEvent, type EvolveProgress, type StopReason } from './events.ts';
 export { describeEvent, describeProgress } from './event-lines.ts';
 export { budgetStopReason, plannedIterations } from './budget.ts';
+export { finalTestFromStore, formatFinalTest, runFinalTest, TEST_REPEAT, type FinalTestResult, type TestScore } from './final-test.ts';
 export {
   candidateDetails,
   curvePoints,

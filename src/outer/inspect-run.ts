@@ -4,6 +4,7 @@ import path from 'node:path';
 import { ConfigError } from '../errors.ts';
 import { getRun, listRuns, openStore, type RunRecord, type Store } from '../store/index.ts';
 import { bestCandidate } from './events.ts';
+import { finalTestFromStore, formatFinalTest, type FinalTestResult } from './final-test.ts';
 import { renderHistoryEntry } from './history.ts';
 import * as population from './population-store.ts';
 import { RUN_KIND, STORE_FILE } from './run-evolution.ts';
@@ -43,6 +44,8 @@ export interface RunStatus {
   best: { id: string; score: number; evaluations: number } | null;
   calls: number;
   tokens: number;
+  /** The latest held-out test of the baseline and the best candidate (null until a run stops cleanly with it on). */
+  finalTest: FinalTestResult | null;
   iterations: population.IterationRecord[];
   /** Every refused implementer attempt (the ones a retry fixed too). */
   refusals: Array<{ iteration: number; attempt: number; reason: string | null; message: string }>;
@@ -62,6 +65,7 @@ export function runStatus(store: Store): RunStatus {
     best: bestCandidate(store) ?? null,
     calls: iterations.reduce((sum, record) => sum + record.calls, 0),
     tokens: iterations.reduce((sum, record) => sum + record.tokens, 0),
+    finalTest: finalTestFromStore(store),
     iterations,
     refusals: population
       .listEditAttempts(store)
@@ -81,6 +85,7 @@ export function formatRunStatus(status: RunStatus): string {
       ? `best ${status.best.id}: validation pass rate ${status.best.score.toFixed(3)} (mean of ${status.best.evaluations} evaluation${status.best.evaluations === 1 ? '' : 's'})`
       : 'best: none yet (the baseline has not been evaluated)',
     `calls ${status.calls}, tokens ${status.tokens}`,
+    status.finalTest ? `${formatFinalTest(status.finalTest)}, after iteration ${status.finalTest.iteration}` : 'held-out test: not run yet',
     '',
     'history:',
     ...status.iterations.map(renderHistoryEntry),

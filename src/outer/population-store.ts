@@ -6,7 +6,7 @@ import type { ScoredCandidate } from './select-parent.ts';
 export const CANDIDATE_STATUSES = ['evaluating', 'accepted', 'rejected', 'refused'] as const;
 export type CandidateStatus = (typeof CANDIDATE_STATUSES)[number];
 export type IterationDecision = 'baseline' | 'accepted' | 'rejected' | 'refused' | 'failed';
-export type SplitPart = 'train' | 'validation';
+export type SplitPart = 'train' | 'validation' | 'test';
 
 export interface CandidateRecord {
   id: string;
@@ -122,6 +122,11 @@ export function insertEvaluation(store: Store, evaluation: EvaluationRecord): vo
        VALUES (@candidateId, @iteration, @splitPart, @repeat, @seed, @passRate, @documents, @accepted, @calls, @tokens, @outcomesJson, @createdAt)`,
     )
     .run({ ...evaluation, outcomesJson: JSON.stringify(evaluation.outcomes), outcomes: undefined });
+}
+
+/** Removes the evaluations of one split part at one iteration (a final test redone on other documents). */
+export function deleteEvaluations(store: Store, filter: { iteration: number; splitPart: SplitPart }): void {
+  store.db.prepare('DELETE FROM evaluation WHERE iteration = ? AND split_part = ?').run(filter.iteration, filter.splitPart);
 }
 
 export function listEvaluations(store: Store, filter: { candidateId?: string; splitPart?: SplitPart } = {}): EvaluationRecord[] {

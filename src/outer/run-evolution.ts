@@ -85,12 +85,22 @@ function evolveSetup(experiment: LoadedExperiment, documents: Document[], runDir
     throw new ConfigError(file, `outer.trainMinibatchSize is ${config.outer.trainMinibatchSize} but the split has ${trainDocuments.length} training documents; lower it`);
   }
   if (allValidation.length === 0) throw new ConfigError(paths.split, 'the split has no validation documents; the loop needs some to score candidates');
+  // Only listed here; the loop touches them once, after its last iteration (final-test.ts).
+  const allTest = config.outer.finalTest ? documentsForPart(documents, split, 'test') : [];
+  const testLimit = config.outer.testLimit ?? allTest.length;
+  if (config.outer.finalTest && allTest.length === 0) {
+    throw new ConfigError(paths.split, 'the split has no test documents; add some or set outer.finalTest to false');
+  }
+  if (testLimit > allTest.length && config.outer.finalTest) {
+    throw new ConfigError(file, `outer.testLimit is ${testLimit} but the split has ${allTest.length} test documents; lower it`);
+  }
   return {
     baseline,
     baselineDir: paths.baseline,
     metaPrompts,
     trainDocuments,
     validationDocuments: allValidation.slice(0, limit),
+    testDocuments: allTest.slice(0, testLimit),
     workspaceDir: path.join(runDir, WORKSPACE_FOLDER),
     simulated: paths.endpoints === 'sim',
   };
@@ -117,13 +127,14 @@ function resumeRun(store: Store, experiment: LoadedExperiment): { run: RunRecord
     );
   }
   const run = recordRun(store, { id: existing.id, kind: RUN_KIND, name: existing.name, config: existing.config, seed: existing.seed });
-  return { run, config: { ...recorded, outer: { ...recorded.outer, iterations: experiment.config.outer.iterations }, budgets: experiment.config.budgets } };
+  const { iterations, finalTest, testLimit } = experiment.config.outer;
+  return { run, config: { ...recorded, outer: { ...recorded.outer, iterations, finalTest, testLimit }, budgets: experiment.config.budgets } };
 }
 
-/** The part of a config that defines the experiment (not its name, length or budgets). */
+/** The part of a config that defines the experiment (not its name, length, budgets or final test). */
 function identity(config: ExperimentConfig): Record<string, unknown> {
   const { name: _name, budgets: _budgets, description: _description, outer, ...rest } = config;
-  const { iterations: _iterations, ...outerRest } = outer;
+  const { iterations: _iterations, finalTest: _finalTest, testLimit: _testLimit, ...outerRest } = outer;
   return { ...rest, outer: outerRest };
 }
 

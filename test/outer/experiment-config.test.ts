@@ -39,6 +39,8 @@ describe('loadExperiment', () => {
       acceptance: { kind: 'strict' },
       implementerRetries: 2,
       historyLimit: 40,
+      finalTest: true,
+      testLimit: null,
     });
     expect(config.budgets).toEqual({ iterations: null, calls: null, tokens: null, wallTimeMinutes: null });
     expect(config.split).toBe('splits/sim-cs.json');

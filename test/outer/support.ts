@@ -34,6 +34,8 @@ export function writeTinyExperiment(folder: string, name: string, changes: Parti
       parentSelection: { kind: 'boltzmann', temperature: 0.1 },
       acceptance: { kind: 'strict' },
       implementerRetries: 1,
+      // Off here so the other tests stay small; final-test.test.ts turns it on.
+      finalTest: false,
     },
     ...changes,
   };

@@ -6,6 +6,7 @@ import { defaultSimEndpoints, loadEndpointsFile } from '../../config/endpoints.t
 import { loadExperiment } from '../../config/experiment.ts';
 import { describeEvent } from '../../outer/event-lines.ts';
 import type { Emit } from '../../outer/events.ts';
+import { formatFinalTest } from '../../outer/final-test.ts';
 import { curvePoints, readRun } from '../../outer/inspect-run.ts';
 import { runEvolution } from '../../outer/run-evolution.ts';
 import { renderCurve } from '../../report/curve.ts';
@@ -59,6 +60,7 @@ const evolveCommand: CommandModule<object, EvolveArgs> = {
       process.stdout.write(`${JSON.stringify({ ...result, curve: points }, null, 2)}\n`);
     } else {
       process.stdout.write(`${renderCurve(points)}\n`);
+      if (result.finalTest) process.stdout.write(`${formatFinalTest(result.finalTest)}\n`);
       process.stdout.write(`run ${result.runId} stored in ${result.runDir} (store ${result.storePath}, git workspace ${path.join(result.runDir, 'workspace')})\n`);
     }
     if (result.stopReason === 'interrupted') {
@@ -91,6 +93,10 @@ function createDisplay(stream: NodeJS.WriteStream): Emit {
         calls: progress.calls,
         tokens: progress.tokens,
       });
+    } else if (event.type === 'final-test-started' || event.type === 'final-test-finished') {
+      bar?.stop();
+      bar = undefined;
+      stream.write(`${describeEvent(event)}\n`);
     } else if (event.type === 'run-stopped') {
       bar?.stop();
       stream.write(`${describeEvent(event)}\n`);
