@@ -5,7 +5,7 @@ const packageJson = JSON.parse(readFileSync(new URL('../../../package.json', imp
   version: string;
 };
 
-const versionCommand: CommandModule = {
+const aboutCommand: CommandModule = {
   command: 'about',
   describe: 'Print the autodata version and the runtime it runs on',
   handler: () => {
@@ -13,4 +13,4 @@ const versionCommand: CommandModule = {
   },
 };
 
-export default versionCommand;
+export default aboutCommand;
