@@ -36,6 +36,8 @@ export async function openWorkspace(dir: string, baseline: Harness): Promise<Wor
     if (fs.readdirSync(dir).length > 0) throw new ConfigError(dir, 'folder is not empty and not a workspace; use a new folder');
     await git.init(['--initial-branch=main']);
   }
+  // One run process owns its workspace, so an index.lock here is stale: left by a kill during a commit.
+  fs.rmSync(path.join(dir, '.git', 'index.lock'), { force: true });
   const hasCommits = (await git.raw(['rev-list', '--all', '--max-count=1'])).trim().length > 0;
   if (hasCommits && (await committedHash(git, baselineBranch)) === undefined) {
     // Interrupted between the first commit and its branch: the first commit is on main.

@@ -8,8 +8,6 @@
 // the population and history as they stood when the wave began, and draws from its own RNG
 // seedrandom(deriveSeed(seed, 'iteration', i)). Timing and commit order never change a result, and
 // a resumed run (cached calls, reused document results) reaches the same population.
-import { rmSync } from 'node:fs';
-import path from 'node:path';
 import seedrandom from 'seedrandom';
 import type { ExperimentConfig } from '../config/experiment.ts';
 import { commitCandidate, createHarnessDiff, openWorkspace, type Harness, type MetaPrompts } from '../harness/index.ts';
@@ -74,8 +72,6 @@ export async function evolve(deps: EvolveDeps, setup: EvolveSetup): Promise<Evol
 
   const redone = population.discardUnfinishedIterations(store);
   const harnesses = candidateHarnesses(store, setup.baseline, BASELINE_ID);
-  // A run killed during a git commit leaves index.lock behind; no other process owns this workspace.
-  rmSync(path.join(setup.workspaceDir, '.git', 'index.lock'), { force: true });
   const workspace = await openWorkspace(setup.workspaceDir, setup.baseline);
   // The workspace serializes its own git operations, and committing the same files again is a no-op.
   const commitToWorkspace = (id: string, parentId: string, harness: Harness, message: string) =>

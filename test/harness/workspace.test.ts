@@ -79,6 +79,15 @@ describe('git workspace', () => {
     expect(count.trim()).toBe('2');
   });
 
+  it('reopens a workspace whose last commit was killed, leaving a stale index.lock', async () => {
+    const dir = path.join(tempDir(), 'workspace');
+    await openWorkspace(dir, baseline);
+    fs.writeFileSync(path.join(dir, '.git', 'index.lock'), '');
+    const reopened = await openWorkspace(dir, baseline);
+    await commitCandidate(reopened, 'c1', first.files, 'after the kill');
+    expect(await readCandidateFiles(reopened, 'c1')).toEqual(first.files);
+  });
+
   it('serializes concurrent commits that share the working tree', async () => {
     const dir = path.join(tempDir(), 'workspace');
     const workspace = await openWorkspace(dir, baseline);
