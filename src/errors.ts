@@ -69,3 +69,31 @@ export type EditRefusalReason =
   | 'placeholder-lost'
   | 'invalid-settings'
   | 'malformed-edits';
+
+/**
+ * The job cannot go on for a reason outside the harness (an endpoint that keeps failing, an
+ * exhausted quota, a refused key, too many documents lost to faults). It stops the whole run,
+ * resumably, and is never a verdict: nothing it interrupts is scored. Code that turns other
+ * AutodataErrors into a document's error must let this one through.
+ */
+export class RunHalted extends AutodataError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('RUN_HALTED', message, options);
+  }
+}
+
+/** One role's endpoint is down (N consecutive failed calls), out of quota, or refuses the key. */
+export class EndpointUnavailable extends RunHalted {
+  readonly role: string;
+  /** `baseURL (model)`. */
+  readonly endpoint: string;
+  readonly lastError: string;
+  constructor(details: { role: string; endpoint: string; lastError: string; why: string }) {
+    super(
+      `the ${details.role} endpoint ${details.endpoint} ${details.why} (last error: ${details.lastError}); check it with \`autodata doctor\`, then continue with --resume`,
+    );
+    this.role = details.role;
+    this.endpoint = details.endpoint;
+    this.lastError = details.lastError;
+  }
+}
