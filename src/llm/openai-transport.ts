@@ -73,14 +73,33 @@ export function createTransport(options: { endpoint: Endpoint; apiKey: string | 
   });
   const describe = (error: unknown) => toLlmCallError(error, { endpoint, apiKey });
 
+  /**
+   * The client's own `timeout` covers only the wait for the response headers. This deadline covers
+   * the whole exchange, reading and parsing the body included: a server that sends headers and
+   * then stalls is a timeout like any other.
+   */
+  async function withDeadline<T>(operation: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const deadline = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      deadline.abort();
+    }, endpoint.timeoutMs);
+    try {
+      return await operation(deadline.signal);
+    } catch (error) {
+      if (timedOut) throw timeoutError(endpoint);
+      throw describe(error);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   return {
     async complete(request) {
-      let raw: unknown;
-      try {
-        raw = await client.chat.completions.create(request as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming);
-      } catch (error) {
-        throw describe(error);
-      }
+      const raw: unknown = await withDeadline((signal) =>
+        client.chat.completions.create(request as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming, { signal }),
+      );
       const envelope = envelopeSchema.safeParse(raw);
       if (!envelope.success) {
         throw new LlmCallError(`${endpoint.baseURL} (${endpoint.model}) sent a reply that is not a chat completion`, {
@@ -101,34 +120,46 @@ export function createTransport(options: { endpoint: Endpoint; apiKey: string | 
         completionTokens: envelope.data.usage?.completion_tokens ?? 0,
       };
     },
-    async listModels() {
-      try {
+    listModels() {
+      return withDeadline(async (signal) => {
         const ids: string[] = [];
-        for await (const model of client.models.list()) ids.push(model.id);
+        for await (const model of client.models.list({ signal })) ids.push(model.id);
         return ids;
-      } catch (error) {
-        throw describe(error);
-      }
+      });
     },
   };
+}
+
+function timeoutError(endpoint: Endpoint): LlmCallError {
+  return new LlmCallError(`timed out after ${endpoint.timeoutMs} ms waiting for ${endpoint.baseURL} (${endpoint.model})`, {
+    retryable: true,
+    code: 'LLM_TIMEOUT',
+  });
 }
 
 const RETRYABLE_STATUS = (status: number) => status === 408 || status === 409 || status === 429 || status >= 500;
 const KEY_LIKE = /\b(sk|pk|rk|key)-[A-Za-z0-9_*.-]{6,}/g;
 
+/** Error codes and types servers use for an exhausted quota or credit (OpenAI, OpenRouter, Anthropic-style). */
+const QUOTA_CODES = new Set(['insufficient_quota', 'billing_hard_limit_reached', 'billing_not_active', 'insufficient_credits']);
+// "billing" only as a word of prose: OpenAI's ordinary rate-limit message links to .../account/billing.
+const QUOTA_TEXT =
+  /exceeded your current quota|insufficient[_ ]quota|credit balance is too low|insufficient (credits|balance|funds)|out of credits|(?<![/\w])billing\b/i;
+/** Error codes and messages of a connection cut in the middle of a reply (undici, node:http). */
+const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+const RESET_TEXT = /^terminated$|socket hang up|other side closed|ECONNRESET/i;
+
 /**
  * Classifies whatever the client threw. The message names the endpoint and the status, plus a
  * short server message scrubbed of the key (servers sometimes quote part of a bad key back).
+ * Codes: LLM_TIMEOUT, LLM_NETWORK, LLM_RATE_LIMITED and 5xx LLM_HTTP are retryable; LLM_QUOTA
+ * (quota or credit exhausted) and LLM_AUTH (401, or a 403 that is not about quota) never heal
+ * during a run.
  */
 export function toLlmCallError(error: unknown, context: { endpoint: Endpoint; apiKey: string | undefined }): LlmCallError {
   const where = `${context.endpoint.baseURL} (${context.endpoint.model})`;
   if (error instanceof LlmCallError) return error;
-  if (error instanceof APIConnectionTimeoutError) {
-    return new LlmCallError(`timed out after ${context.endpoint.timeoutMs} ms waiting for ${where}`, {
-      retryable: true,
-      code: 'LLM_TIMEOUT',
-    });
-  }
+  if (error instanceof APIConnectionTimeoutError) return timeoutError(context.endpoint);
   if (error instanceof APIUserAbortError) {
     return new LlmCallError(`request to ${where} was aborted`, { retryable: false, code: 'LLM_ABORTED' });
   }
@@ -143,17 +174,52 @@ export function toLlmCallError(error: unknown, context: { endpoint: Endpoint; ap
     const status = error.status;
     const serverMessage = (error.error as { message?: unknown } | undefined)?.message;
     const detail = typeof serverMessage === 'string' ? `: ${scrub(serverMessage, context.apiKey)}` : '';
+    const message = `HTTP ${status} from ${where}${detail}`;
+    if (isQuotaError(error, serverMessage)) return new LlmCallError(message, { status, retryable: false, code: 'LLM_QUOTA' });
+    if (status === 401 || status === 403) return new LlmCallError(message, { status, retryable: false, code: 'LLM_AUTH' });
     const retryAfterMs = parseRetryAfter(error.headers);
-    return new LlmCallError(`HTTP ${status} from ${where}${detail}`, {
+    return new LlmCallError(message, {
       status,
       retryable: RETRYABLE_STATUS(status),
       ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
       code: status === 429 ? 'LLM_RATE_LIMITED' : 'LLM_HTTP',
     });
   }
+  const reset = connectionReset(error);
+  if (reset !== undefined) {
+    return new LlmCallError(`connection to ${where} was cut off in the middle of the reply (${scrub(reset, context.apiKey)})`, {
+      retryable: true,
+      code: 'LLM_NETWORK',
+    });
+  }
   // Anything else from inside the client (e.g. a body that is not JSON) is a protocol fault.
   const name = error instanceof Error ? error.name : typeof error;
   return new LlmCallError(`unexpected reply from ${where} (${name})`, { retryable: false, code: 'LLM_PROTOCOL' });
+}
+
+/** 402 always; 429 or 403 when the server's code, type or message says the quota or credit is spent. */
+function isQuotaError(error: APIError, serverMessage: unknown): boolean {
+  const status = error.status;
+  if (status === 402) return true;
+  if (status !== 429 && status !== 403) return false;
+  const code = typeof error.code === 'string' ? error.code : undefined;
+  const type = typeof error.type === 'string' ? error.type : undefined;
+  if ((code !== undefined && QUOTA_CODES.has(code)) || (type !== undefined && QUOTA_CODES.has(type))) return true;
+  const text = typeof serverMessage === 'string' ? serverMessage : error.message;
+  return QUOTA_TEXT.test(text);
+}
+
+/** The detail of a connection reset anywhere in the cause chain (undici: TypeError "terminated" <- SocketError). */
+function connectionReset(error: unknown): string | undefined {
+  let found: string | undefined;
+  let current: unknown = error;
+  for (let depth = 0; current instanceof Error && depth < 6; depth++) {
+    const code = (current as Error & { code?: unknown }).code;
+    if (typeof code === 'string' && RESET_CODES.has(code)) found = code;
+    else if (RESET_TEXT.test(current.message)) found ??= current.message;
+    current = current.cause;
+  }
+  return found;
 }
 
 /** undici wraps the useful part ("ECONNREFUSED") two causes deep under "fetch failed". */
@@ -168,7 +234,8 @@ function innermostCause(error: Error): string {
   return detail;
 }
 
-function scrub(text: string, apiKey: string | undefined): string {
+/** Removes the key (and anything that looks like one) and shortens the text to one line of at most 160 characters. */
+export function scrub(text: string, apiKey: string | undefined): string {
   let cleaned = apiKey ? text.split(apiKey).join('[redacted]') : text;
   cleaned = cleaned.replace(KEY_LIKE, '[redacted]').replace(/\s+/g, ' ').trim();
   return cleaned.length > 160 ? `${cleaned.slice(0, 157)}...` : cleaned;
