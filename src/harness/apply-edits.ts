@@ -5,6 +5,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import { EditRefused, type EditRefusalReason } from '../errors.ts';
 import { canonicalJson } from '../util/hash.ts';
+import { ownValue } from '../util/own-property.ts';
+import { forTerminal } from '../util/terminal-text.ts';
 import { checkHarnessFiles, unsafePathReason, type Harness } from './harness.ts';
 import { isProtectedFile, SETTINGS_FILE } from './manifest.ts';
 import { parseSettings } from './settings.ts';
@@ -34,7 +36,9 @@ export function applyEdits(harness: Harness, edits: ReadonlyArray<HarnessEdit>, 
   });
 
   if (!Array.isArray(edits) || edits.length === 0) return refuse('malformed-edits', 'no edits given; send at least one {file, search, replace}');
-  const files: Record<string, string> = { ...harness.files };
+  // A Map, not a copy of the record: the file names are model-written, and "constructor" or
+  // "__proto__" must never find something on Object.prototype.
+  const files = new Map(Object.entries(harness.files));
   const changed = new Set<string>();
 
   for (const [offset, rawEdit] of edits.entries()) {
@@ -44,16 +48,16 @@ export function applyEdits(harness: Harness, edits: ReadonlyArray<HarnessEdit>, 
     const edit = parsed.data;
     const file = edit.file.replace(/^(\.\/)+/, '');
     if (edit.search.length === 0) {
-      return refuse('malformed-edits', `${label} (${file}): empty search text; copy a unique piece of the current file`, file);
+      return refuse('malformed-edits', `${label} (${forTerminal(file, 'line')}): empty search text; copy a unique piece of the current file`, file);
     }
 
-    const outside = outsideReason(harness, file, options.dir);
-    if (outside) return refuse('outside-harness', `${label}: "${edit.file}" is outside the harness: ${outside}`, edit.file);
+    const outside = outsideReason(harness, files, file, options.dir);
+    if (outside) return refuse('outside-harness', `${label}: "${forTerminal(edit.file, 'line')}" is outside the harness: ${outside}`, edit.file);
     if (isProtectedFile(harness.manifest, file)) {
       return refuse('protected-file', `${label}: ${file} is protected (it defines how the harness is evaluated); edit another file`, file);
     }
 
-    const content = files[file]!;
+    const content = files.get(file)!;
     const positions = occurrences(content, edit.search);
     if (positions.length === 0) {
       return refuse('search-not-found', `${label}: search text not found in ${file}; ${notFoundHint(content, edit.search)}`, file);
@@ -68,15 +72,15 @@ export function applyEdits(harness: Harness, edits: ReadonlyArray<HarnessEdit>, 
     }
     const position = positions[0]!;
     // Slicing, not String.replace: `$&` and friends in the replacement must stay literal.
-    files[file] = content.slice(0, position) + edit.replace + content.slice(position + edit.search.length);
+    files.set(file, content.slice(0, position) + edit.replace + content.slice(position + edit.search.length));
     changed.add(file);
   }
 
-  const changedFiles = [...changed].filter((file) => files[file] !== harness.files[file]).sort();
+  const changedFiles = [...changed].filter((file) => files.get(file) !== ownValue(harness.files, file)).sort();
   if (changedFiles.length === 0) return refuse('no-op', 'the edits leave every file exactly as it was; change something');
 
   if (changedFiles.includes(SETTINGS_FILE)) {
-    const parsed = parseSettings(files[SETTINGS_FILE]!);
+    const parsed = parseSettings(files.get(SETTINGS_FILE)!);
     if (!parsed.ok) return refuse('invalid-settings', `${SETTINGS_FILE}: ${parsed.problem}`, SETTINGS_FILE);
     for (const key of harness.manifest.protectedSettings) {
       const before = harness.settings[key as keyof typeof harness.settings];
@@ -91,7 +95,7 @@ export function applyEdits(harness: Harness, edits: ReadonlyArray<HarnessEdit>, 
     }
   }
 
-  const checked = checkHarnessFiles(files, harness.symlinks);
+  const checked = checkHarnessFiles(Object.fromEntries(files), harness.symlinks);
   if (!checked.ok) {
     const problem = checked.problems[0]!;
     const reason: EditRefusalReason = problem.kind === 'placeholder' ? 'placeholder-lost' : 'invalid-settings';
@@ -100,15 +104,15 @@ export function applyEdits(harness: Harness, edits: ReadonlyArray<HarnessEdit>, 
   return { ok: true, harness: checked.harness, changedFiles };
 }
 
-function outsideReason(harness: Harness, file: string, dir: string | undefined): string | undefined {
+function outsideReason(harness: Harness, files: ReadonlyMap<string, string>, file: string, dir: string | undefined): string | undefined {
   const unsafe = unsafePathReason(file);
   if (unsafe) return unsafe;
   const parts = file.split('/');
   const prefixes = parts.map((_, index) => parts.slice(0, index + 1).join('/'));
   const linked = prefixes.find((prefix) => harness.symlinks.includes(prefix) || isSymlinkOnDisk(dir, prefix));
   if (linked !== undefined) return `${linked} is a symbolic link`;
-  if (harness.files[file] === undefined) {
-    return `not a file of this harness (new files are not allowed); files: ${Object.keys(harness.files).join(', ')}`;
+  if (!files.has(file)) {
+    return `not a file of this harness (new files are not allowed); files: ${[...files.keys()].join(', ')}`;
   }
   return undefined;
 }

@@ -2,6 +2,7 @@
 // git style). Made and applied with the `diff` package; the round trip is exact to the byte.
 import { applyPatch, formatPatch, parsePatch, structuredPatch, FILE_HEADERS_ONLY } from 'diff';
 import { AutodataError } from '../errors.ts';
+import { ownValue } from '../util/own-property.ts';
 import { filesOf, type Harness } from './harness.ts';
 
 const NO_FILE = '/dev/null';
@@ -15,8 +16,8 @@ export function createHarnessDiff(base: FilesOrHarness, candidate: FilesOrHarnes
   const paths = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
   const parts: string[] = [];
   for (const file of paths) {
-    const oldText = before[file];
-    const newText = after[file];
+    const oldText = ownValue(before, file);
+    const newText = ownValue(after, file);
     if (oldText === newText) continue;
     const oldName = oldText === undefined ? NO_FILE : `a/${file}`;
     const newName = newText === undefined ? NO_FILE : `b/${file}`;
@@ -28,21 +29,26 @@ export function createHarnessDiff(base: FilesOrHarness, candidate: FilesOrHarnes
 
 /** Applies a diff made by `createHarnessDiff` to the base files. Throws if it does not fit. */
 export function applyHarnessDiff(baseFiles: FilesOrHarness, diff: string): Record<string, string> {
-  const files: Record<string, string> = { ...filesOf(baseFiles) };
-  if (diff.trim().length === 0) return files;
+  // File names come from the diff text: a Map, so no name reaches Object.prototype.
+  const files = new Map(Object.entries(filesOf(baseFiles)));
+  if (diff.trim().length === 0) return sortedRecord(files);
   for (const patch of parsePatch(diff)) {
     const oldName = stripPrefix(patch.oldFileName, 'a/');
     const newName = stripPrefix(patch.newFileName, 'b/');
     const file = newName ?? oldName;
     if (file === undefined) throw new AutodataError('DIFF_APPLY', 'diff has a file section without file names');
-    const source = oldName === undefined ? '' : files[oldName];
+    const source = oldName === undefined ? '' : files.get(oldName);
     if (source === undefined) throw new AutodataError('DIFF_APPLY', `diff changes ${oldName}, which is not in the base harness`);
     const result = patch.hunks.length === 0 ? source : applyPatch(source, patch, { autoConvertLineEndings: false });
     if (result === false) throw new AutodataError('DIFF_APPLY', `diff does not apply to ${oldName}: the base file differs from the one the diff was made from`);
-    if (oldName !== undefined && oldName !== newName) delete files[oldName];
-    if (newName !== undefined) files[newName] = result;
+    if (oldName !== undefined && oldName !== newName) files.delete(oldName);
+    if (newName !== undefined) files.set(newName, result);
   }
-  return Object.fromEntries(Object.entries(files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return sortedRecord(files);
+}
+
+function sortedRecord(files: ReadonlyMap<string, string>): Record<string, string> {
+  return Object.fromEntries([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /** Paths a diff touches (new names; old names for deleted files). */

@@ -2,6 +2,7 @@
 // Validation produces one-line problems naming the file; `harnessFromFiles` turns the first into a ConfigError.
 import { canonicalJson, sha256Hex } from '../util/hash.ts';
 import { ConfigError } from '../errors.ts';
+import { ownValue } from '../util/own-property.ts';
 import { formatZodIssues, parseSettings, type HarnessSettings } from './settings.ts';
 import { harnessManifestSchema, MANIFEST_FILE, SETTINGS_FILE, type HarnessManifest } from './manifest.ts';
 import { requiredPlaceholders, requiredRoles, ROLE_PROMPT_FILES, roleForPromptFile } from './roles.ts';
@@ -61,7 +62,7 @@ export function checkHarnessFiles(files: Record<string, string>, symlinks: strin
     if (reason) problems.push({ kind: 'path', file, message: reason });
   }
 
-  const manifestText = files[MANIFEST_FILE];
+  const manifestText = ownValue(files, MANIFEST_FILE);
   let manifest: HarnessManifest | undefined;
   if (manifestText === undefined) {
     problems.push({ kind: 'manifest', file: MANIFEST_FILE, message: 'missing; every harness folder needs a manifest.json' });
@@ -69,7 +70,7 @@ export function checkHarnessFiles(files: Record<string, string>, symlinks: strin
     manifest = parseManifest(manifestText, files, problems);
   }
 
-  const settingsText = files[SETTINGS_FILE];
+  const settingsText = ownValue(files, SETTINGS_FILE);
   let settings: HarnessSettings | undefined;
   if (settingsText === undefined) {
     problems.push({ kind: 'settings', file: SETTINGS_FILE, message: 'missing; every harness folder needs a settings.json' });
@@ -125,7 +126,7 @@ function parseManifest(text: string, files: Record<string, string>, problems: Ha
     return undefined;
   }
   for (const file of parsed.data.protectedFiles) {
-    if (files[file] === undefined) {
+    if (!Object.hasOwn(files, file)) {
       problems.push({ kind: 'manifest', file: MANIFEST_FILE, message: `protectedFiles names "${file}", which is not in the harness` });
     }
   }
@@ -136,7 +137,7 @@ function promptProblems(files: Record<string, string>, settings: HarnessSettings
   const problems: HarnessProblem[] = [];
   for (const role of requiredRoles(settings)) {
     const file = ROLE_PROMPT_FILES[role];
-    if (files[file] === undefined) {
+    if (!Object.hasOwn(files, file)) {
       problems.push({ kind: 'missing-prompt', file, message: `missing; the ${settings.orchestrator} orchestrator needs the ${role} prompt` });
     }
   }

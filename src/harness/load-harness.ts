@@ -19,7 +19,8 @@ export function readHarnessFolder(dir: string): { files: Record<string, string>;
     throw new ConfigError(dir, 'harness folder not found; pass a folder with manifest.json, settings.json and prompts/');
   }
   if (!stat.isDirectory()) throw new ConfigError(dir, 'not a folder; a harness is a folder with manifest.json, settings.json and prompts/');
-  const files: Record<string, string> = {};
+  // Entries, then Object.fromEntries: a file named `__proto__` becomes an own property, not the prototype.
+  const fileEntries: Array<[string, string]> = [];
   const symlinks: string[] = [];
   const walk = (relative: string): void => {
     const entries = fs.readdirSync(path.join(dir, relative), { withFileTypes: true });
@@ -29,11 +30,11 @@ export function readHarnessFolder(dir: string): { files: Record<string, string>;
       if (entry.name === '.git' && relative === '') continue;
       if (entry.isSymbolicLink()) symlinks.push(child);
       else if (entry.isDirectory()) walk(child);
-      else if (entry.isFile()) files[child] = fs.readFileSync(path.join(dir, child), 'utf8');
+      else if (entry.isFile()) fileEntries.push([child, fs.readFileSync(path.join(dir, child), 'utf8')]);
     }
   };
   walk('');
-  return { files, symlinks };
+  return { files: Object.fromEntries(fileEntries), symlinks };
 }
 
 /**

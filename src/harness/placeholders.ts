@@ -1,4 +1,6 @@
 // Placeholders are `{{name}}`; anything between double braces counts, so a typo is caught, not sent.
+import { ownValue } from '../util/own-property.ts';
+
 const PLACEHOLDER_PATTERN = /\{\{([^{}]*)\}\}/g;
 
 export function findPlaceholders(text: string): string[] {
@@ -35,12 +37,12 @@ export function substitutePlaceholders(
 ): { text: string; missing: string[] } {
   const missing: string[] = [];
   const rendered = text.replace(PLACEHOLDER_PATTERN, (whole, name: string) => {
-    const value = values[name];
+    const value = ownValue(values, name);
     if (value === undefined) {
       missing.push(name);
       return whole;
     }
-    const attributeText = Object.entries(attributes[name] ?? {})
+    const attributeText = Object.entries(ownValue(attributes, name) ?? {})
       .map(([key, attributeValue]) => ` ${key}="${escapeAttribute(attributeValue)}"`)
       .join('');
     return `<${name}${attributeText}>\n${value}\n</${name}>`;

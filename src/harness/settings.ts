@@ -1,12 +1,40 @@
 // settings.json of a harness: the strategy knobs of the inner loop. Strict: unknown keys are errors.
+// Every number has bounds (SETTING_BOUNDS): the implementer writes settings.json too, and a value
+// such as agentStepBudget 1000000000 must be refused before a child is evaluated with it.
 import { z } from 'zod';
 
-const positiveInt = z.number().int().min(1);
+export interface SettingBounds {
+  min: number;
+  max: number;
+  integer: boolean;
+}
+
+/**
+ * The allowed range of every numeric setting (dotted path -> bounds), wide enough for any
+ * experiment a researcher would run and narrow enough that one evaluation stays affordable.
+ * baselines/README.md lists the same table.
+ */
+export const SETTING_BOUNDS: ReadonlyMap<string, SettingBounds> = new Map([
+  ['solverAttempts.weak', { min: 1, max: 16, integer: true }],
+  ['solverAttempts.strong', { min: 1, max: 16, integer: true }],
+  ['solverTemperature', { min: 0, max: 2, integer: false }],
+  ['roundBudget', { min: 1, max: 50, integer: true }],
+  ['agentStepBudget', { min: 1, max: 200, integer: true }],
+  ['challengersPerRound', { min: 1, max: 8, integer: true }],
+  ['judgeMaxRetries', { min: 0, max: 10, integer: true }],
+  ['evaluationRetries', { min: 0, max: 10, integer: true }],
+]);
+
+function bounded(settingPath: string): z.ZodNumber {
+  const bounds = SETTING_BOUNDS.get(settingPath)!;
+  const number = bounds.integer ? z.number().int() : z.number();
+  return number.min(bounds.min).max(bounds.max);
+}
 
 export const solverAttemptsSchema = z
   .strictObject({
-    weak: positiveInt.describe('Answers drawn from the weak solver per evaluated question.'),
-    strong: positiveInt.describe('Answers drawn from the strong solver per evaluated question.'),
+    weak: bounded('solverAttempts.weak').describe('Answers drawn from the weak solver per evaluated question.'),
+    strong: bounded('solverAttempts.strong').describe('Answers drawn from the strong solver per evaluated question.'),
   })
   .describe('Solver attempts per question (the paper: 3 each for rubric mode, 4 each for verifiable mode).');
 
@@ -34,30 +62,20 @@ export const harnessSettingsSchema = z
       .default('any')
       .describe('How "no zeros" on the weak side reads: reject if any weak attempt scores 0 (default) or only if all do.'),
     solverAttempts: solverAttemptsSchema.default({ weak: 3, strong: 3 }),
-    solverTemperature: z
-      .number()
-      .min(0)
-      .max(2)
+    solverTemperature: bounded('solverTemperature')
       .default(1.0)
       .describe('Sampling temperature of both solvers (1.0 in the paper).'),
-    roundBudget: positiveInt.default(10).describe('Most rounds (challenger attempts) spent on one document before giving up.'),
-    agentStepBudget: positiveInt
+    roundBudget: bounded('roundBudget').default(10).describe('Most rounds (challenger attempts) spent on one document before giving up.'),
+    agentStepBudget: bounded('agentStepBudget')
       .default(60)
       .describe('Most tool calls the main agent may make on one document (agentic orchestrator only).'),
-    challengersPerRound: positiveInt
-      .max(8)
+    challengersPerRound: bounded('challengersPerRound')
       .default(1)
       .describe('Challenger examples drafted in parallel per round, each from a different angle; the first that passes QV is evaluated.'),
-    judgeMaxRetries: z
-      .number()
-      .int()
-      .min(0)
+    judgeMaxRetries: bounded('judgeMaxRetries')
       .default(2)
       .describe('Extra judge calls for one answer when the judge reply is unusable, before the answer counts as unscored.'),
-    evaluationRetries: z
-      .number()
-      .int()
-      .min(0)
+    evaluationRetries: bounded('evaluationRetries')
       .default(2)
       .describe(
         'Times an evaluation is repeated when it failed for infrastructure reasons (every solver call failed, empty output), ' +
@@ -88,18 +106,41 @@ export function parseSettings(text: string): { ok: true; settings: HarnessSettin
   }
   const parsed = harnessSettingsSchema.safeParse(raw);
   if (parsed.success) return { ok: true, settings: parsed.data };
-  return { ok: false, problem: formatZodIssues(parsed.error.issues) };
+  return { ok: false, problem: formatZodIssues(parsed.error.issues, raw) };
 }
 
-export function formatZodIssues(issues: ReadonlyArray<z.core.$ZodIssue>): string {
-  return issues
-    .map((issue) => {
-      const where = issue.path.length > 0 ? issue.path.join('.') : '(root)';
-      if (issue.code === 'unrecognized_keys') {
-        const keys = issue.keys.map((key) => [...issue.path, key].join('.'));
-        return `unknown key ${keys.map((key) => `"${key}"`).join(', ')}`;
-      }
-      return `${where}: ${issue.message}`;
-    })
-    .join('; ');
+/** The value at `issuePath` inside `raw`, through own properties only (the keys may be model-written). */
+function valueAt(raw: unknown, issuePath: ReadonlyArray<PropertyKey>): unknown {
+  let value = raw;
+  for (const key of issuePath) {
+    if (value === null || typeof value !== 'object' || typeof key === 'symbol' || !Object.hasOwn(value, key)) return undefined;
+    value = (value as Record<string | number, unknown>)[key];
+  }
+  return value;
+}
+
+function describeBounds(bounds: SettingBounds): string {
+  return `${bounds.integer ? 'an integer' : 'a number'} from ${bounds.min} to ${bounds.max}`;
+}
+
+/**
+ * One line for a list of zod issues. With `raw` (the parsed input), a value outside the bounds of
+ * a setting is named with the value and the bounds: `"agentStepBudget" is 1000000000; allowed: an integer from 1 to 200`.
+ * Keys are printed as JSON strings, so a key with control characters stays visible as escapes.
+ */
+export function formatZodIssues(issues: ReadonlyArray<z.core.$ZodIssue>, raw?: unknown): string {
+  const lines = issues.map((issue) => {
+    const where = issue.path.length > 0 ? issue.path.map(String).join('.') : '(root)';
+    if (issue.code === 'unrecognized_keys') {
+      const keys = issue.keys.map((key) => [...issue.path.map(String), key].join('.'));
+      return `unknown key ${keys.map((key) => JSON.stringify(key)).join(', ')}`;
+    }
+    const bounds = SETTING_BOUNDS.get(where);
+    if (bounds && raw !== undefined && (issue.code === 'too_big' || issue.code === 'too_small' || issue.code === 'invalid_type')) {
+      return `"${where}" is ${JSON.stringify(valueAt(raw, issue.path)) ?? 'missing'}; allowed: ${describeBounds(bounds)}`;
+    }
+    return `${where}: ${issue.message}`;
+  });
+  // One value can break two checks (1e300 is neither a safe integer nor <= 200): say it once.
+  return [...new Set(lines)].join('; ');
 }

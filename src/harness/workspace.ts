@@ -118,11 +118,11 @@ export async function readCandidateFiles(workspace: Workspace, candidateId: stri
   const branch = candidateBranch(candidateId);
   return workspace.serialize(async () => {
     const listing = await workspace.git.raw(['ls-tree', '-r', '-z', '--name-only', branch]);
-    const files: Record<string, string> = {};
+    const entries: Array<[string, string]> = [];
     for (const file of listing.split('\0').filter((name) => name.length > 0).sort()) {
-      files[file] = await workspace.git.show([`${branch}:${file}`]);
+      entries.push([file, await workspace.git.show([`${branch}:${file}`])]);
     }
-    return files;
+    return Object.fromEntries(entries);
   });
 }
 

@@ -125,7 +125,7 @@ describe('applyEdits', () => {
   it('refuses settings that no longer parse', () => {
     expect(refusal(applyEdits(baseline, [{ file: 'settings.json', search: '"agentStepBudget": 60', replace: '"agentStepBudget": "many"' }]))).toEqual({
       reason: 'invalid-settings',
-      message: 'settings.json: agentStepBudget: Invalid input: expected number, received string',
+      message: 'settings.json: "agentStepBudget" is "many"; allowed: an integer from 1 to 200',
       filePath: 'settings.json',
     });
     expect(refusal(applyEdits(baseline, [{ file: 'settings.json', search: '"agentStepBudget": 60,', replace: '"agentStepBudget": 60,,' }])).reason).toBe(

@@ -140,7 +140,7 @@ describe('loadHarness', () => {
   it('names the settings key that is wrong', () => {
     const dir = copyHarness(AGENTIC_DIR);
     edit(dir, 'settings.json', (text) => text.replace('"roundBudget": 10', '"roundBudget": 0'));
-    expect(loadError(dir).message).toBe(`${dir}/settings.json: roundBudget: Too small: expected number to be >=1`);
+    expect(loadError(dir).message).toBe(`${dir}/settings.json: "roundBudget" is 0; allowed: an integer from 1 to 50`);
     edit(dir, 'settings.json', (text) => text.replace('"roundBudget": 0', '"roundBudget": 10, "rounds": 3'));
     expect(loadError(dir).message).toBe(`${dir}/settings.json: unknown key "rounds"`);
     edit(dir, 'settings.json', (text) => text.replace('"rounds": 3', '"solverAttempts": { "weak": 3, "strong": 3, "judge": 1 }').replace(/"solverAttempts": \{ "weak": 3, "strong": 3 \},\n/, ''));
