@@ -2,6 +2,14 @@
 // listed; nothing is silently fixed (a weight written as "+8" stays an error, as in the paper).
 import type { RubricItem } from './result-schema.ts';
 
+/**
+ * Largest |weight| a criterion may carry. The paper's rubrics use single digits (its optimizer
+ * settled on weights capped at 7); 100 leaves room for any sensible scale while keeping sums
+ * exact and far from overflow, so `1e308` or `9007199254740993` (past 2^53, where integers stop
+ * being exact) is a format error like "+8", not a score.
+ */
+export const MAX_RUBRIC_WEIGHT = 100;
+
 export interface ParsedRubric {
   /** The well-formed items (empty when the rubric as a whole is unusable). */
   items: RubricItem[];
@@ -20,29 +28,36 @@ export function parseRubric(raw: unknown): ParsedRubric {
       errors.push(`item ${index} is ${describe(entry)}, not an object`);
       return;
     }
+    // Own properties only: a name inherited from a prototype never counts as written by the model.
     const record = entry as Record<string, unknown>;
+    const field = (key: string): unknown => (Object.hasOwn(record, key) ? record[key] : undefined);
+    const criterion = field('criterion');
+    const weight = field('weight');
+    const category = field('category');
     const problems: string[] = [];
-    for (const key of ['criterion', 'weight', 'category']) {
-      if (!(key in record) || record[key] === undefined || record[key] === null) problems.push(`item ${index} has no "${key}"`);
+    for (const [key, value] of [['criterion', criterion], ['weight', weight], ['category', category]] as const) {
+      if (value === undefined || value === null) problems.push(`item ${index} has no "${key}"`);
     }
-    if (typeof record.criterion === 'string' && record.criterion.trim() === '') problems.push(`item ${index} has an empty "criterion"`);
-    else if (record.criterion !== undefined && record.criterion !== null && typeof record.criterion !== 'string') {
-      problems.push(`item ${index} "criterion" is ${describe(record.criterion)}, not a string`);
+    if (typeof criterion === 'string' && criterion.trim() === '') problems.push(`item ${index} has an empty "criterion"`);
+    else if (criterion !== undefined && criterion !== null && typeof criterion !== 'string') {
+      problems.push(`item ${index} "criterion" is ${describe(criterion)}, not a string`);
     }
-    if (record.category !== undefined && record.category !== null && typeof record.category !== 'string') {
-      problems.push(`item ${index} "category" is ${describe(record.category)}, not a string`);
+    if (category !== undefined && category !== null && typeof category !== 'string') {
+      problems.push(`item ${index} "category" is ${describe(category)}, not a string`);
     }
-    const weight = record.weight;
     if (weight !== undefined && weight !== null) {
       if (typeof weight !== 'number') problems.push(`item ${index} weight ${JSON.stringify(weight)} is ${describe(weight)}, not an integer`);
       else if (!Number.isInteger(weight)) problems.push(`item ${index} weight ${weight} is not an integer`);
+      else if (!Number.isSafeInteger(weight) || Math.abs(weight) > MAX_RUBRIC_WEIGHT) {
+        problems.push(`item ${index} weight ${weight} is outside -${MAX_RUBRIC_WEIGHT}..${MAX_RUBRIC_WEIGHT}`);
+      }
       else if (weight === 0) problems.push(`item ${index} weight is 0; use a positive or negative integer`);
     }
     if (problems.length > 0) {
       errors.push(...problems);
       return;
     }
-    items.push({ index, criterion: record.criterion as string, weight: weight as number, category: record.category as string });
+    items.push({ index, criterion: criterion as string, weight: weight as number, category: category as string });
   });
   if (errors.length === 0 && !items.some((item) => item.weight > 0)) {
     errors.push('rubric has no positive-weight criterion, so no answer can score above 0');

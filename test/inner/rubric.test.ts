@@ -33,6 +33,34 @@ describe('parseRubric', () => {
     ]);
   });
 
+  it('records a weight that is not a safe integer within -100..100 as a format error', () => {
+    const parsed = parseRubric([
+      { criterion: 'a', weight: 1e308, category: 'reasoning' },
+      // JSON.parse of 9007199254740993 gives 9007199254740992: an integer, but past 2^53.
+      JSON.parse('{ "criterion": "b", "weight": 9007199254740993, "category": "reasoning" }'),
+      { criterion: 'c', weight: 101, category: 'reasoning' },
+      { criterion: 'd', weight: -101, category: 'error' },
+      { criterion: 'e', weight: 100, category: 'reasoning' },
+      { criterion: 'f', weight: -100, category: 'error' },
+    ]);
+    expect(parsed.items).toEqual([]);
+    expect(parsed.errors).toEqual([
+      'item 1 weight 1e+308 is outside -100..100',
+      'item 2 weight 9007199254740992 is outside -100..100',
+      'item 3 weight 101 is outside -100..100',
+      'item 4 weight -101 is outside -100..100',
+    ]);
+    expect(parseRubric([{ criterion: 'e', weight: 100, category: 'r' }, { criterion: 'f', weight: -100, category: 'e' }]).errors).toEqual([]);
+  });
+
+  it('counts only keys the model wrote: "__proto__" keys and inherited fields are missing keys', () => {
+    const protoKeyed = JSON.parse('[{ "__proto__": { "criterion": "x", "weight": 5, "category": "c" } }]') as unknown;
+    const missing = ['item 1 has no "criterion"', 'item 1 has no "weight"', 'item 1 has no "category"'];
+    expect(parseRubric(protoKeyed).errors).toEqual(missing);
+    const inherited = Object.create({ criterion: 'x', weight: 5, category: 'c' }) as object;
+    expect(parseRubric([inherited]).errors).toEqual(missing);
+  });
+
   it('rejects a non-array, an empty array and a rubric without positive weight', () => {
     expect(parseRubric({ criterion: 'a' }).errors).toEqual(['rubric is an object, not a JSON array of criteria']);
     expect(parseRubric([]).errors).toEqual(['rubric is an empty array']);
@@ -67,5 +95,12 @@ describe('judge reply validation', () => {
       'score index 4 is outside 1..3',
       'no score for rubric item(s) 2, 3',
     ]);
+  });
+
+  it('refuses index keys that are prototype names instead of numbers', () => {
+    const schema = rubricScoresSchema(1);
+    expect(schema.safeParse({ scores: [{ index: '__proto__', met: 1, reason: 'r' }] }).success).toBe(false);
+    expect(schema.safeParse(JSON.parse('{ "scores": { "__proto__": [], "1": { "met": 1 } } }')).success).toBe(false);
+    expect(schema.safeParse(JSON.parse('{ "scores": [{ "index": 1, "met": 1, "reason": "r", "__proto__": { "index": 2 } }] }')).success).toBe(true);
   });
 });
