@@ -1,4 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const bin = new URL('../bin/autodata.js', import.meta.url).pathname;
@@ -21,5 +24,28 @@ describe('autodata CLI', () => {
     }
     expect(status).toBe(2);
     expect(stderr).toContain('Unknown argument: no-such-command');
+  });
+
+  it('prints every problem of an invalid experiment config, each naming its field, and exits 1', () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'autodata-'));
+    const file = path.join(folder, 'three-problems.json');
+    fs.writeFileSync(file, JSON.stringify({ name: 'x', seed: -1, inner: { documentConcurency: 2 }, outer: { parentSelection: { kind: 'roulette' } } }));
+    let status = 0;
+    let stderr = '';
+    try {
+      execFileSync(process.execPath, [bin, 'evolve', file, '--out', path.join(folder, 'run')], { encoding: 'utf8', stdio: 'pipe' });
+    } catch (error) {
+      const failure = error as { status: number; stderr: string };
+      status = failure.status;
+      stderr = failure.stderr;
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
+    expect(status).toBe(1);
+    expect(stderr.trimEnd().split('\n')).toEqual([
+      `error: experiment.seed: must be >= 0 (in ${file}), and 2 more problem(s):`,
+      '  experiment.inner.documentConcurency: unknown key; check the spelling or remove it',
+      "  experiment.outer.parentSelection.kind: Invalid discriminator value. Expected 'boltzmann' | 'greedy' | 'uniform' | 'tournament'",
+    ]);
   });
 });

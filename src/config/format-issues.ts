@@ -1,4 +1,4 @@
-// Turns zod issues into one ConfigError whose message names the offending field and the file.
+// Turns zod issues into one ConfigError whose message names every offending field and the file.
 import type { z } from 'zod';
 import { ConfigError } from '../errors.ts';
 
@@ -11,39 +11,40 @@ export function issuePath(root: string, issuePathParts: ReadonlyArray<PropertyKe
   return text;
 }
 
-/** One line per issue: `path: what is wrong`. Values are echoed briefly (long ones cut). */
-export function describeIssue(issue: z.core.$ZodIssue, root: string): { path: string; message: string } {
+/** One entry per problem: `path: what is wrong`. Values are echoed briefly (long ones cut). */
+export function describeIssue(issue: z.core.$ZodIssue, root: string): Array<{ path: string; message: string }> {
   const at = issuePath(root, issue.path);
   switch (issue.code) {
-    case 'unrecognized_keys': {
-      const key = issue.keys[0] ?? '?';
-      const more = issue.keys.length > 1 ? ` (also: ${issue.keys.slice(1).join(', ')})` : '';
-      return { path: issuePath(at, [key]), message: `unknown key${more}; check the spelling or remove it` };
-    }
+    case 'unrecognized_keys':
+      // One zod issue can name several keys: each is its own problem, at its own path.
+      return issue.keys.map((key) => ({ path: issuePath(at, [key]), message: 'unknown key; check the spelling or remove it' }));
     case 'invalid_type': {
       const expected = issue.expected === 'int' ? 'integer' : issue.expected;
-      if (issue.input === undefined) return { path: at, message: `required (expected ${expected})` };
-      return { path: at, message: `expected ${expected}, got ${briefValue(issue.input)}` };
+      if (issue.input === undefined) return [{ path: at, message: `required (expected ${expected})` }];
+      return [{ path: at, message: `expected ${expected}, got ${briefValue(issue.input)}` }];
     }
     case 'too_small':
-      return { path: at, message: `must be ${issue.inclusive === false ? '>' : '>='} ${String(issue.minimum)}` };
+      return [{ path: at, message: `must be ${issue.inclusive === false ? '>' : '>='} ${String(issue.minimum)}` }];
     case 'too_big':
-      return { path: at, message: `must be ${issue.inclusive === false ? '<' : '<='} ${String(issue.maximum)}` };
+      return [{ path: at, message: `must be ${issue.inclusive === false ? '<' : '<='} ${String(issue.maximum)}` }];
     case 'invalid_value':
-      return { path: at, message: `expected one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}` };
+      return [{ path: at, message: `expected one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}` }];
     default:
-      return { path: at, message: issue.message };
+      return [{ path: at, message: issue.message }];
   }
 }
 
-/** A ConfigError for the first issue (the message stays one line); every issue is kept in `issues`. */
+/**
+ * A ConfigError that names every problem, each at its path: the first on the error's own line
+ * (so a single problem stays one line), the others one per line below it. `issues` holds them all.
+ */
 export function formatConfigIssues(issues: ReadonlyArray<z.core.$ZodIssue>, root: string, source: string): ConfigError {
-  const described = issues.map((issue) => describeIssue(issue, root));
-  const first = described[0] ?? { path: root, message: 'invalid' };
-  const more = described.length > 1 ? `; ${described.length - 1} more issue(s)` : '';
+  const described = issues.flatMap((issue) => describeIssue(issue, root));
+  const [first = { path: root, message: 'invalid' }, ...others] = described;
+  const rest = others.length === 0 ? '' : `, and ${others.length} more problem(s):${others.map((entry) => `\n  ${entry.path}: ${entry.message}`).join('')}`;
   return new ConfigError(
     first.path,
-    `${first.message} (in ${source})${more}`,
+    `${first.message} (in ${source})${rest}`,
     described.map((entry) => `${entry.path}: ${entry.message}`),
   );
 }

@@ -58,6 +58,20 @@ describe('parseEndpoints', () => {
     expect(role.message).toBe('endpoints.jduge: unknown key; check the spelling or remove it (in endpoints.yaml)');
   });
 
+  it('names each of several unknown keys and every other problem, each at its path', () => {
+    const error = catchConfigError(() =>
+      parseEndpoints({ ...base, judge: { timout: 5, retries: 2 }, defaults: { ...base.defaults, temperature: 3 } }, 'endpoints.yaml', {}),
+    );
+    expect(error.message).toBe(
+      [
+        'endpoints.defaults.temperature: must be <= 2 (in endpoints.yaml), and 2 more problem(s):',
+        '  endpoints.judge.timout: unknown key; check the spelling or remove it',
+        '  endpoints.judge.retries: unknown key; check the spelling or remove it',
+      ].join('\n'),
+    );
+    expect(error.issues).toHaveLength(3);
+  });
+
   it('asks for a model when neither the role nor the defaults set one', () => {
     const error = catchConfigError(() => parseEndpoints({ defaults: { baseURL: 'http://h/v1' } }, 'e.json', {}));
     expect(error.message).toBe('endpoints.mainAgent.model: missing; set it in endpoints.mainAgent or endpoints.defaults (in e.json)');

@@ -61,6 +61,24 @@ describe('loadExperiment', () => {
     expect(error.message).toBe(`experiment.outer.temprature: unknown key; check the spelling or remove it (in ${file})`);
   });
 
+  it('names every problem of a config with three, each at its path', () => {
+    const file = writeExperiment('three.json', { name: 'x', seed: 'zero', outer: { iterations: 0, temprature: 0.1 } });
+    const error = catchConfigError(() => loadExperiment(file, { cwd: repoRoot }));
+    expect(error.issues).toEqual([
+      'experiment.seed: expected number, got "zero"',
+      'experiment.outer.iterations: must be >= 1',
+      'experiment.outer.temprature: unknown key; check the spelling or remove it',
+    ]);
+    expect(error.path).toBe('experiment.seed');
+    expect(error.message).toBe(
+      [
+        `experiment.seed: expected number, got "zero" (in ${file}), and 2 more problem(s):`,
+        '  experiment.outer.iterations: must be >= 1',
+        '  experiment.outer.temprature: unknown key; check the spelling or remove it',
+      ].join('\n'),
+    );
+  });
+
   it('rejects a wrong type and an unknown selection strategy', () => {
     const wrongType = writeExperiment('type.json', { name: 'x', outer: { iterations: 'many' } });
     expect(catchConfigError(() => loadExperiment(wrongType, { cwd: repoRoot })).message).toBe(
