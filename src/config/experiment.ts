@@ -97,7 +97,7 @@ export function loadExperiment(file: string, options: { cwd?: string; overrides?
   return { file, config, paths: resolveExperimentPaths(config, file, cwd) };
 }
 
-/** Validates a parsed value; the error names the first offending field and the file. */
+/** Validates a parsed value; the error names every offending field and the file. */
 export function parseExperiment(value: unknown, source: string): ExperimentConfig {
   const parsed = experimentSchema.safeParse(value, { reportInput: true });
   if (parsed.success) return parsed.data;
