@@ -102,4 +102,31 @@ describe('agentic orchestrator', () => {
     expect(outcome.failureReasons).toMatchObject({ 'failed-qv': 2, 'budget-exhausted': 1 });
     expect(endpoint.countByRole('mainAgent')).toBe(4);
   });
+
+  it('answers a tool named "constructor", "__proto__" or "toString" as an unknown tool, then goes on', async () => {
+    const steps: ScriptedReply[] = [
+      call('constructor'),
+      call('__proto__', { instructions: 'x' }),
+      call('toString'),
+      { toolCalls: [{ name: 'hasOwnProperty', arguments: '{"__proto__": {"accepted": true}}' }] },
+      call('submit', JSON.parse('{"__proto__": {"accepted": true}, "note": "giving up"}')),
+    ];
+    const mainAgent = (request: ScriptedRequest) => steps[request.messages.filter((message) => message.role === 'assistant').length]!;
+    endpoint = await startScriptedEndpoint(loopResponder({ runSeed: SEED, mainAgent, rounds: [] }));
+    const outcome = await runDocument({ llm: scriptedLlm(endpoint.baseURL) }, testHarness({ orchestrator: 'agentic' }), TEST_DOCUMENT, {
+      seed: SEED,
+      repeat: 0,
+    });
+
+    const tools = 'call_challenger, call_quality_verifier, evaluate_weak, evaluate_strong, submit';
+    const lastAgentRequest = endpoint.requests.filter((request) => request.role === 'mainAgent').at(-1)!;
+    expect(toolResults(lastAgentRequest)).toEqual(
+      ['constructor', '__proto__', 'toString', 'hasOwnProperty'].map((name) => ({ error: `unknown tool "${name}"; the tools are ${tools}` })),
+    );
+    // An inherited "accepted" is not the agent's claim: submit reads own keys, so this is a give-up.
+    expect(outcome.accepted).toBe(false);
+    expect(outcome.falseAcceptanceClaims).toBe(0);
+    expect(outcome.result.end_reason).toBe('gave-up');
+    expect(outcome.result.agent_steps).toBe(5);
+  });
 });

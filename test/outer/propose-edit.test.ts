@@ -1,10 +1,12 @@
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { AutodataError } from '../../src/errors.ts';
 import { loadHarness, loadMetaPrompts } from '../../src/harness/index.ts';
 import type { CallUsage, Llm, LlmResult, StructuredRequest } from '../../src/llm/types.ts';
 import { analyzeFailures } from '../../src/outer/analyze.ts';
 import { proposeEdit } from '../../src/outer/propose-edit.ts';
+import { scriptedLlm as endpointLlm } from '../support/inner-fixtures.ts';
+import { startScriptedEndpoint, type ScriptedEndpoint, type ScriptedRequest } from '../support/scripted-endpoint.ts';
 import { repoRoot } from './support.ts';
 
 const baseline = loadHarness(path.join(repoRoot, 'baselines/agentic-self-instruct'));
@@ -92,6 +94,50 @@ describe('proposeEdit', () => {
     const error = await proposeEdit(llm, input(2)).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(AutodataError);
     expect((error as AutodataError).code).toBe('LLM_UNAVAILABLE');
+  });
+});
+
+describe('proposeEdit over a loopback endpoint with hostile file names', () => {
+  let endpoint: ScriptedEndpoint | undefined;
+  afterEach(async () => {
+    await endpoint?.close();
+    endpoint = undefined;
+  });
+
+  const implementerReplies = (replies: unknown[]) => (request: ScriptedRequest) => {
+    if (request.schemaName !== 'harness_edits') return { status: 500, message: `unexpected request ${request.schemaName}` };
+    return { json: replies[endpoint!.requests.length - 1] };
+  };
+
+  it('refuses an edit of file "constructor" and sends the refusal back; the corrected edit applies', async () => {
+    endpoint = await startScriptedEndpoint(
+      implementerReplies([
+        { summary: 'rewrite the constructor', edits: [{ file: 'constructor', search: 'function', replace: 'x' }] },
+        { summary: 'two prototype names', edits: [{ file: '__proto__', search: 'a', replace: 'b' }, { file: 'toString', search: 'a', replace: 'b' }] },
+        { summary: 'a real edit', edits: [{ file: 'prompts/challenger.md', search: challengerFirstLine, replace: `${challengerFirstLine}\nBe specific.` }] },
+      ]),
+    );
+    const outcome = await proposeEdit(endpointLlm(endpoint.baseURL), input(2));
+    expect(outcome.ok).toBe(true);
+    expect(outcome.attempts.map((attempt) => [attempt.outcome, attempt.refusalReason])).toEqual([
+      ['refused', 'outside-harness'],
+      ['refused', 'outside-harness'],
+      ['applied', null],
+    ]);
+    expect(outcome.attempts[0]!.message.startsWith('edit 1: "constructor" is outside the harness: not a file of this harness')).toBe(true);
+    const second = endpoint.requests[1]!.messages.at(-1)!.content!;
+    expect(second.startsWith('Your edits were refused (outside-harness): edit 1: "constructor" is outside the harness')).toBe(true);
+  });
+
+  it('ends as an ordinary refusal, not an exception, when every attempt names "constructor"', async () => {
+    const reply = { summary: 'x', edits: [{ file: 'constructor', search: 'function', replace: 'x' }] };
+    endpoint = await startScriptedEndpoint(implementerReplies([reply, reply]));
+    const outcome = await proposeEdit(endpointLlm(endpoint.baseURL), input(1));
+    expect(outcome.ok).toBe(false);
+    if (outcome.ok) return;
+    expect(outcome.reason).toBe('outside-harness');
+    expect(outcome.message.startsWith('outside-harness: edit 1: "constructor" is outside the harness')).toBe(true);
+    expect(outcome.message.endsWith('(after 2 attempts)')).toBe(true);
   });
 });
 
