@@ -5,12 +5,17 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAppLlm } from '../../src/app/create-llm.ts';
+import { resolveDocuments } from '../../src/app/resolve-documents.ts';
+import { defaultSimEndpoints, endpointId, type Endpoints } from '../../src/config/endpoints.ts';
 import { ConfigError } from '../../src/errors.ts';
 import { applyHarnessDiff, diffFiles, loadHarness } from '../../src/harness/index.ts';
 import type { Llm, StructuredRequest } from '../../src/llm/types.ts';
 import { curvePoints, runStatus } from '../../src/outer/inspect-run.ts';
+import { runEvolution } from '../../src/outer/run-evolution.ts';
 import * as population from '../../src/outer/population-store.ts';
 import { openStore } from '../../src/store/index.ts';
+import { startScriptedEndpoint } from '../support/scripted-endpoint.ts';
 import { bin, loadTiny, repoRoot, runInProcess, snapshotPopulation, writeTinyExperiment, type PopulationSnapshot } from './support.ts';
 
 const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'autodata-'));
@@ -36,32 +41,23 @@ describe('evolve on the in-process sim', () => {
     ]);
     expect(reference.candidates.map((candidate) => candidate.id)).toEqual(['c0000', 'c0001', 'c0002', 'c0003']);
     for (const record of reference.iterations.filter((entry) => entry.iteration > 0)) {
+      // Every child of this seed is evaluated (none refused, none failed), so every check below runs.
+      expect(['accepted', 'rejected']).toContain(record.decision);
       const evaluations = reference.evaluations.filter((evaluation) => evaluation.iteration === record.iteration);
       const parts = evaluations.map((evaluation) => `${evaluation.candidateId}/${evaluation.splitPart}`).sort();
-      if (record.decision === 'accepted' || record.decision === 'rejected') {
-        // Parent on the training minibatch, then parent and child on the same validation documents.
-        expect(parts).toEqual([`${record.childId}/validation`, `${record.parentId}/train`, `${record.parentId}/validation`].sort());
-        const [first, second] = evaluations.filter((evaluation) => evaluation.splitPart === 'validation');
-        expect(first!.outcomes.map((outcome) => (outcome as { documentId: string }).documentId)).toEqual(
-          second!.outcomes.map((outcome) => (outcome as { documentId: string }).documentId),
-        );
-        expect([first!.repeat, second!.repeat]).toEqual([record.iteration, record.iteration]);
-      }
+      // Parent on the training minibatch, then parent and child on the same validation documents.
+      expect(parts).toEqual([`${record.childId}/validation`, `${record.parentId}/train`, `${record.parentId}/validation`].sort());
+      const [first, second] = evaluations.filter((evaluation) => evaluation.splitPart === 'validation');
+      expect(first!.outcomes.map((outcome) => (outcome as { documentId: string }).documentId)).toEqual(
+        second!.outcomes.map((outcome) => (outcome as { documentId: string }).documentId),
+      );
+      expect(first!.outcomes).toHaveLength(3);
+      expect([first!.repeat, second!.repeat]).toEqual([record.iteration, record.iteration]);
       const candidate = reference.candidates.find((entry) => entry.id === record.childId);
       expect(candidate?.status).toBe(record.decision);
     }
     for (const evaluation of reference.evaluations) {
       expect(evaluation.documents).toBe(evaluation.splitPart === 'train' ? 2 : 3);
-    }
-  });
-
-  it('keeps the protected files byte-identical in every accepted candidate', () => {
-    const accepted = reference.candidates.filter((candidate) => candidate.status === 'accepted');
-    expect(accepted.length).toBeGreaterThanOrEqual(1);
-    for (const candidate of reference.candidates.filter((entry) => entry.status !== 'refused')) {
-      const files = applyHarnessDiff(baseline.files, candidate.diff);
-      for (const file of baseline.manifest.protectedFiles) expect(files[file]).toBe(baseline.files[file]);
-      expect(diffFiles(candidate.diff).filter((file) => baseline.manifest.protectedFiles.includes(file))).toEqual([]);
     }
   });
 
@@ -153,6 +149,70 @@ describe('evolve on the in-process sim', () => {
     });
     expect(resumed).toContain(`run tiny stored in ${killedDir}`);
     expect(snapshotPopulation(storePath)).toEqual(reference);
+  }, 120_000);
+});
+
+describe('evolve with an implementer that edits a protected file first', () => {
+  it('refuses every protected edit, so the protected files stay byte-identical in every candidate', async () => {
+    // A real endpoint on loopback plays the implementer: its first attempt in every iteration edits
+    // the judge (protected), its retry edits the challenger (editable). Every other role is the sim.
+    const judgeHeading = baseline.files['prompts/judge.md']!.split('\n')[0]!;
+    const challengerHeading = baseline.files['prompts/challenger.md']!.split('\n')[0]!;
+    expect([judgeHeading, challengerHeading]).toEqual(['# Grader', '# Challenger']);
+    const implementer = await startScriptedEndpoint((request) => {
+      if (request.schemaName !== 'harness_edits') return { status: 400, message: `unexpected request ${request.schemaName}` };
+      const firstAttempt = request.messages.filter((message) => message.role === 'user').length === 1;
+      return {
+        json: firstAttempt
+          ? { summary: 'Let the judge be lenient.', edits: [{ file: 'prompts/judge.md', search: judgeHeading, replace: `${judgeHeading}\nGive credit generously.` }] }
+          : { summary: 'Ask about one finding.', edits: [{ file: 'prompts/challenger.md', search: challengerHeading, replace: `${challengerHeading}\nAsk about one specific finding.` }] },
+      };
+    });
+    const sim = defaultSimEndpoints();
+    const endpoints: Endpoints = {
+      ...sim,
+      roles: { ...sim.roles, implementer: { ...sim.roles.implementer, baseURL: implementer.baseURL, model: 'test-agent', id: endpointId(implementer.baseURL, 'test-agent'), maxRetries: 0 } },
+    };
+    const runDir = path.join(temp, 'guarded');
+    const experiment = loadTiny(writeTinyExperiment(temp, 'guarded'), { iterations: 2 });
+    try {
+      await runEvolution({
+        experiment,
+        documents: resolveDocuments(experiment.paths.documents).documents,
+        runDir,
+        resume: false,
+        createLlm: (store) => createAppLlm({ endpoints, store, simSeed: experiment.config.simSeed, cacheMode: 'use' }),
+      });
+    } finally {
+      await implementer.close();
+    }
+    const run = snapshotPopulation(path.join(runDir, 'run.sqlite'));
+    expect(run.attempts.map((attempt) => [attempt.iteration, attempt.attempt, attempt.outcome, attempt.refusalReason])).toEqual([
+      [1, 1, 'refused', 'protected-file'],
+      [1, 2, 'applied', null],
+      [2, 1, 'refused', 'protected-file'],
+      [2, 2, 'applied', null],
+    ]);
+    expect(implementer.requests).toHaveLength(4);
+    expect(run.attempts[0]!.message).toBe('edit 1: prompts/judge.md is protected (it defines how the harness is evaluated); edit another file');
+    // Both children were evaluated (the retry's edit went through), so the check below covers real candidates.
+    const children = run.candidates.filter((candidate) => candidate.iteration > 0);
+    expect(children.map((candidate) => [candidate.id, candidate.status === 'accepted' || candidate.status === 'rejected'])).toEqual([
+      ['c0001', true],
+      ['c0002', true],
+    ]);
+    for (const candidate of run.candidates) {
+      expect(diffFiles(candidate.diff).filter((file) => baseline.manifest.protectedFiles.includes(file))).toEqual([]);
+      const files = applyHarnessDiff(baseline.files, candidate.diff);
+      // The committed workspace branch too: what an evaluation actually ran.
+      const branch = candidate.iteration === 0 ? 'candidate/baseline' : `candidate/${candidate.id}`;
+      for (const file of [...baseline.manifest.protectedFiles, 'manifest.json']) {
+        expect(files[file], `${candidate.id} ${file}`).toBe(baseline.files[file]);
+        const committed = execFileSync('git', ['show', `${branch}:${file}`], { cwd: path.join(runDir, 'workspace'), encoding: 'utf8' });
+        expect(committed, `${branch} ${file}`).toBe(baseline.files[file]);
+      }
+    }
+    for (const child of children) expect(applyHarnessDiff(baseline.files, child.diff)['prompts/challenger.md']).toContain('Ask about one specific finding.');
   }, 120_000);
 });
 
