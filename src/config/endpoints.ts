@@ -32,6 +32,11 @@ export const endpointSettingsSchema = z.strictObject({
   maxRetries: z.int().min(0).max(20),
   temperature: z.number().min(0).max(2),
   maxTokens: z.int().min(1),
+  /**
+   * Failed calls in a row (after their retries) that stop the run: the endpoint is taken to be down.
+   * An exhausted quota or a refused key stops it at the first call.
+   */
+  maxConsecutiveFailures: z.int().min(1).max(1000),
 });
 export type EndpointSettings = z.infer<typeof endpointSettingsSchema>;
 
@@ -51,6 +56,7 @@ export const BUILT_IN_ENDPOINT_DEFAULTS = {
   maxRetries: 4,
   temperature: 1.0,
   maxTokens: 4096,
+  maxConsecutiveFailures: 5,
 } as const satisfies Partial<EndpointSettings>;
 
 /** One role's resolved endpoint. `id` identifies (baseURL, model) for cache keys and shared limits. */

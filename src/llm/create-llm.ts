@@ -1,12 +1,13 @@
-// The factory of the one call path: cache -> coalescing -> exchange (limiter + retry + transport)
-// -> completeness checks -> (structured) repair, validation and one re-ask.
+// The factory of the one call path: circuit breaker -> cache -> coalescing -> exchange (limiter +
+// retry + transport) -> completeness checks -> (structured) repair, validation and one re-ask.
 import seedrandom from 'seedrandom';
 import type { Endpoint, Endpoints } from '../config/endpoints.ts';
+import { EndpointUnavailable } from '../errors.ts';
 import type { Store } from '../store/index.ts';
 import { createAdaptiveLimiter, type AdaptiveLimiter } from './adaptive-limiter.ts';
 import { callCacheKey, createCallCache, createCoalescer, type CachedReply, type CacheMode } from './call-cache.ts';
 import { exchange, type ExchangeDependencies, type ExchangeOutcome } from './exchange.ts';
-import { createTransport, type Transport, type WireRequest } from './openai-transport.ts';
+import { createTransport, scrub, type Transport, type WireRequest } from './openai-transport.ts';
 import { parseStructuredReply, reaskMessages, responseFormatFor } from './structured.ts';
 import { ROLES, type CallUsage, type Llm, type LlmFailure, type LlmResult, type Role, type TextReply } from './types.ts';
 import { createUsageTracker } from './usage.ts';
@@ -34,10 +35,17 @@ interface Performed {
   reply?: CachedReply;
   failure?: LlmFailure;
   attempts: number;
+  /** Requests that repeated a failed attempt, over the first exchange and the re-ask. */
+  retries: number;
   reasked: boolean;
   promptTokens: number;
   completionTokens: number;
+  /** The LlmCallError code of a transport failure (the breaker opens at once on LLM_QUOTA / LLM_AUTH). */
+  errorCode?: string;
 }
+
+/** Nothing sent, nothing spent. */
+const NOTHING_SENT = { attempts: 0, retries: 0, reasked: false, promptTokens: 0, completionTokens: 0 } as const;
 
 interface CallSpec<V> {
   role: Role;
@@ -60,7 +68,19 @@ export function createLlm(options: CreateLlmOptions): Llm {
   const usage = createUsageTracker({ db: options.store?.db, now });
   const coalescer = createCoalescer<Performed>();
   const limiters = createLimiters(endpoints, options.increaseAfterSuccesses, log);
+  const breakers = createBreakers(endpoints);
   const transports = new Map<Role, Transport>();
+
+  /** Thrown instead of a result once the endpoint's breaker is open. */
+  function unavailable(role: Role, opened: OpenBreaker): EndpointUnavailable {
+    const endpoint = endpoints.roles[role];
+    return new EndpointUnavailable({
+      role,
+      endpoint: `${endpoint.baseURL} (${endpoint.model})`,
+      lastError: scrub(opened.lastError, endpoints.apiKey(role), 600),
+      why: opened.why,
+    });
+  }
 
   function dependenciesFor(role: Role): ExchangeDependencies {
     const endpoint = endpoints.roles[role];
@@ -69,18 +89,26 @@ export function createLlm(options: CreateLlmOptions): Llm {
       transport = createTransport({ endpoint, apiKey: endpoints.apiKey(role), fetch: options.fetchFor?.(endpoint) });
       transports.set(role, transport);
     }
-    return { endpoint, transport, limiter: limiters.get(endpoint.id)!, rng, sleep, log };
+    const breaker = breakers.get(endpoint.id)!;
+    return { endpoint, transport, limiter: limiters.get(endpoint.id)!, rng, sleep, log, halted: () => breaker.open !== undefined };
   }
 
   async function call<V>(spec: CallSpec<V>): Promise<LlmResult<V>> {
     const started = clock();
     const endpoint = endpoints.roles[spec.role];
+    const breaker = breakers.get(endpoint.id)!;
+    if (breaker.open) throw unavailable(spec.role, breaker.open);
     const cacheKey = callCacheKey(endpoint.id, spec.wire);
 
+    /**
+     * Records the call, then lets the breaker judge it. `counts`: the call went to the endpoint
+     * itself (not a cache hit, a replay-only miss or a coalesced copy of another caller's call).
+     */
     const finish = (
       performed: Performed,
       cacheHit: boolean,
       value: V | undefined = performed.reply ? spec.interpret(performed.reply) : undefined,
+      counts = !cacheHit,
     ): LlmResult<V> => {
       const callUsage: CallUsage = {
         role: spec.role,
@@ -103,7 +131,11 @@ export function createLlm(options: CreateLlmOptions): Llm {
         ...(spec.schemaName ? { schemaName: spec.schemaName } : {}),
         seed: spec.wire.seed,
         cacheKey,
+        retries: performed.retries,
       });
+      if (failure?.kind === 'cache-miss') return { ok: false, failure, usage: callUsage };
+      if (counts) breaker.judge(failure, performed.errorCode);
+      if (failure && breaker.open) throw unavailable(spec.role, breaker.open);
       return failure ? { ok: false, failure, usage: callUsage } : { ok: true, value: value as V, usage: callUsage };
     };
 
@@ -113,11 +145,11 @@ export function createLlm(options: CreateLlmOptions): Llm {
     // Interpreted once: the same value decides whether the hit qualifies and is what the caller gets.
     const hitValue = hit ? spec.interpret(hit) : undefined;
     if (hit && hitValue !== undefined) {
-      return finish({ reply: hit, attempts: 0, reasked: false, promptTokens: 0, completionTokens: 0 }, true, hitValue);
+      return finish({ reply: hit, ...NOTHING_SENT }, true, hitValue);
     }
     if (mode === 'replay-only') {
       const message = `${spec.role}: this call is not in the cache and the cache mode is replay-only; rerun with cache mode "use" to call the model`;
-      return finish({ failure: { kind: 'cache-miss', message }, attempts: 0, reasked: false, promptTokens: 0, completionTokens: 0 }, false);
+      return finish({ failure: { kind: 'cache-miss', message }, ...NOTHING_SENT }, false);
     }
     const { promise, shared } = coalescer.run(cacheKey, async () => {
       const performed = await spec.perform(dependenciesFor(spec.role));
@@ -127,7 +159,7 @@ export function createLlm(options: CreateLlmOptions): Llm {
     const performed = await promise;
     if (!shared) return finish(performed, false);
     // A coalesced caller sent nothing and paid nothing: it reused the first caller's reply.
-    return finish({ ...performed, attempts: 0, reasked: false, promptTokens: 0, completionTokens: 0 }, performed.reply !== undefined);
+    return finish({ ...performed, ...NOTHING_SENT }, performed.reply !== undefined, undefined, false);
   }
 
   return {
@@ -178,6 +210,7 @@ export function createLlm(options: CreateLlmOptions): Llm {
           const combined = (performed: Performed): Performed => ({
             ...performed,
             attempts: first.attempts + second.attempts,
+            retries: Math.max(0, first.attempts - 1) + Math.max(0, second.attempts - 1),
             reasked: true,
             promptTokens: first.reply.promptTokens + performed.promptTokens,
             completionTokens: first.reply.completionTokens + performed.completionTokens,
@@ -193,7 +226,7 @@ export function createLlm(options: CreateLlmOptions): Llm {
             issues: reparsed.error.issues,
             rawText: second.reply.content ?? '',
           };
-          return combined({ failure, attempts: 0, reasked: true, promptTokens: 0, completionTokens: 0 });
+          return combined({ failure, ...NOTHING_SENT });
         },
         interpret,
       }).then((result) => (result.ok ? { ...result, value: result.value.value } : result));
@@ -216,7 +249,13 @@ function baseWire(endpoint: Endpoint, request: { messages: WireRequest['messages
 /** A reply cut at the token limit or with nothing in it is a failure, never a value (and never cached). */
 function checkComplete(outcome: Extract<ExchangeOutcome, { ok: true }>, role: Role, wire: WireRequest): Performed {
   const { reply, attempts } = outcome;
-  const spent = { attempts, reasked: false, promptTokens: reply.promptTokens, completionTokens: reply.completionTokens };
+  const spent = {
+    attempts,
+    retries: Math.max(0, attempts - 1),
+    reasked: false,
+    promptTokens: reply.promptTokens,
+    completionTokens: reply.completionTokens,
+  };
   const rawText = reply.content ?? '';
   if (reply.finishReason === 'length') {
     const message = `${role}: reply cut off at the token limit (max_tokens ${wire.max_tokens}); raise maxTokens for this role or ask for less`;
@@ -230,7 +269,61 @@ function checkComplete(outcome: Extract<ExchangeOutcome, { ok: true }>, role: Ro
 
 function transportFailure(outcome: Extract<ExchangeOutcome, { ok: false }>, role: Role): Performed {
   const message = `${role}: ${outcome.error.message} (gave up after ${outcome.attempts} attempt(s))`;
-  return { failure: { kind: 'transport', message }, attempts: outcome.attempts, reasked: false, promptTokens: 0, completionTokens: 0 };
+  return {
+    ...NOTHING_SENT,
+    failure: { kind: 'transport', message },
+    attempts: outcome.attempts,
+    retries: Math.max(0, outcome.attempts - 1),
+    errorCode: outcome.error.code,
+  };
+}
+
+interface OpenBreaker {
+  /** Completes "the ROLE endpoint URL (MODEL) ...". */
+  why: string;
+  lastError: string;
+}
+
+interface Breaker {
+  /** Set once; it never closes again in this process (the run stops and is resumed later). */
+  open: OpenBreaker | undefined;
+  /** Counts a finished call: a success resets the count, a failure adds one. */
+  judge(failure: LlmFailure | undefined, errorCode: string | undefined): void;
+}
+
+/**
+ * One circuit breaker per endpoint id, shared by the roles on it: N failed calls in a row (N the
+ * smallest maxConsecutiveFailures among them), or one exhausted quota or refused key, opens it.
+ */
+function createBreakers(endpoints: Endpoints): Map<string, Breaker> {
+  const thresholds = new Map<string, number>();
+  for (const role of ROLES) {
+    const endpoint = endpoints.roles[role];
+    thresholds.set(endpoint.id, Math.min(thresholds.get(endpoint.id) ?? Infinity, endpoint.maxConsecutiveFailures));
+  }
+  const breakers = new Map<string, Breaker>();
+  for (const [id, threshold] of thresholds) {
+    let failedInARow = 0;
+    const breaker: Breaker = {
+      open: undefined,
+      judge(failure, errorCode) {
+        if (breaker.open) return;
+        if (!failure) {
+          failedInARow = 0;
+          return;
+        }
+        failedInARow++;
+        const why =
+          errorCode === 'LLM_QUOTA' ? 'is out of quota'
+          : errorCode === 'LLM_AUTH' ? 'refuses the API key'
+          : failedInARow >= threshold ? `failed ${failedInARow} calls in a row`
+          : undefined;
+        if (why) breaker.open = { why, lastError: failure.message };
+      },
+    };
+    breakers.set(id, breaker);
+  }
+  return breakers;
 }
 
 /** One limiter per endpoint id; roles sharing an endpoint share its most conservative concurrency. */

@@ -234,9 +234,9 @@ function innermostCause(error: Error): string {
   return detail;
 }
 
-/** Removes the key (and anything that looks like one) and shortens the text to one line of at most 160 characters. */
-export function scrub(text: string, apiKey: string | undefined): string {
+/** Removes the key (and anything that looks like one) and makes the text one line of at most `maxLength` characters. */
+export function scrub(text: string, apiKey: string | undefined, maxLength = 160): string {
   let cleaned = apiKey ? text.split(apiKey).join('[redacted]') : text;
   cleaned = cleaned.replace(KEY_LIKE, '[redacted]').replace(/\s+/g, ' ').trim();
-  return cleaned.length > 160 ? `${cleaned.slice(0, 157)}...` : cleaned;
+  return cleaned.length > maxLength ? `${cleaned.slice(0, maxLength - 3)}...` : cleaned;
 }

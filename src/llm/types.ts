@@ -96,11 +96,23 @@ export interface RoleUsageSummary {
   calls: number;
   cacheHits: number;
   failures: number;
+  /** Wire requests that repeated a failed attempt (timeouts, resets, 429s, 5xx); re-asks are not retries. */
+  retries: number;
   promptTokens: number;
   completionTokens: number;
   latencyMs: number;
 }
 
+/**
+ * Callers get an LlmResult, never a thrown model error, with ONE exception: `EndpointUnavailable`
+ * (a `RunHalted`, src/errors.ts). Each endpoint (baseURL + model, shared by the roles on it) has a
+ * circuit breaker; it opens after `maxConsecutiveFailures` failed calls in a row (failures of kind
+ * transport, invalid-output, truncated or empty; a success resets the count; cache hits and
+ * cache misses do not count), or at once when the endpoint is out of quota or refuses the key.
+ * The call that opens it is recorded in usage and the call log, then throws; every later call on
+ * that endpoint throws without sending anything. Code that turns errors into a document's error
+ * must let it through: it stops the run, resumably.
+ */
 export interface Llm {
   /** Free text (and tool calls). Fails with 'truncated' / 'empty' / 'transport'. */
   text(request: TextRequest): Promise<LlmResult<TextReply>>;

@@ -11,6 +11,8 @@ export interface CallRecord {
   schemaName?: string;
   seed: number;
   cacheKey: string;
+  /** Wire requests of this call that repeated a failed attempt (a re-ask is a new question, not a retry). */
+  retries: number;
 }
 
 export interface UsageTracker {
@@ -19,7 +21,7 @@ export interface UsageTracker {
 }
 
 export function emptyRoleUsage(): RoleUsageSummary {
-  return { calls: 0, cacheHits: 0, failures: 0, promptTokens: 0, completionTokens: 0, latencyMs: 0 };
+  return { calls: 0, cacheHits: 0, failures: 0, retries: 0, promptTokens: 0, completionTokens: 0, latencyMs: 0 };
 }
 
 /** Sums calls per role; when a database is given, also appends one llm_call_log row per call. */
@@ -39,6 +41,7 @@ export function createUsageTracker(options: { db?: Database.Database; now?: () =
       summary.calls++;
       if (usage.cacheHit) summary.cacheHits++;
       if (call.outcome !== 'ok') summary.failures++;
+      summary.retries += call.retries;
       summary.promptTokens += usage.promptTokens;
       summary.completionTokens += usage.completionTokens;
       summary.latencyMs += usage.latencyMs;

@@ -39,6 +39,7 @@ describe('parseEndpoints', () => {
       maxRetries: BUILT_IN_ENDPOINT_DEFAULTS.maxRetries,
       temperature: 0,
       maxTokens: BUILT_IN_ENDPOINT_DEFAULTS.maxTokens,
+      maxConsecutiveFailures: 5,
     });
     expect(endpoints.roles.challenger.model).toBe('qwen');
     expect(endpoints.roles.challenger.id).not.toBe(endpoints.roles.judge.id);
@@ -83,12 +84,16 @@ describe('parseEndpoints', () => {
       { defaults: { ...base.defaults, temperature: 3 } },
       { defaults: { ...base.defaults, baseURL: 'http://user:pw@host/v1' } },
       { defaults: { ...base.defaults, apiKeyEnv: 'sk-abc123' } },
+      { defaults: { ...base.defaults, maxConsecutiveFailures: 0 } },
+      { judge: { maxConsecutiveFailures: 1001 }, ...base },
     ].map((value) => catchConfigError(() => parseEndpoints(value, 'e.yaml', {})).message);
     expect(messages).toEqual([
       'endpoints.defaults.concurrency: expected integer, got 1.5 (in e.yaml)',
       'endpoints.defaults.temperature: must be <= 2 (in e.yaml)',
       'endpoints.defaults.baseURL: must not contain credentials; put the key in an environment variable and name it in apiKeyEnv (in e.yaml)',
       'endpoints.defaults.apiKeyEnv: must be the NAME of an environment variable (letters, digits, _), not the key itself (in e.yaml)',
+      'endpoints.defaults.maxConsecutiveFailures: must be >= 1 (in e.yaml)',
+      'endpoints.judge.maxConsecutiveFailures: must be <= 1000 (in e.yaml)',
     ]);
     expect(messages.join('\n')).not.toContain('sk-abc123');
   });
@@ -147,7 +152,7 @@ describe('the example endpoints file', () => {
     const file = new URL('../../src/config/endpoints.example.yaml', import.meta.url).pathname;
     const endpoints = loadEndpointsFile(file, { OPENROUTER_API_KEY: 'sk-or-example' });
     expect(endpoints.roles.strongSolver).toMatchObject({ baseURL: 'https://openrouter.ai/api/v1', model: 'openai/gpt-4o', concurrency: 4 });
-    expect(endpoints.roles.judge).toMatchObject({ model: 'Qwen/Qwen3-32B', temperature: 0, concurrency: 8 });
+    expect(endpoints.roles.judge).toMatchObject({ model: 'Qwen/Qwen3-32B', temperature: 0, concurrency: 8, maxConsecutiveFailures: 5 });
     expect(endpoints.apiKey('strongSolver')).toBe('sk-or-example');
     expect(endpoints.apiKey('judge')).toBeUndefined();
   });

@@ -1,5 +1,8 @@
-// Shared set-up for the call-path tests: endpoints on a loopback sim server, a fast sleep, a temp store.
+// Shared set-up for the call-path tests: endpoints on a loopback sim server, a fast sleep, a temp store,
+// and scripted loopback servers for faults the sim does not produce.
 import fs from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
@@ -33,6 +36,68 @@ export const verdictSchema = z.object({ correct: z.boolean(), reason: z.string()
 
 export function userMessage(content: string) {
   return [{ role: 'user' as const, content }];
+}
+
+
+export type Script = (request: number, incoming: IncomingMessage, outgoing: ServerResponse) => void;
+
+export interface ScriptedServer {
+  baseURL: string;
+  requests(): number;
+}
+
+const scriptedServers: Server[] = [];
+
+/** Closes every server `scripted` started; call it in afterEach. */
+export async function closeScriptedServers(): Promise<void> {
+  await Promise.all(
+    scriptedServers.splice(0).map(
+      (server) =>
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+    ),
+  );
+}
+
+/** A loopback server that answers request n (1-based) as `script` says, after reading the body. */
+export async function scripted(script: Script): Promise<ScriptedServer> {
+  let requests = 0;
+  const server = createServer((incoming, outgoing) => {
+    incoming.resume();
+    incoming.on('end', () => script(++requests, incoming, outgoing));
+  });
+  scriptedServers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { baseURL: `http://127.0.0.1:${port}/v1`, requests: () => requests };
+}
+
+export const completionBody = JSON.stringify({
+  id: 'chatcmpl-test',
+  object: 'chat.completion',
+  created: 1,
+  model: 'sim-agent',
+  choices: [{ index: 0, message: { role: 'assistant', content: 'The sky is blue.' }, finish_reason: 'stop' }],
+  usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
+});
+
+export function answer(outgoing: ServerResponse): void {
+  outgoing.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(completionBody) });
+  outgoing.end(completionBody);
+}
+
+/** Headers and the first half of the body; the rest never comes. */
+export function startReply(outgoing: ServerResponse): void {
+  outgoing.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(completionBody) });
+  outgoing.write(completionBody.slice(0, Math.floor(completionBody.length / 2)));
+}
+
+export function errorReply(outgoing: ServerResponse, status: number, error: Record<string, unknown>): void {
+  const body = JSON.stringify({ error: { param: null, ...error } });
+  outgoing.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  outgoing.end(body);
 }
 
 export { ROLES };

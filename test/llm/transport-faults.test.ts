@@ -1,72 +1,13 @@
 // Faults a real server produces that the sim's status codes do not: a reply that stalls after its
 // headers, a connection cut in the middle of a reply, an exhausted quota and a refused key. Each
 // runs against a scripted loopback HTTP server through the real openai client.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLlm } from '../../src/llm/create-llm.ts';
 import { createTransport } from '../../src/llm/openai-transport.ts';
 import { LlmCallError } from '../../src/errors.ts';
-import { endpointsOn, recordingSleep, userMessage } from './helpers.ts';
+import { answer, closeScriptedServers, endpointsOn, errorReply, recordingSleep, scripted, startReply, userMessage } from './helpers.ts';
 
-type Script = (request: number, incoming: IncomingMessage, outgoing: ServerResponse) => void;
-
-interface ScriptedServer {
-  baseURL: string;
-  requests(): number;
-}
-
-const servers: Server[] = [];
-afterEach(async () => {
-  await Promise.all(
-    servers.splice(0).map(
-      (server) =>
-        new Promise<void>((resolve) => {
-          server.closeAllConnections();
-          server.close(() => resolve());
-        }),
-    ),
-  );
-});
-
-/** A loopback server that answers request n (1-based) as `script` says, after reading the body. */
-async function scripted(script: Script): Promise<ScriptedServer> {
-  let requests = 0;
-  const server = createServer((incoming, outgoing) => {
-    incoming.resume();
-    incoming.on('end', () => script(++requests, incoming, outgoing));
-  });
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { baseURL: `http://127.0.0.1:${port}/v1`, requests: () => requests };
-}
-
-const completionBody = JSON.stringify({
-  id: 'chatcmpl-test',
-  object: 'chat.completion',
-  created: 1,
-  model: 'sim-agent',
-  choices: [{ index: 0, message: { role: 'assistant', content: 'The sky is blue.' }, finish_reason: 'stop' }],
-  usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
-});
-
-function answer(outgoing: ServerResponse): void {
-  outgoing.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(completionBody) });
-  outgoing.end(completionBody);
-}
-
-/** Headers and the first half of the body; the rest never comes. */
-function startReply(outgoing: ServerResponse): void {
-  outgoing.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(completionBody) });
-  outgoing.write(completionBody.slice(0, Math.floor(completionBody.length / 2)));
-}
-
-function errorReply(outgoing: ServerResponse, status: number, error: Record<string, unknown>): void {
-  const body = JSON.stringify({ error: { param: null, ...error } });
-  outgoing.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
-  outgoing.end(body);
-}
+afterEach(closeScriptedServers);
 
 const question = userMessage('Is the sky blue on a clear day?');
 
