@@ -1,5 +1,7 @@
 // Plain-text lines for the loop's events (the CLI writes them to stderr; the loop never prints).
+// Refusal messages and reasons carry model-written text, so they are escaped for the terminal.
 import type { EvolveEvent, EvolveProgress } from './events.ts';
+import { forTerminal } from '../util/terminal-text.ts';
 import { formatFinalTest } from './final-test.ts';
 
 export function describeEvent(event: EvolveEvent): string | undefined {
@@ -13,7 +15,7 @@ export function describeEvent(event: EvolveEvent): string | undefined {
     case 'iteration-started':
       return undefined;
     case 'edit-refused':
-      return `iteration ${event.iteration}: edit attempt ${event.attempt} refused (${event.reason}): ${event.message.split('\n')[0]}`;
+      return `iteration ${event.iteration}: edit attempt ${event.attempt} refused (${event.reason}): ${forTerminal(event.message.split('\n')[0] ?? '', 'line')}`;
     case 'iteration-finished': {
       const { record } = event;
       const outcome =
@@ -21,7 +23,7 @@ export function describeEvent(event: EvolveEvent): string | undefined {
           ? `baseline ${formatScore(record.childScore)}`
           : record.decision === 'accepted' || record.decision === 'rejected'
             ? `${record.childId} ${record.decision} (${formatScore(record.childScore)} vs parent ${record.parentId} ${formatScore(record.parentScore)})`
-            : `${record.decision}: ${record.reason.split('\n')[0]}`;
+            : `${record.decision}: ${forTerminal(record.reason.split('\n')[0] ?? '', 'line')}`;
       return `iteration ${record.iteration}: ${outcome} | ${describeProgress(event.progress)}`;
     }
     case 'final-test-started':
@@ -38,7 +40,8 @@ export function describeProgress(progress: EvolveProgress): string {
   return (
     `${progress.iterationsDone}/${progress.plannedIterations} done, best ${best}, ` +
     `accepted ${progress.accepted}, rejected ${progress.rejected}, refused ${progress.refused}, failed ${progress.failed}, ` +
-    `calls ${progress.calls}, tokens ${progress.tokens}`
+    `calls ${progress.calls}, tokens ${progress.tokens}` +
+    (progress.retried > 0 ? `, retried requests ${progress.retried}` : '')
   );
 }
 

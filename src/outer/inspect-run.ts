@@ -5,6 +5,7 @@ import { ConfigError } from '../errors.ts';
 import { getRun, listRuns, openStore, type RunRecord, type Store } from '../store/index.ts';
 import { bestCandidate } from './events.ts';
 import { finalTestFromStore, formatFinalTest, type FinalTestResult } from './final-test.ts';
+import { forTerminal } from '../util/terminal-text.ts';
 import { renderHistoryEntry } from './history.ts';
 import * as population from './population-store.ts';
 import { RUN_KIND, STORE_FILE } from './run-evolution.ts';
@@ -74,7 +75,10 @@ export function runStatus(store: Store): RunStatus {
   };
 }
 
-/** status as text: the run, candidate counts, the best candidate, then the history log. */
+/**
+ * status as text: the run, candidate counts, the best candidate, then the history log. Model-written
+ * text (analysis headlines, edit summaries, refusal messages) is escaped for the terminal.
+ */
 export function formatRunStatus(status: RunStatus): string {
   const config = status.run.config as { name?: string; outer?: { iterations?: number } };
   const counts = population.CANDIDATE_STATUSES.map((state) => `${state} ${status.candidatesByStatus[state]}`).join(', ');
@@ -88,11 +92,13 @@ export function formatRunStatus(status: RunStatus): string {
     status.finalTest ? `${formatFinalTest(status.finalTest)}, after iteration ${status.finalTest.iteration}` : 'held-out test: not run yet',
     '',
     'history:',
-    ...status.iterations.map(renderHistoryEntry),
+    ...status.iterations.map((record) => forTerminal(renderHistoryEntry(record))),
   ];
   if (status.refusals.length > 0) {
     lines.push('', 'refused edit attempts:');
-    for (const refusal of status.refusals) lines.push(`  iteration ${refusal.iteration} attempt ${refusal.attempt}: ${refusal.reason}: ${refusal.message.split('\n')[0]}`);
+    for (const refusal of status.refusals) {
+      lines.push(`  iteration ${refusal.iteration} attempt ${refusal.attempt}: ${forTerminal(`${refusal.reason}: ${firstLine(refusal.message)}`, 'line')}`);
+    }
   }
   return lines.join('\n');
 }
@@ -130,12 +136,13 @@ function normalizeCandidateId(text: string): string {
   return digits === undefined ? text : population.candidateId(Number(digits));
 }
 
+/** The candidate as text; model-written parts are escaped for the terminal (`--json` keeps them exact). */
 export function formatCandidateDetails(details: CandidateDetails): string {
   const { candidate } = details;
   const lines = [
     `candidate ${candidate.id} (${candidate.status}), iteration ${candidate.iteration}, parent ${candidate.parentId ?? '-'}`,
-    `score ${details.score === null ? 'n/a' : details.score.toFixed(3)}${candidate.reason ? `; ${candidate.reason}` : ''}`,
-    candidate.editSummary ? `edit: ${candidate.editSummary}` : '',
+    `score ${details.score === null ? 'n/a' : details.score.toFixed(3)}${candidate.reason ? `; ${forTerminal(candidate.reason, 'line')}` : ''}`,
+    candidate.editSummary ? `edit: ${forTerminal(candidate.editSummary, 'line')}` : '',
     '',
     'evaluations:',
     ...details.evaluations.map(
@@ -144,14 +151,19 @@ export function formatCandidateDetails(details: CandidateDetails): string {
     ),
   ];
   if (details.analysis) {
-    lines.push('', `analysis (of parent ${details.analysis.parentId}): ${details.analysis.headline || details.analysis.error || ''}`);
-    lines.push(JSON.stringify(details.analysis.analysis, null, 2) ?? '');
+    lines.push('', `analysis (of parent ${details.analysis.parentId}): ${forTerminal(details.analysis.headline || details.analysis.error || '', 'line')}`);
+    lines.push(forTerminal(JSON.stringify(details.analysis.analysis, null, 2) ?? ''));
   }
   for (const attempt of details.attempts) {
-    lines.push('', `edit attempt ${attempt.attempt}: ${attempt.outcome}${attempt.refusalReason ? ` (${attempt.refusalReason}: ${attempt.message.split('\n')[0]})` : ''}`);
+    const refusal = attempt.refusalReason ? ` (${forTerminal(`${attempt.refusalReason}: ${firstLine(attempt.message)}`, 'line')})` : '';
+    lines.push('', `edit attempt ${attempt.attempt}: ${attempt.outcome}${refusal}`);
   }
-  lines.push('', 'diff against the baseline:', candidate.diff || '(none)');
+  lines.push('', 'diff against the baseline:', forTerminal(candidate.diff) || '(none)');
   return lines.filter((line, index) => line !== '' || lines[index - 1] !== '').join('\n');
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0] ?? '';
 }
 
 export interface CurvePoint {

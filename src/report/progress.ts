@@ -1,6 +1,7 @@
 // Progress of long work on stderr: a bar on a terminal, a plain line about every 10% otherwise
 // (so logs in CI stay short and readable).
 import cliProgress from 'cli-progress';
+import { forTerminal } from '../util/terminal-text.ts';
 
 export type ProgressFields = Record<string, string | number>;
 
@@ -18,7 +19,7 @@ export interface ProgressOptions {
 
 const formatFields = (fields: ProgressFields) =>
   Object.entries(fields)
-    .map(([key, value]) => `${key}=${value}`)
+    .map(([key, value]) => forTerminal(`${key}=${value}`, 'line'))
     .join(' ');
 
 export function createProgress(options: ProgressOptions): Progress {

@@ -1,4 +1,7 @@
 // A tiny aligned-columns renderer for terminal tables: text left-aligned, numbers right-aligned.
+// Text cells may come from a model or a document (ids, reasons): escaped, so one cell stays one cell.
+import { forTerminal } from '../util/terminal-text.ts';
+
 export type Cell = string | number | null | undefined;
 
 export interface TableOptions {
@@ -11,7 +14,7 @@ export interface TableOptions {
 export function formatCell(cell: Cell, options: TableOptions = {}): string {
   if (cell === null || cell === undefined) return options.empty ?? '-';
   if (typeof cell === 'number') return Number.isInteger(cell) ? String(cell) : cell.toFixed(options.digits ?? 3);
-  return cell;
+  return forTerminal(cell, 'line');
 }
 
 export function renderTable(headers: string[], rows: Cell[][], options: TableOptions = {}): string {

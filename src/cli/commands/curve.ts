@@ -1,6 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { curvePoints, readRun } from '../../outer/inspect-run.ts';
 import { renderCurve } from '../../report/curve.ts';
+import { forTerminal } from '../../util/terminal-text.ts';
 
 interface CurveArgs {
   run: string;
@@ -16,7 +17,7 @@ const curveCommand: CommandModule<object, CurveArgs> = {
       .option('json', { type: 'boolean', default: false, describe: 'Print the points as JSON' }) as Argv<CurveArgs>,
   handler: (args) => {
     const points = readRun(args.run, curvePoints);
-    process.stdout.write(args.json ? `${JSON.stringify(points, null, 2)}\n` : `${renderCurve(points)}\n`);
+    process.stdout.write(args.json ? `${JSON.stringify(points, null, 2)}\n` : `${forTerminal(renderCurve(points))}\n`);
   },
 };
 

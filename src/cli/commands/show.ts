@@ -1,5 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import { candidateDetails, formatCandidateDetails, readRun } from '../../outer/inspect-run.ts';
+import { forTerminal } from '../../util/terminal-text.ts';
 
 interface ShowArgs {
   run: string;
@@ -17,7 +18,7 @@ const showCommand: CommandModule<object, ShowArgs> = {
       .option('json', { type: 'boolean', default: false, describe: 'Print as JSON' }) as Argv<ShowArgs>,
   handler: (args) => {
     const details = readRun(args.run, (store) => candidateDetails(store, String(args.candidate)));
-    process.stdout.write(args.json ? `${JSON.stringify(details, null, 2)}\n` : `${formatCandidateDetails(details)}\n`);
+    process.stdout.write(args.json ? `${JSON.stringify(details, null, 2)}\n` : `${forTerminal(formatCandidateDetails(details))}\n`);
   },
 };
 

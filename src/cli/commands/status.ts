@@ -1,5 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import { formatRunStatus, readRun, runStatus } from '../../outer/inspect-run.ts';
+import { forTerminal } from '../../util/terminal-text.ts';
 
 interface StatusArgs {
   run: string;
@@ -15,7 +16,7 @@ const statusCommand: CommandModule<object, StatusArgs> = {
       .option('json', { type: 'boolean', default: false, describe: 'Print as JSON' }) as Argv<StatusArgs>,
   handler: (args) => {
     const status = readRun(args.run, runStatus);
-    process.stdout.write(args.json ? `${JSON.stringify(status, null, 2)}\n` : `${formatRunStatus(status)}\n`);
+    process.stdout.write(args.json ? `${JSON.stringify(status, null, 2)}\n` : `${forTerminal(formatRunStatus(status))}\n`);
   },
 };
 
