@@ -90,7 +90,7 @@ export class EndpointUnavailable extends RunHalted {
   readonly lastError: string;
   constructor(details: { role: string; endpoint: string; lastError: string; why: string }) {
     super(
-      `the ${details.role} endpoint ${details.endpoint} ${details.why} (last error: ${details.lastError}); check it with \`autodata doctor\`, then continue with --resume`,
+      `the ${details.role} endpoint ${details.endpoint} ${details.why} (last error: ${details.lastError}); check it with \`autodata doctor\`, then resume`,
     );
     this.role = details.role;
     this.endpoint = details.endpoint;

@@ -56,7 +56,7 @@ export async function benchInnerLoop(options: InnerLoopBenchOptions): Promise<Be
     const runNote = `${documents.length} docs, ${calls} calls, concurrency ${concurrency}`;
     return [
       { id: 'inner.first.wallSeconds', section: 'inner loop', label: 'evaluateHarness, in process', value: firstRun.seconds, unit: 's', note: runNote },
-      { id: 'inner.first.calls', section: 'inner loop', label: 'calls made', value: calls, unit: 'calls', note: `pass rate ${firstRun.value.passRate.toFixed(2)}` },
+      { id: 'inner.first.calls', section: 'inner loop', label: 'calls made', value: calls, unit: 'calls', note: `pass rate ${firstRun.value.passRate?.toFixed(2) ?? 'n/a'}` },
       { id: 'inner.first.documentsPerSecond', section: 'inner loop', label: 'documents per second', value: documents.length / firstRun.seconds, unit: 'docs/s' },
       { id: 'inner.first.callsPerSecond', section: 'inner loop', label: 'calls per second', value: calls / firstRun.seconds, unit: 'calls/s' },
       { id: 'inner.first.peakRssMb', section: 'inner loop', label: 'peak RSS during the run', value: first.peakRssMb, unit: 'MB', note: 'whole process, sampled every 20 ms' },

@@ -1,7 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import yargs, { type CommandModule } from 'yargs';
-import { AutodataError } from '../errors.ts';
+import { AutodataError, RunHalted } from '../errors.ts';
+import { EXIT } from './exit-codes.ts';
 
 const commandsDir = fileURLToPath(new URL('./commands/', import.meta.url));
 
@@ -27,17 +28,28 @@ export async function main(argv: string[]): Promise<void> {
     .fail((message, error) => {
       if (error) throw error;
       process.stderr.write(`${message}\nRun with --help for usage.\n`);
-      process.exitCode = 2;
+      process.exitCode = EXIT.usage;
     });
   for (const command of commands) parser = parser.command(command);
   try {
     await parser.parseAsync();
   } catch (error) {
-    process.exitCode = 1;
-    if (error instanceof AutodataError) {
+    process.exitCode = EXIT.error;
+    if (error instanceof RunHalted) {
+      // Nothing is lost: what finished is stored, and the same command continues from there.
+      process.exitCode = EXIT.halted;
+      process.stderr.write(`error: ${error.message}\ncontinue with: ${resumeCommand(argv)}\n`);
+    } else if (error instanceof AutodataError) {
       process.stderr.write(`error: ${error.message}\n`);
     } else {
       process.stderr.write(`unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     }
   }
+}
+
+/** The command as typed, with --resume added for `evolve` (other commands reuse finished work on their own). */
+export function resumeCommand(argv: readonly string[]): string {
+  const args = [...argv];
+  if (args[0] === 'evolve' && !args.includes('--resume')) args.push('--resume');
+  return ['autodata', ...args].map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`)).join(' ');
 }

@@ -42,6 +42,12 @@ export const experimentSchema = z.strictObject({
       historyLimit: positiveInt.default(40).describe('Most recent history entries shown to the analyzer and implementer.'),
       finalTest: z.boolean().default(true).describe('After the last iteration, evaluate the baseline and the best candidate on the held-out test documents.'),
       testLimit: optionalLimit.describe('Use the first N test documents of the split in the final test; null = all.'),
+      maxErroredFraction: z
+        .number()
+        .min(0)
+        .max(1)
+        .default(0.2)
+        .describe('An evaluation in which more than this share of documents ended on an infrastructure error is void: the run stops, resumably.'),
     })
     .prefault({}),
   budgets: z

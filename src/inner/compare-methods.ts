@@ -12,7 +12,8 @@ export interface MethodRow {
   basis: 'accepted examples' | 'QV-passed examples';
   examples: number;
   documents: number;
-  passRate: number;
+  /** accepted / documents that reached a verdict; null when none did. */
+  passRate: number | null;
   weakMean: number | null;
   strongMean: number | null;
   gap: number | null;

@@ -2,9 +2,10 @@
 // episode stored (and reused on resume) when a store is given.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { AutodataError } from '../errors.ts';
+import { AutodataError, RunHalted } from '../errors.ts';
 import type { Harness } from '../harness/harness.ts';
 import { runAgentic } from './agentic-orchestrator.ts';
+import { settleAll } from '../util/settle-all.ts';
 import { countingLlm } from './counting-llm.ts';
 import { findDocumentResult, saveDocumentResult } from './document-results.ts';
 import { finishEpisode, resultFileName, startEpisode, writeResult } from './episode.ts';
@@ -34,7 +35,8 @@ export async function runDocument(
     const orchestrator = { agentic: runAgentic, scripted: runScripted, 'single-shot': runSingleShot }[harness.settings.orchestrator];
     end = await orchestrator(context, episode);
   } catch (error) {
-    if (!(error instanceof AutodataError)) throw error;
+    // A halted run (endpoint down, quota) is no document's error: it stops the whole job.
+    if (!(error instanceof AutodataError) || error instanceof RunHalted) throw error;
     // e.g. a prompt that cannot be rendered: this document's episode ends, the run goes on.
     end = { endReason: null, error: `document "${document.id}": ${error.message}` };
   }
@@ -43,7 +45,7 @@ export async function runDocument(
   return outcomeFromResult(result, false);
 }
 
-/** Every document through the harness; `passRate` = accepted / documents. */
+/** Every document through the harness; `passRate` = accepted / documents that reached a verdict. */
 export async function evaluateHarness(
   deps: InnerDeps,
   harness: Harness,
@@ -69,17 +71,25 @@ export async function evaluateHarness(
     return outcome;
   };
 
+  // After a halt (RunHalted, a code fault) no new document starts; those in flight finish first.
+  let halted = false;
   const worker = async () => {
-    while (next < documents.length) {
+    while (next < documents.length && !halted) {
       const index = next;
       next += 1;
-      const outcome = await runOne(documents[index]!);
+      let outcome: DocumentOutcome;
+      try {
+        outcome = await runOne(documents[index]!);
+      } catch (error) {
+        halted = true;
+        throw error;
+      }
       outcomes[index] = outcome;
       done += 1;
       onDocumentDone?.(outcome, done, documents.length);
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, documents.length)) }, worker));
+  await settleAll(Array.from({ length: Math.max(1, Math.min(concurrency, documents.length)) }, worker));
   const summary = summarizeEvaluation(outcomes);
   return { passRate: summary.passRate, outcomes, summary };
 }

@@ -1,5 +1,6 @@
 // The summary of an evaluation as terminal text (the CLI prints it; --json prints the object).
 import { renderTable, type Cell } from '../report/table.ts';
+import { forTerminal } from '../util/terminal-text.ts';
 import { FAILURE_REASONS } from './result-schema.ts';
 import type { EvaluationSummary } from './types.ts';
 
@@ -25,7 +26,8 @@ export function formatSummary(summary: EvaluationSummary): string {
     Object.entries(summary.usageByRole).map(([role, counts]): Cell[] => [role, counts.calls, counts.promptTokens, counts.completionTokens]),
   );
   const lines = [
-    `documents ${summary.documents}, accepted ${summary.accepted}, pass rate ${summary.passRate.toFixed(3)}, ` +
+    `documents ${summary.documents}${summary.errored > 0 ? ` (${summary.completed} reached a verdict, ${summary.errored} errored)` : ''}, ` +
+      `accepted ${summary.accepted}, pass rate ${summary.passRate === null ? 'n/a (no document reached a verdict)' : summary.passRate.toFixed(3)}, ` +
       `rounds per accepted example ${summary.roundsPerAccepted === null ? '-' : summary.roundsPerAccepted.toFixed(2)}` +
       (summary.falseAcceptanceClaims > 0 ? `, false acceptance claims overruled ${summary.falseAcceptanceClaims}` : ''),
     '',
@@ -36,8 +38,8 @@ export function formatSummary(summary: EvaluationSummary): string {
     usage,
   ];
   if (summary.errors.length > 0) {
-    lines.push('', `${summary.errors.length} document(s) ended with an error (not counted as verdicts):`);
-    for (const error of summary.errors) lines.push(`  ${error.documentId}: ${error.error}`);
+    lines.push('', `${summary.errors.length} document(s) ended with an error (no verdict; left out of the pass rate; a rerun retries them):`);
+    for (const error of summary.errors) lines.push(`  ${forTerminal(`${error.documentId}: ${error.error}`, 'line')}`);
   }
   return lines.join('\n');
 }

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import type { Harness } from '../harness/harness.ts';
 import type { Llm } from '../llm/types.ts';
-import { finishRun, openStore, recordRun, type Store } from '../store/index.ts';
+import { acquireRunLock, finishRun, openStore, recordRun, type Store } from '../store/index.ts';
 import { evaluateHarness } from './evaluate-harness.ts';
 import type { DocumentOutcome, HarnessEvaluation, InnerDocument } from './types.ts';
 
@@ -36,8 +36,11 @@ export interface GenerationResult {
 export async function runGeneration(options: GenerationOptions): Promise<GenerationResult> {
   const storePath = options.runDir ? path.join(options.runDir, 'run.sqlite') : undefined;
   const resultsDir = options.runDir ? path.join(options.runDir, 'results') : undefined;
-  const store = storePath ? openStore(storePath) : undefined;
+  // One writer per run folder (a second generate on the same folder stops with one line).
+  const lock = options.runDir ? acquireRunLock(options.runDir, { command: `autodata generate (${options.harnessName})` }) : undefined;
+  let store: Store | undefined;
   try {
+    store = storePath ? openStore(storePath) : undefined;
     const runId = `generate-${options.harness.contentHash.slice(0, 12)}-${options.seed}`;
     if (store) {
       recordRun(store, {
@@ -68,5 +71,6 @@ export async function runGeneration(options: GenerationOptions): Promise<Generat
     };
   } finally {
     store?.close();
+    lock?.release();
   }
 }

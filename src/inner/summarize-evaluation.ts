@@ -5,8 +5,14 @@ import { emptyFailureCounts } from './outcome.ts';
 import type { RoundRecord } from './result-schema.ts';
 import type { DocumentOutcome, EvaluationSummary, ExampleStatistics, RoleCounts } from './types.ts';
 
+/**
+ * A document that ended with an error (an infrastructure fault, a prompt that cannot be rendered)
+ * reached no verdict: it is counted as errored and left out of the pass rate, never read as a 0.
+ */
 export function summarizeEvaluation(outcomes: readonly DocumentOutcome[]): EvaluationSummary {
   const accepted = outcomes.filter((outcome) => outcome.accepted);
+  const errored = outcomes.filter((outcome) => outcome.error !== undefined).length;
+  const completed = outcomes.length - errored;
   const acceptedRounds = accepted.flatMap((outcome) => outcome.result.rounds.filter((round) => round.accepted));
   const evaluatedRounds = outcomes.flatMap((outcome) => outcome.result.rounds.filter((round) => round.weak !== null));
 
@@ -27,8 +33,10 @@ export function summarizeEvaluation(outcomes: readonly DocumentOutcome[]): Evalu
   );
   return {
     documents: outcomes.length,
+    completed,
+    errored,
     accepted: accepted.length,
-    passRate: outcomes.length === 0 ? 0 : accepted.length / outcomes.length,
+    passRate: completed === 0 ? null : accepted.length / completed,
     errors: outcomes.filter((outcome) => outcome.error).map((outcome) => ({ documentId: outcome.documentId, error: outcome.error as string })),
     acceptedExamples: statistics(acceptedRounds),
     evaluatedRounds: statistics(evaluatedRounds),

@@ -74,8 +74,13 @@ export interface ExampleStatistics {
 
 export interface EvaluationSummary {
   documents: number;
+  /** Documents that reached a verdict (accepted or not); the pass rate's denominator. */
+  completed: number;
+  /** Documents that ended with an error: no verdict, not in the pass rate, retried on resume. */
+  errored: number;
   accepted: number;
-  passRate: number;
+  /** accepted / completed; null when no document reached a verdict. */
+  passRate: number | null;
   /** Documents that ended with an error (not a verdict), with the error line. */
   errors: Array<{ documentId: string; error: string }>;
   /** Over accepted examples (the agentic loop's Table 1 numbers). */
@@ -93,7 +98,8 @@ export interface EvaluationSummary {
 }
 
 export interface HarnessEvaluation {
-  passRate: number;
+  /** accepted / completed documents (errored ones left out); null when none completed. */
+  passRate: number | null;
   outcomes: DocumentOutcome[];
   summary: EvaluationSummary;
 }

@@ -13,50 +13,74 @@ export const acceptanceRuleSchema = z.discriminatedUnion('kind', [
 ]);
 export type AcceptanceRule = z.infer<typeof acceptanceRuleSchema>;
 
-/** What acceptance needs from an evaluation: its pass rate and per-document verdicts. */
+/** What acceptance needs from an evaluation: per-document verdicts (an errored document has none). */
 export interface PairedEvaluation {
-  passRate: number;
-  outcomes: ReadonlyArray<{ documentId: string; accepted: boolean }>;
+  outcomes: ReadonlyArray<{ documentId: string; accepted: boolean; error?: string }>;
 }
 
 export interface AcceptanceDecision {
   accepted: boolean;
   reason: string;
+  /** Pass rates over the documents both sides completed (what was compared). */
+  parentRate: number;
+  childRate: number;
+  /** Documents both sides completed. */
+  paired: number;
 }
 
+/**
+ * Only documents that both parent and child completed are compared: a document either side lost to
+ * an infrastructure fault has no verdict to compare, and is never counted as a failure.
+ */
 export function acceptChild(parent: PairedEvaluation, child: PairedEvaluation, rule: AcceptanceRule): AcceptanceDecision {
-  const parentRate = parent.passRate.toFixed(3);
-  const childRate = child.passRate.toFixed(3);
+  const pairs = completedPairs(parent, child);
+  const paired = pairs.length;
+  const rate = (side: 'parent' | 'child') => (paired === 0 ? 0 : pairs.filter((pair) => pair[side]).length / paired);
+  const parentRate = rate('parent');
+  const childRate = rate('child');
+  const left = Math.max(parent.outcomes.length, child.outcomes.length) - paired;
+  const over = left > 0 ? ` over the ${paired} documents both completed (${left} left out: infrastructure errors)` : '';
+  const base = { parentRate, childRate, paired };
   if (rule.kind === 'strict') {
-    return child.passRate > parent.passRate
-      ? { accepted: true, reason: `child ${childRate} > parent ${parentRate}` }
-      : { accepted: false, reason: `child ${childRate} does not exceed parent ${parentRate}` };
+    const shown = `child ${childRate.toFixed(3)}`;
+    return childRate > parentRate
+      ? { ...base, accepted: true, reason: `${shown} > parent ${parentRate.toFixed(3)}${over}` }
+      : { ...base, accepted: false, reason: `${shown} does not exceed parent ${parentRate.toFixed(3)}${over}` };
   }
-  const { childBetter, parentBetter, paired } = discordantPairs(parent, child);
+  const childBetter = pairs.filter((pair) => pair.child && !pair.parent).length;
+  const parentBetter = pairs.filter((pair) => pair.parent && !pair.child).length;
   const pValue = signTestPValue(childBetter, childBetter + parentBetter);
   const counts = `child alone accepted ${childBetter}, parent alone ${parentBetter} of ${paired} paired documents`;
   return pValue <= rule.alpha
-    ? { accepted: true, reason: `${counts}; one-sided sign test p = ${pValue.toFixed(4)} <= ${rule.alpha}` }
-    : { accepted: false, reason: `${counts}; one-sided sign test p = ${pValue.toFixed(4)} > ${rule.alpha}` };
+    ? { ...base, accepted: true, reason: `${counts}; one-sided sign test p = ${pValue.toFixed(4)} <= ${rule.alpha}` }
+    : { ...base, accepted: false, reason: `${counts}; one-sided sign test p = ${pValue.toFixed(4)} > ${rule.alpha}` };
 }
 
-/** Documents only one side accepted; documents missing from either evaluation are left out. */
+/** Verdict pairs of the documents both sides completed (missing or errored on either side: left out). */
+export function completedPairs(parent: PairedEvaluation, child: PairedEvaluation): Array<{ documentId: string; parent: boolean; child: boolean }> {
+  const parentVerdicts = new Map(
+    parent.outcomes.filter((outcome) => outcome.error === undefined).map((outcome) => [outcome.documentId, outcome.accepted]),
+  );
+  const pairs: Array<{ documentId: string; parent: boolean; child: boolean }> = [];
+  for (const outcome of child.outcomes) {
+    const parentAccepted = parentVerdicts.get(outcome.documentId);
+    if (parentAccepted === undefined || outcome.error !== undefined) continue;
+    pairs.push({ documentId: outcome.documentId, parent: parentAccepted, child: outcome.accepted });
+  }
+  return pairs;
+}
+
+/** Documents only one side accepted, among those both completed. */
 export function discordantPairs(
   parent: PairedEvaluation,
   child: PairedEvaluation,
 ): { childBetter: number; parentBetter: number; paired: number } {
-  const parentVerdicts = new Map(parent.outcomes.map((outcome) => [outcome.documentId, outcome.accepted]));
-  let childBetter = 0;
-  let parentBetter = 0;
-  let paired = 0;
-  for (const outcome of child.outcomes) {
-    const parentAccepted = parentVerdicts.get(outcome.documentId);
-    if (parentAccepted === undefined) continue;
-    paired += 1;
-    if (outcome.accepted && !parentAccepted) childBetter += 1;
-    if (!outcome.accepted && parentAccepted) parentBetter += 1;
-  }
-  return { childBetter, parentBetter, paired };
+  const pairs = completedPairs(parent, child);
+  return {
+    childBetter: pairs.filter((pair) => pair.child && !pair.parent).length,
+    parentBetter: pairs.filter((pair) => pair.parent && !pair.child).length,
+    paired: pairs.length,
+  };
 }
 
 /** P(X >= successes) for X ~ Binomial(trials, 1/2); 1 when there are no trials. */

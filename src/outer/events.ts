@@ -1,5 +1,6 @@
 // What the loop reports while it runs: one typed event stream, turned into a progress display by
 // the CLI. The loop never prints; tests can collect the events.
+import { paidUsage } from '../llm/paid-usage.ts';
 import type { Store } from '../store/index.ts';
 import type { FinalTestResult } from './final-test.ts';
 import { candidateScores, listCandidates, listIterations, type IterationRecord } from './population-store.ts';
@@ -22,8 +23,11 @@ export interface EvolveProgress {
   rejected: number;
   refused: number;
   failed: number;
+  /** Paid over the whole run (the store's call log), interrupted and redone work included. */
   calls: number;
   tokens: number;
+  /** Requests repeated after a transient fault (429, 5xx, reset, deadline): cost, never results. */
+  retried: number;
 }
 
 export type EvolveEvent =
@@ -38,11 +42,12 @@ export type EvolveEvent =
 
 export type Emit = (event: EvolveEvent) => void;
 
-/** Progress as recorded in the store (so a resumed run reports the same numbers). */
+/** Progress as recorded in the store (so a resumed run reports the same numbers, and what it paid). */
 export function progressFromStore(store: Store, plannedIterations: number): EvolveProgress {
   const iterations = listIterations(store);
   const count = (decision: IterationRecord['decision']) => iterations.filter((record) => record.decision === decision).length;
   const best = bestCandidate(store);
+  const paid = paidUsage(store.db);
   return {
     iterationsDone: iterations.filter((record) => record.iteration > 0).length,
     plannedIterations,
@@ -52,8 +57,9 @@ export function progressFromStore(store: Store, plannedIterations: number): Evol
     rejected: count('rejected'),
     refused: count('refused'),
     failed: count('failed'),
-    calls: iterations.reduce((sum, record) => sum + record.calls, 0),
-    tokens: iterations.reduce((sum, record) => sum + record.tokens, 0),
+    calls: paid.calls,
+    tokens: paid.tokens,
+    retried: paid.retried,
   };
 }
 

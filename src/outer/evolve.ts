@@ -10,11 +10,13 @@
 // a resumed run (cached calls, reused document results) reaches the same population.
 import seedrandom from 'seedrandom';
 import type { ExperimentConfig } from '../config/experiment.ts';
+import { AutodataError, RunHalted } from '../errors.ts';
 import { commitCandidate, createHarnessDiff, openWorkspace, type Harness, type MetaPrompts } from '../harness/index.ts';
 import { evaluateHarness, formatTrajectory, type InnerDocument } from '../inner/index.ts';
 import type { Llm } from '../llm/types.ts';
 import { withTransaction, type Store } from '../store/index.ts';
 import { deriveSeed } from '../util/hash.ts';
+import { settleAll } from '../util/settle-all.ts';
 import { acceptChild } from './accept-child.ts';
 import { analyzeFailures, formatAnalysis } from './analyze.ts';
 import { budgetStopReason, completionReason, plannedIterations } from './budget.ts';
@@ -69,6 +71,7 @@ export async function evolve(deps: EvolveDeps, setup: EvolveSetup): Promise<Evol
   const planned = plannedIterations(config);
   const innerDeps = { llm, store };
   const evaluationOptions = { seed: config.seed, concurrency: config.inner.documentConcurrency, simulated: setup.simulated };
+  const voidRule = { maxErroredFraction: config.outer.maxErroredFraction };
 
   const redone = population.discardUnfinishedIterations(store);
   const harnesses = candidateHarnesses(store, setup.baseline, BASELINE_ID);
@@ -88,6 +91,7 @@ export async function evolve(deps: EvolveDeps, setup: EvolveSetup): Promise<Evol
             {
               baselineId: BASELINE_ID, harnessOf: (id) => harnesses.get(id), testDocuments: setup.testDocuments,
               seed: config.seed, concurrency: config.inner.documentConcurrency, simulated: setup.simulated,
+              maxErroredFraction: config.outer.maxErroredFraction,
             },
           );
     const progress = progressFromStore(store, planned);
@@ -104,7 +108,7 @@ export async function evolve(deps: EvolveDeps, setup: EvolveSetup): Promise<Evol
     emit({ type: 'baseline-started', documents: setup.validationDocuments.length });
     const evaluation = await evaluateHarness(innerDeps, setup.baseline, setup.validationDocuments, { ...evaluationOptions, repeat: 0 });
     const createdAt = now().toISOString();
-    const record = evaluationRecord(evaluation, { candidateId: BASELINE_ID, iteration: 0, splitPart: 'validation', repeat: 0, seed: config.seed, createdAt });
+    const record = evaluationRecord(evaluation, { candidateId: BASELINE_ID, iteration: 0, splitPart: 'validation', repeat: 0, seed: config.seed, createdAt }, voidRule);
     const entry: population.IterationRecord = {
       iteration: 0, parentId: BASELINE_ID, childId: BASELINE_ID, analysisHeadline: '', editSummary: 'baseline harness',
       parentScore: null, childScore: record.passRate, decision: 'baseline', reason: 'the baseline is the first member of the population',
@@ -141,15 +145,17 @@ export async function evolve(deps: EvolveDeps, setup: EvolveSetup): Promise<Evol
     const training = await evaluateHarness(innerDeps, parentHarness, minibatch, { ...evaluationOptions, repeat: iteration });
     const trainingRecord = evaluationRecord(training, {
       candidateId: parent.id, iteration, splitPart: 'train', repeat: iteration, seed: config.seed, createdAt: now().toISOString(),
-    });
+    }, voidRule);
     population.insertEvaluation(store, trainingRecord);
     spent.calls += trainingRecord.calls;
     spent.tokens += trainingRecord.tokens;
     checkSignal();
 
-    // Analyzer: the failed trajectories (all of them when nothing failed) and the history log.
-    const failed = training.outcomes.filter((outcome) => !outcome.accepted);
-    const shown = failed.length > 0 ? failed : training.outcomes;
+    // Analyzer: the failed trajectories (all of them when nothing failed) and the history log. A
+    // document lost to an infrastructure error says nothing about the harness: it is not shown.
+    const verdicts = training.outcomes.filter((outcome) => outcome.error === undefined);
+    const failed = verdicts.filter((outcome) => !outcome.accepted);
+    const shown = failed.length > 0 ? failed : verdicts;
     const historyText = renderHistory(history, config.outer.historyLimit);
     const analysis = await analyzeFailures(llm, {
       template: setup.metaPrompts.analyzer,
@@ -208,20 +214,20 @@ export async function evolve(deps: EvolveDeps, setup: EvolveSetup): Promise<Evol
 
     // Paired validation: the parent (a new repeat) and the child, same documents, same seeds.
     const validationOptions = { ...evaluationOptions, repeat: iteration };
-    const [parentValidation, childValidation] = await Promise.all([
+    const [parentValidation, childValidation] = await settleAll([
       evaluateHarness(innerDeps, parentHarness, setup.validationDocuments, validationOptions),
       evaluateHarness(innerDeps, child, setup.validationDocuments, validationOptions),
     ]);
     const createdAt = now().toISOString();
     const fields = { iteration, splitPart: 'validation' as const, repeat: iteration, seed: config.seed, createdAt };
-    const parentRecord = evaluationRecord(parentValidation, { candidateId: parent.id, ...fields });
-    const childRecord = evaluationRecord(childValidation, { candidateId: childId, ...fields });
+    const parentRecord = evaluationRecord(parentValidation, { candidateId: parent.id, ...fields }, voidRule);
+    const childRecord = evaluationRecord(childValidation, { candidateId: childId, ...fields }, voidRule);
     spent.calls += parentRecord.calls + childRecord.calls;
     spent.tokens += parentRecord.tokens + childRecord.tokens;
     const decision = acceptChild(parentRecord, childRecord, config.outer.acceptance);
     finish(
       {
-        childId, analysisHeadline: headline, editSummary: proposal.summary, parentScore: parentRecord.passRate, childScore: childRecord.passRate,
+        childId, analysisHeadline: headline, editSummary: proposal.summary, parentScore: decision.parentRate, childScore: decision.childRate,
         decision: decision.accepted ? 'accepted' : 'rejected', reason: decision.reason,
       },
       () => {
@@ -246,8 +252,10 @@ export async function evolve(deps: EvolveDeps, setup: EvolveSetup): Promise<Evol
     const parents = population.populationBefore(store, waveStart);
     const history = population.listIterations(store).filter((record) => record.iteration < waveStart);
     const settled = await Promise.allSettled(wave.map((iteration) => runIteration(iteration, parents, history)));
-    const failure = settled.find((outcome) => outcome.status === 'rejected' && !(outcome.reason instanceof Interrupted));
-    if (failure && failure.status === 'rejected') throw failure.reason;
+    const failures = settled.flatMap((outcome, index) =>
+      outcome.status === 'rejected' && !(outcome.reason instanceof Interrupted) ? [{ iteration: wave[index]!, error: outcome.reason as unknown }] : [],
+    );
+    if (failures.length > 0) throw waveFailure(failures);
     if (settled.some((outcome) => outcome.status === 'rejected')) return stop('interrupted');
   }
   return stop(completionReason(config));
@@ -255,6 +263,25 @@ export async function evolve(deps: EvolveDeps, setup: EvolveSetup): Promise<Evol
 
 /** Thrown inside an iteration when the run was interrupted; its partial records are redone on resume. */
 class Interrupted extends Error {}
+
+/**
+ * Every failed iteration of a wave is reported, not only the first: one line each (the same
+ * message once). The run halts resumably when every failure is a halt (an endpoint, a void
+ * evaluation); a programming fault among them is rethrown as it is, with the others on stderr.
+ */
+function waveFailure(failures: Array<{ iteration: number; error: unknown }>): unknown {
+  if (failures.length === 1) return failures[0]!.error;
+  const fault = failures.find((failure) => !(failure.error instanceof AutodataError));
+  if (fault) return fault.error;
+  const lines = new Map<string, number[]>();
+  for (const { iteration, error } of failures) {
+    const message = (error as AutodataError).message;
+    lines.set(message, [...(lines.get(message) ?? []), iteration]);
+  }
+  const text = [...lines].map(([message, iterations]) => `iteration ${iterations.join(', ')}: ${message}`).join('\n');
+  const message = `${failures.length} iterations of the wave failed:\n${text}`;
+  return failures.every((failure) => failure.error instanceof RunHalted) ? new RunHalted(message) : new AutodataError('WAVE_FAILED', message);
+}
 
 function range(first: number, last: number): number[] {
   return Array.from({ length: Math.max(0, last - first + 1) }, (_, offset) => first + offset);

@@ -5,6 +5,7 @@ import type { Harness } from '../harness/index.ts';
 import { evaluateHarness, type InnerDocument } from '../inner/index.ts';
 import type { Llm } from '../llm/types.ts';
 import { withTransaction, type Store } from '../store/index.ts';
+import { settleAll } from '../util/settle-all.ts';
 import { evaluationRecord } from './evaluation-record.ts';
 import { bestCandidate, type Emit } from './events.ts';
 import * as population from './population-store.ts';
@@ -40,6 +41,8 @@ export interface FinalTestSetup {
   seed: number;
   concurrency: number;
   simulated: boolean;
+  /** The void rule of every evaluation (outer.maxErroredFraction). */
+  maxErroredFraction: number;
 }
 
 /**
@@ -62,7 +65,7 @@ export async function runFinalTest(deps: FinalTestDeps, setup: FinalTestSetup): 
   if (!reusable) {
     deps.emit({ type: 'final-test-started', documents: documentIds.length, candidateIds });
     const options = { seed: setup.seed, concurrency: setup.concurrency, simulated: setup.simulated, repeat: TEST_REPEAT };
-    const evaluations = await Promise.all(
+    const evaluations = await settleAll(
       candidateIds.map((id) => evaluateHarness({ llm: deps.llm, store }, setup.harnessOf(id), setup.testDocuments, options)),
     );
     const createdAt = deps.now().toISOString();
@@ -71,7 +74,11 @@ export async function runFinalTest(deps: FinalTestDeps, setup: FinalTestSetup): 
       evaluations.forEach((evaluation, index) => {
         population.insertEvaluation(
           store,
-          evaluationRecord(evaluation, { candidateId: candidateIds[index]!, iteration, splitPart: 'test', repeat: TEST_REPEAT, seed: setup.seed, createdAt }),
+          evaluationRecord(
+            evaluation,
+            { candidateId: candidateIds[index]!, iteration, splitPart: 'test', repeat: TEST_REPEAT, seed: setup.seed, createdAt },
+            { maxErroredFraction: setup.maxErroredFraction },
+          ),
         );
       });
     });

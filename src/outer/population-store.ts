@@ -40,8 +40,11 @@ export interface EvaluationRecord {
   splitPart: SplitPart;
   repeat: number;
   seed: number;
+  /** accepted / documents that reached a verdict (errored documents are left out). */
   passRate: number;
   documents: number;
+  /** Documents that ended on an infrastructure error (derived from the outcomes, not a column). */
+  errored: number;
   accepted: number;
   calls: number;
   tokens: number;
@@ -121,7 +124,7 @@ export function insertEvaluation(store: Store, evaluation: EvaluationRecord): vo
       `INSERT INTO evaluation (candidate_id, iteration, split_part, repeat, seed, pass_rate, documents, accepted, calls, tokens, outcomes_json, created_at)
        VALUES (@candidateId, @iteration, @splitPart, @repeat, @seed, @passRate, @documents, @accepted, @calls, @tokens, @outcomesJson, @createdAt)`,
     )
-    .run({ ...evaluation, outcomesJson: JSON.stringify(evaluation.outcomes), outcomes: undefined });
+    .run({ ...evaluation, outcomesJson: JSON.stringify(evaluation.outcomes), outcomes: undefined, errored: undefined });
 }
 
 /** Removes the evaluations of one split part at one iteration (a final test redone on other documents). */
@@ -148,7 +151,7 @@ export function listEvaluations(store: Store, filter: { candidateId?: string; sp
     accepted: row.accepted,
     calls: row.calls,
     tokens: row.tokens,
-    outcomes: JSON.parse(row.outcomes_json) as OutcomeSummary[],
+    ...withErrored(JSON.parse(row.outcomes_json) as OutcomeSummary[]),
     createdAt: row.created_at,
   }));
 }
@@ -363,4 +366,8 @@ function candidateFromRow(row: CandidateRow): CandidateRecord {
     editSummary: row.edit_summary,
     createdAt: row.created_at,
   };
+}
+
+function withErrored(outcomes: OutcomeSummary[]): { outcomes: OutcomeSummary[]; errored: number } {
+  return { outcomes, errored: outcomes.filter((outcome) => outcome.error !== undefined).length };
 }

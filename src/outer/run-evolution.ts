@@ -5,10 +5,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ExperimentConfig, LoadedExperiment } from '../config/experiment.ts';
 import { documentsForPart, loadSplit, type Document } from '../documents/index.ts';
-import { ConfigError } from '../errors.ts';
+import { ConfigError, RunHalted } from '../errors.ts';
 import { loadHarness, loadMetaPrompts } from '../harness/index.ts';
 import type { Llm } from '../llm/types.ts';
-import { finishRun, listRuns, openStore, recordRun, type RunRecord, type Store } from '../store/index.ts';
+import { acquireRunLock, finishRun, listRuns, openStore, recordRun, type RunRecord, type Store } from '../store/index.ts';
 import { canonicalJson } from '../util/hash.ts';
 import type { Emit } from './events.ts';
 import { evolve, type EvolveResult, type EvolveSetup } from './evolve.ts';
@@ -40,6 +40,17 @@ export async function runEvolution(options: RunEvolutionOptions): Promise<RunEvo
   const { experiment, runDir, resume } = options;
   const storePath = path.join(runDir, STORE_FILE);
   const setup = evolveSetup(experiment, options.documents, runDir);
+  // One writer per run folder: a second `evolve --resume` stops here with one line, the first goes on.
+  const lock = acquireRunLock(runDir, { command: `autodata evolve ${resume ? '--resume ' : ''}(${experiment.config.name})` });
+  try {
+    return await runLocked(options, setup, storePath);
+  } finally {
+    lock.release();
+  }
+}
+
+async function runLocked(options: RunEvolutionOptions, setup: Omit<EvolveSetup, 'config'>, storePath: string): Promise<RunEvolutionResult> {
+  const { experiment, runDir, resume } = options;
   if (!resume && existsSync(storePath)) {
     throw new ConfigError(runDir, 'already holds a run; pass --resume to continue it, or --name / --out to start a new run elsewhere');
   }
@@ -62,7 +73,8 @@ export async function runEvolution(options: RunEvolutionOptions): Promise<RunEvo
     finishRun(store, run.id, result.stopReason === 'interrupted' ? 'interrupted' : 'completed');
     return { ...result, runId: run.id, runDir, storePath };
   } catch (error) {
-    if (runId) finishRun(store, runId, 'failed');
+    // A halt (endpoint down, void evaluation) is resumable like an interrupt; anything else failed.
+    if (runId) finishRun(store, runId, error instanceof RunHalted ? 'interrupted' : 'failed');
     throw error;
   } finally {
     store.close();
@@ -127,14 +139,17 @@ function resumeRun(store: Store, experiment: LoadedExperiment): { run: RunRecord
     );
   }
   const run = recordRun(store, { id: existing.id, kind: RUN_KIND, name: existing.name, config: existing.config, seed: existing.seed });
-  const { iterations, finalTest, testLimit } = experiment.config.outer;
-  return { run, config: { ...recorded, outer: { ...recorded.outer, iterations, finalTest, testLimit }, budgets: experiment.config.budgets } };
+  const { iterations, finalTest, testLimit, maxErroredFraction } = experiment.config.outer;
+  return {
+    run,
+    config: { ...recorded, outer: { ...recorded.outer, iterations, finalTest, testLimit, maxErroredFraction }, budgets: experiment.config.budgets },
+  };
 }
 
-/** The part of a config that defines the experiment (not its name, length, budgets or final test). */
+/** The part of a config that defines the experiment (not its name, length, budgets, final test or void rule). */
 function identity(config: ExperimentConfig): Record<string, unknown> {
   const { name: _name, budgets: _budgets, description: _description, outer, ...rest } = config;
-  const { iterations: _iterations, finalTest: _finalTest, testLimit: _testLimit, ...outerRest } = outer;
+  const { iterations: _iterations, finalTest: _finalTest, testLimit: _testLimit, maxErroredFraction: _maxErrored, ...outerRest } = outer;
   return { ...rest, outer: outerRest };
 }
 

@@ -20,3 +20,4 @@ export {
   type RunRecord,
   type RunStatus,
 } from './run.ts';
+export { acquireRunLock, LOCK_FILE, RunLocked, type RunLock } from './run-lock.ts';

@@ -41,6 +41,7 @@ describe('loadExperiment', () => {
       historyLimit: 40,
       finalTest: true,
       testLimit: null,
+      maxErroredFraction: 0.2,
     });
     expect(config.budgets).toEqual({ iterations: null, calls: null, tokens: null, wallTimeMinutes: null });
     expect(config.split).toBe('splits/sim-cs.json');

@@ -18,7 +18,7 @@ function candidate(id: string, iteration: number, status: population.CandidateSt
 function validation(candidateId: string, iteration: number, passRate: number): population.EvaluationRecord {
   return {
     candidateId, iteration, splitPart: 'validation', repeat: iteration, seed: 0, passRate, documents: 4,
-    accepted: passRate * 4, calls: 10, tokens: 100, outcomes: [], createdAt,
+    accepted: passRate * 4, errored: 0, calls: 10, tokens: 100, outcomes: [], createdAt,
   };
 }
 

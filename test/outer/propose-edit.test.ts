@@ -93,7 +93,7 @@ describe('proposeEdit', () => {
     const llm = scriptedLlm([{ ok: false, failure: { kind: 'transport', message: 'connect ECONNREFUSED' }, usage }]);
     const error = await proposeEdit(llm, input(2)).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(AutodataError);
-    expect((error as AutodataError).code).toBe('LLM_UNAVAILABLE');
+    expect((error as AutodataError).code).toBe('RUN_HALTED');
   });
 });
 

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
+import { EXIT } from '../exit-codes.ts';
 import { createAppLlm } from '../../app/create-llm.ts';
 import { SPLIT_PARTS, type SplitPart } from '../../documents/index.ts';
 import { loadHarness } from '../../harness/load-harness.ts';
@@ -59,6 +60,11 @@ const compareMethodsCommand: CommandModule<object, CompareArgs> = {
       process.stdout.write(`${JSON.stringify({ simulated, documents: documents.length, methods: rows }, null, 2)}\n`);
     } else {
       process.stdout.write(`${formatComparison(rows)}\n${simulated ? '* simulated lab (sim endpoints), not real model data\n' : ''}`);
+    }
+    const errored = rows.reduce((sum, row) => sum + row.summary.errored, 0);
+    if (errored > 0) {
+      process.stderr.write(`${errored} document run(s) ended on an infrastructure error and are left out of the figures; run again to retry them\n`);
+      process.exitCode = EXIT.incomplete;
     }
   },
 };

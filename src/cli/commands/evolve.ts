@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
+import { EXIT } from '../exit-codes.ts';
 import { createAppLlm } from '../../app/create-llm.ts';
 import { resolveDocuments } from '../../app/resolve-documents.ts';
 import { defaultSimEndpoints, loadEndpointsFile } from '../../config/endpoints.ts';
@@ -65,7 +66,7 @@ const evolveCommand: CommandModule<object, EvolveArgs> = {
     }
     if (result.stopReason === 'interrupted') {
       process.stderr.write(`interrupted; continue with: autodata evolve ${args.experiment} --resume${args.out ? ` --out ${args.out}` : ''}\n`);
-      process.exitCode = 130;
+      process.exitCode = EXIT.interrupted;
     }
   },
 };

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
+import { EXIT } from '../exit-codes.ts';
 import { createAppLlm } from '../../app/create-llm.ts';
 import { SPLIT_PARTS, type SplitPart } from '../../documents/index.ts';
 import { loadHarness } from '../../harness/load-harness.ts';
@@ -77,6 +78,12 @@ const generateCommand: CommandModule<object, GenerateArgs> = {
       }
       const reused = result.reused > 0 ? ` (${result.reused} reused from an earlier run)` : '';
       process.stdout.write(`\nresults in ${result.resultsDir}${reused}; store ${result.storePath}${simulated ? '; simulated data' : ''}\n`);
+    }
+    // Exit 0 only when every document reached a verdict (see EXIT): errored ones are retried by a rerun.
+    const { errored, documents: total } = result.evaluation.summary;
+    if (errored > 0) {
+      process.stderr.write(`${errored} of ${total} document(s) ended on an infrastructure error (no verdict); rerun the same command to retry them\n`);
+      process.exitCode = EXIT.incomplete;
     }
   },
 };
