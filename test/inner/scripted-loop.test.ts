@@ -4,7 +4,10 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { evaluateHarness, formatTrajectory, runDocument } from '../../src/inner/index.ts';
 import { openStore } from '../../src/store/index.ts';
-import { exampleJson, scriptedLlm, TEST_DOCUMENT, testHarness } from '../support/inner-fixtures.ts';
+import { WEAK_ALL_ZERO_HEADING } from '../../src/inner/refinement.ts';
+import { EndpointUnavailable } from '../../src/errors.ts';
+import { createLlm } from '../../src/llm/create-llm.ts';
+import { exampleJson, scriptedEndpoints, scriptedLlm, tagContent, TEST_DOCUMENT, testHarness } from '../support/inner-fixtures.ts';
 import { loopResponder } from '../support/loop-responder.ts';
 import { deriveSeed } from '../../src/util/hash.ts';
 import { startScriptedEndpoint, type ScriptedEndpoint } from '../support/scripted-endpoint.ts';
@@ -53,6 +56,44 @@ describe('scripted orchestrator over a scripted endpoint', () => {
     expect(formatTrajectory(outcome.result).split('\n')).toContain('Round 1: TOO EASY (weak mean 0.90)');
   });
 
+  it('records a round whose weak attempts all scored 0 as weak-all-zero, not too-easy, and tells the challenger so', async () => {
+    endpoint = await startScriptedEndpoint(loopResponder({ runSeed: SEED, rounds: [{ weak: [0, 0, 0] }, ACCEPTABLE] }));
+    const resultsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'autodata-'));
+    const harness = testHarness();
+    expect([harness.settings.acceptance, harness.settings.weakZeroRule]).toEqual(['paper-prompt', 'any']);
+    const outcome = await runDocument({ llm: scriptedLlm(endpoint.baseURL) }, harness, TEST_DOCUMENT, { seed: SEED, repeat: 0, resultsDir });
+
+    expect(outcome.acceptedRound).toBe(2);
+    expect(outcome.failureReasons['weak-all-zero']).toBe(1);
+    expect(outcome.failureReasons['too-easy']).toBe(0);
+    // The weak stage decided: the strong solver ran in round 2 only.
+    expect(endpoint.countByRole('strongSolver')).toBe(3);
+    const file = JSON.parse(fs.readFileSync(path.join(resultsDir, 'doc-1.json'), 'utf8'));
+    expect(file.rounds[0]).toMatchObject({ failure_reason: 'weak-all-zero', failure_detail: '3 weak attempt(s) scored 0', strong: null, accepted: false });
+    expect(file.rounds[0].weak.scores).toEqual([0, 0, 0]);
+
+    const secondChallenger = endpoint.requests.filter((request) => request.role === 'challenger')[1]!;
+    expect(secondChallenger.prompt).not.toContain('TOO EASY');
+    expect(tagContent(secondChallenger.prompt, 'feedback').split('\n').slice(2, 5)).toEqual([
+      WEAK_ALL_ZERO_HEADING,
+      '1. (round 1) Question 1?',
+      '   weak mean 0.00 (3 attempts, every one scored 0)',
+    ]);
+    expect(formatTrajectory(outcome.result).split('\n')).toContain(
+      'Round 1: WEAK SOLVER SCORED 0 (every weak attempt scored 0: too hard for the weak solver, or ill-posed)',
+    );
+  });
+
+  it('counts all-zero weak scores as weak-all-zero under the weak-zero rule "all" too', async () => {
+    endpoint = await startScriptedEndpoint(loopResponder({ runSeed: SEED, rounds: [{ weak: [0, 0, 0] }, ACCEPTABLE] }));
+    const harness = testHarness({ weakZeroRule: 'all' });
+    const outcome = await runDocument({ llm: scriptedLlm(endpoint.baseURL) }, harness, TEST_DOCUMENT, { seed: SEED, repeat: 0 });
+    expect(outcome.result.rounds.map((round) => [round.failure_reason, round.failure_detail])).toEqual([
+      ['weak-all-zero', 'every weak attempt scored 0'],
+      [null, null],
+    ]);
+  });
+
   it('retries SOLVER_ERROR with new seeds and does not refine on it', async () => {
     endpoint = await startScriptedEndpoint(
       loopResponder({ runSeed: SEED, rounds: [{ weak: ['error', 'error', 'error', 0.3, 0.4, 0.5], strong: ACCEPTABLE.strong }] }),
@@ -68,10 +109,26 @@ describe('scripted orchestrator over a scripted endpoint', () => {
     expect(weakReports[0]!.errors[0]).toMatch(/^weakSolver transport: /);
   });
 
+  it('halts the job with EndpointUnavailable when a role fails call after call (the default breaker)', async () => {
+    const failing = { weak: Array.from({ length: 9 }, () => 'error' as const) };
+    endpoint = await startScriptedEndpoint(loopResponder({ runSeed: SEED, rounds: [failing, failing, failing] }));
+    const error = await runDocument({ llm: scriptedLlm(endpoint.baseURL) }, testHarness(), TEST_DOCUMENT, { seed: SEED, repeat: 0 }).catch(
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(EndpointUnavailable);
+    expect((error as EndpointUnavailable).role).toBe('weakSolver');
+    // Five failed calls open the breaker; only attempts already on the wire (3 run at once) follow,
+    // where without it the document would have sent 27 (9 per round, 3 rounds).
+    expect(endpoint.countByRole('weakSolver')).toBeGreaterThanOrEqual(5);
+    expect(endpoint.countByRole('weakSolver')).toBeLessThanOrEqual(7);
+  });
+
   it('records rounds where every solver call fails as infrastructure, never as a verdict', async () => {
     const failing = { weak: Array.from({ length: 9 }, () => 'error' as const) };
     endpoint = await startScriptedEndpoint(loopResponder({ runSeed: SEED, rounds: [failing, failing, failing] }));
-    const outcome = await runDocument({ llm: scriptedLlm(endpoint.baseURL) }, testHarness(), TEST_DOCUMENT, { seed: SEED, repeat: 0 });
+    // The breaker is set out of reach here: this is about what one document records.
+    const llm = createLlm({ endpoints: scriptedEndpoints(endpoint.baseURL, { maxConsecutiveFailures: 1000 }), cacheMode: 'off' });
+    const outcome = await runDocument({ llm }, testHarness(), TEST_DOCUMENT, { seed: SEED, repeat: 0 });
     expect(outcome.accepted).toBe(false);
     expect(outcome.failureReasons.infrastructure).toBe(3);
     expect(outcome.failureReasons['too-easy']).toBe(0);
@@ -118,7 +175,9 @@ describe('scripted orchestrator over a scripted endpoint', () => {
       const first = await evaluateHarness(deps, testHarness(), documents, { seed: SEED, repeat: 0, concurrency: 2 });
       const requestsAfterFirst = endpoint.requests.length;
       const second = await evaluateHarness(deps, testHarness(), documents, { seed: SEED, repeat: 0, concurrency: 2 });
-      expect(first.passRate).toBe(0.5);
+      // The empty document reached no verdict: it is left out of the pass rate (1 of 1), not a 0 in it.
+      expect(first.passRate).toBe(1);
+      expect(first.summary).toMatchObject({ documents: 2, completed: 1, errored: 1, accepted: 1 });
       expect(first.summary.errors).toEqual([{ documentId: 'doc-empty', error: 'document "doc-empty" is empty; nothing to write a question about' }]);
       expect(endpoint.requests.length).toBe(requestsAfterFirst);
       expect(second.outcomes[0]!.reused).toBe(true);

@@ -28,10 +28,10 @@ export function testHarness(settings: HarnessSettingsInput = {}): Harness {
   });
 }
 
-export function scriptedEndpoints(baseURL: string): Endpoints {
+export function scriptedEndpoints(baseURL: string, settings: { maxConsecutiveFailures?: number } = {}): Endpoints {
   return parseEndpoints(
     {
-      defaults: { baseURL, model: TEST_MODELS.agent, maxRetries: 0, concurrency: 8, timeoutMs: 10_000 },
+      defaults: { baseURL, model: TEST_MODELS.agent, maxRetries: 0, concurrency: 8, timeoutMs: 10_000, ...settings },
       weakSolver: { model: TEST_MODELS.weak },
       strongSolver: { model: TEST_MODELS.strong },
     },
