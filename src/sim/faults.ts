@@ -3,9 +3,10 @@
 import { ConfigError } from '../errors.ts';
 import { deriveSeed, sha256Hex } from '../util/hash.ts';
 import type { SimReply, SimRequest } from './personas/index.ts';
+import { SIM_MODELS } from './protocol.ts';
 import type { FaultSpec, MalformedShape } from './types.ts';
 
-export const FAULT_KINDS = ['429', '500', 'hang', 'malformed', 'truncated', 'empty'] as const;
+export const FAULT_KINDS = ['429', '500', 'hang', 'stall', 'reset', 'malformed', 'truncated', 'empty'] as const;
 export const MALFORMED_SHAPES = ['fenced', 'trailing-comma', 'prose', 'string-weights', 'hopeless'] as const;
 
 export interface FaultPlanner {
@@ -39,17 +40,46 @@ export function createFaultPlanner(simSeed: number, specs: readonly FaultSpec[])
   };
 }
 
-/** `KIND[:RATE]`, e.g. `429:0.2`; a kind alone faults every request. */
+/** The grammar of `--fault`, for help texts and error messages. */
+export const FAULT_OPTION_SYNTAX = 'KIND[/SHAPE][:RATE][@TARGET[,TARGET...]]';
+
+/**
+ * `KIND[/SHAPE][:RATE][@TARGET,...]`: KIND is one of FAULT_KINDS; SHAPE (malformed only) one of
+ * MALFORMED_SHAPES (default fenced); RATE from 0 to 1 (default 1); each TARGET is a sim model
+ * (sim-agent, sim-weak, sim-strong) or else a response_format schema name, and the fault hits
+ * only requests for those. Examples: `429:0.2`, `reset:0.1@sim-weak`,
+ * `malformed/hopeless:1@rubric_scores` (every rubric_scores reply unusable, re-asks included).
+ */
 export function parseFaultOption(text: string): FaultSpec {
-  const [kind, rateText, ...rest] = text.split(':');
-  if (!(FAULT_KINDS as readonly string[]).includes(kind ?? '') || rest.length > 0) {
-    throw new ConfigError('--fault', `"${text}" is not KIND[:RATE]; KIND is one of ${FAULT_KINDS.join(', ')} (e.g. --fault 429:0.2)`);
+  const wrong = (why: string) =>
+    new ConfigError('--fault', `"${text}" is not ${FAULT_OPTION_SYNTAX}: ${why} (e.g. --fault 429:0.2 or --fault malformed/hopeless:1@rubric_scores)`);
+  const at = text.indexOf('@');
+  const head = at === -1 ? text : text.slice(0, at);
+  const targets = at === -1 ? [] : text.slice(at + 1).split(',');
+  const [kindAndShape = '', rateText, ...rest] = head.split(':');
+  if (rest.length > 0) throw wrong('more than one ":"');
+  const [kind = '', shape, ...extraShape] = kindAndShape.split('/');
+  if (!(FAULT_KINDS as readonly string[]).includes(kind)) throw wrong(`KIND must be one of ${FAULT_KINDS.join(', ')}`);
+  if (extraShape.length > 0 || (shape !== undefined && kind !== 'malformed')) throw wrong('only malformed takes a /SHAPE');
+  if (shape !== undefined && !(MALFORMED_SHAPES as readonly string[]).includes(shape)) {
+    throw wrong(`SHAPE must be one of ${MALFORMED_SHAPES.join(', ')}`);
   }
   const rate = rateText === undefined ? 1 : Number(rateText);
-  if (!Number.isFinite(rate) || rate < 0 || rate > 1) {
+  if (rateText === '' || !Number.isFinite(rate) || rate < 0 || rate > 1) {
     throw new ConfigError('--fault', `rate "${rateText}" in "${text}" must be a number from 0 to 1`);
   }
-  return { kind: kind as FaultSpec['kind'], rate };
+  if (targets.some((target) => target.trim() === '')) throw wrong('a TARGET after "@" is empty');
+  const models = targets.filter((target) => (SIM_MODELS as readonly string[]).includes(target));
+  const schemaNames = targets.filter((target) => !(SIM_MODELS as readonly string[]).includes(target));
+  // Both filters must match a request, so a mixed list would fault almost nothing.
+  if (models.length > 0 && schemaNames.length > 0) throw wrong('TARGETs are all models or all schema names, not both');
+  return {
+    kind: kind as FaultSpec['kind'],
+    rate,
+    ...(shape !== undefined ? { malformedShape: shape as MalformedShape } : {}),
+    ...(models.length > 0 ? { models } : {}),
+    ...(schemaNames.length > 0 ? { schemaNames } : {}),
+  };
 }
 
 /** Programming mistakes in a fault list fail at creation, naming the field, not silently later. */

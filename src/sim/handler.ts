@@ -13,10 +13,11 @@ import {
   estimateTokens,
   jsonResponse,
   parseChatRequest,
+  SIM_MODELS,
 } from './protocol.ts';
 import type { FaultSpec, SimHandler, SimHttpResponse, SimOptions } from './types.ts';
 
-export const SIM_MODELS = ['sim-agent', 'sim-weak', 'sim-strong'] as const;
+export { SIM_MODELS };
 
 const DEFAULT_RETRY_AFTER_MS = 100;
 const DEFAULT_HANG_MS = 60_000;
@@ -58,6 +59,7 @@ export function createSimHandler(options: SimOptions): SimHandler {
     }
 
     const fault = faultPlanner.decide(request);
+    // Stall and reset are decided here but carried out by the transport, mid-body; the reply itself is the clean one.
     if (fault?.kind === '429') return rateLimited(fault);
     if (fault?.kind === '500') {
       return errorResponse(500, 'The sim failed on purpose (injected fault).', { type: 'server_error', code: 'sim_fault' });
@@ -79,6 +81,7 @@ export function createSimHandler(options: SimOptions): SimHandler {
     await sleep(replyDelayMs(latencyModel, request.model, estimateTokens(completionText(reply))), signal);
     // A hang answers eventually, long after any sensible client timeout.
     if (fault?.kind === 'hang') await sleep(fault.hangMs ?? DEFAULT_HANG_MS, signal);
+    if (fault?.kind === 'stall' || fault?.kind === 'reset') return { ...response, interrupt: fault.kind };
     return response;
   };
 }

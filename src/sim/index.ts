@@ -22,5 +22,5 @@ export { startSimServer } from './server.ts';
 export { generateSimCorpus, writeSimCorpus } from './corpus.ts';
 export { generateVerifiableCorpus } from './verifiable-corpus.ts';
 export { defaultLatencyModel } from './latency.ts';
-export { FAULT_KINDS, MALFORMED_SHAPES, parseFaultOption } from './faults.ts';
+export { FAULT_KINDS, FAULT_OPTION_SYNTAX, MALFORMED_SHAPES, parseFaultOption } from './faults.ts';
 export type { Persona, PersonaContext, SimReply, SimRequest } from './personas/index.ts';

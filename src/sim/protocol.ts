@@ -6,6 +6,9 @@ import { canonicalJsonOfParsed } from './canonical-json.ts';
 import type { SimReply, SimRequest } from './personas/index.ts';
 import type { SimHttpResponse } from './types.ts';
 
+/** The models the sim serves (GET /v1/models). */
+export const SIM_MODELS = ['sim-agent', 'sim-weak', 'sim-strong'] as const;
+
 /** Replies carry a fixed `created` time so that they are byte-identical across runs and transports. */
 const FIXED_CREATED = 1_700_000_000;
 

@@ -2,7 +2,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSimHandler } from './handler.ts';
-import type { SimOptions, SimServer } from './types.ts';
+import type { SimHttpResponse, SimOptions, SimServer } from './types.ts';
 
 export async function startSimServer(options: SimOptions & { port?: number; host?: string }): Promise<SimServer> {
   const handler = createSimHandler(options);
@@ -30,6 +30,11 @@ export async function startSimServer(options: SimOptions & { port?: number; host
     try {
       const body = await readBody(incoming);
       const result = await handler(incoming.method ?? 'GET', incoming.url ?? '/', body, controller.signal);
+      if (result.interrupt) {
+        count(result.interrupt);
+        await sendInterrupted(outgoing, result, controller.signal);
+        return;
+      }
       count(String(result.status));
       outgoing.writeHead(result.status, { ...result.headers, 'content-length': Buffer.byteLength(result.body) });
       outgoing.end(result.body);
@@ -71,6 +76,20 @@ export async function startSimServer(options: SimOptions & { port?: number; host
         server.closeAllConnections();
       }),
   };
+}
+
+/** Headers and the first half of the body; then a stall until the client leaves, or a cut connection. */
+async function sendInterrupted(outgoing: ServerResponse, result: SimHttpResponse, signal: AbortSignal): Promise<void> {
+  const body = Buffer.from(result.body);
+  outgoing.writeHead(result.status, { ...result.headers, 'content-length': body.length });
+  await new Promise<void>((resolve) => outgoing.write(body.subarray(0, Math.floor(body.length / 2)), () => resolve()));
+  if (result.interrupt === 'reset') {
+    outgoing.destroy();
+    return;
+  }
+  if (signal.aborted) return;
+  await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+  outgoing.destroy();
 }
 
 function readBody(incoming: IncomingMessage): Promise<string> {

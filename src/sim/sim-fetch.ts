@@ -13,9 +13,40 @@ export function createSimFetch(options: SimOptions): typeof fetch {
     if (signal?.aborted) throw abortError(signal);
     const body = await bodyText(init?.body ?? null, request);
     const result = await handler(method, routePath(url), body, signal);
-    return new Response(result.body, { status: result.status, headers: result.headers });
+    const responseBody = result.interrupt ? interruptedBody(result.body, result.interrupt, signal) : result.body;
+    return new Response(responseBody, { status: result.status, headers: result.headers });
   };
   return simFetch as typeof fetch;
+}
+
+/**
+ * The first half of the body, then what undici does: for a cut connection the stream errors with
+ * `TypeError: terminated`; for a stall it waits until the request's signal aborts (forever without one).
+ */
+function interruptedBody(body: string, interrupt: 'stall' | 'reset', signal: AbortSignal | undefined): ReadableStream<Uint8Array> {
+  const bytes = new TextEncoder().encode(body);
+  let sentFirstHalf = false;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (!sentFirstHalf) {
+        sentFirstHalf = true;
+        controller.enqueue(bytes.subarray(0, Math.floor(bytes.length / 2)));
+        return undefined;
+      }
+      if (interrupt === 'reset') {
+        controller.error(new TypeError('terminated'));
+        return undefined;
+      }
+      return new Promise<void>((resolve) => {
+        const fail = () => {
+          controller.error(abortError(signal));
+          resolve();
+        };
+        if (signal?.aborted) fail();
+        else signal?.addEventListener('abort', fail, { once: true });
+      });
+    },
+  });
 }
 
 /** `sim://local` base URLs may omit /v1; HTTP URLs are taken as they are. */

@@ -1,10 +1,15 @@
 // Option and result types of the sim's public API (re-exported by sim/index.ts).
 import type { Persona } from './personas/index.ts';
 
-export type FaultKind = '429' | '500' | 'hang' | 'malformed' | 'truncated' | 'empty';
+export type FaultKind = '429' | '500' | 'hang' | 'stall' | 'reset' | 'malformed' | 'truncated' | 'empty';
 export type MalformedShape = 'fenced' | 'trailing-comma' | 'prose' | 'string-weights' | 'hopeless';
 
 export interface FaultSpec {
+  /**
+   * 429 / 500: that status. hang: no reply until `hangMs`. stall: the 200 headers and the first
+   * half of the body, then nothing until the client gives up. reset: the same, then the connection
+   * is cut. malformed / truncated / empty: a 200 whose content is spoiled.
+   */
   kind: FaultKind;
   /** Chance that a matching request gets this fault; default 1. */
   rate?: number;
@@ -49,6 +54,12 @@ export interface SimHttpResponse {
   status: number;
   headers: Record<string, string>;
   body: string;
+  /**
+   * The transport sends the headers and the first half of `body`, then stalls until the client
+   * aborts ('stall') or cuts the connection ('reset'; in process: the body stream errors with
+   * `TypeError: terminated`, as undici's does).
+   */
+  interrupt?: 'stall' | 'reset';
 }
 
 /**
@@ -59,7 +70,10 @@ export type SimHandler = (method: string, path: string, body: string, signal?: A
 
 export interface SimServerStats {
   requests: number;
-  /** Keyed by HTTP status ("200", "429", ...); "aborted" counts requests the client abandoned. */
+  /**
+   * Keyed by HTTP status ("200", "429", ...); "aborted" counts requests the client abandoned while
+   * the sim was still working; "stall" and "reset" count replies interrupted on purpose.
+   */
   byStatus: Record<string, number>;
   maxInFlight: number;
 }

@@ -117,6 +117,8 @@ describe('autodata sim serve', () => {
       ({ status, stderr } = error as { status: number; stderr: string });
     }
     expect(status).toBe(1);
-    expect(stderr).toBe('error: --fault: "slow:0.5" is not KIND[:RATE]; KIND is one of 429, 500, hang, malformed, truncated, empty (e.g. --fault 429:0.2)\n');
+    expect(stderr).toBe(
+      'error: --fault: "slow:0.5" is not KIND[/SHAPE][:RATE][@TARGET[,TARGET...]]: KIND must be one of 429, 500, hang, stall, reset, malformed, truncated, empty (e.g. --fault 429:0.2 or --fault malformed/hopeless:1@rubric_scores)\n',
+    );
   });
 });

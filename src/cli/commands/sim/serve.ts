@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import { ConfigError } from '../../../errors.ts';
-import { parseFaultOption, startSimServer } from '../../../sim/index.ts';
+import { FAULT_KINDS, FAULT_OPTION_SYNTAX, MALFORMED_SHAPES, parseFaultOption, startSimServer } from '../../../sim/index.ts';
 
 interface ServeArgs {
   port: number;
@@ -19,7 +19,18 @@ const serveCommand: CommandModule<object, ServeArgs> = {
       .option('host', { type: 'string', default: '127.0.0.1', describe: 'Interface to listen on' })
       .option('seed', { type: 'number', default: 0, describe: 'Sim seed; replies are a pure function of it and the request' })
       .option('latency', { type: 'boolean', default: false, describe: 'Simulate per-model latency (fixed + per output token)' })
-      .option('fault', { type: 'string', array: true, default: [], describe: 'Inject a fault: KIND[:RATE], repeatable' }) as unknown as Argv<ServeArgs>,
+      .option('fault', {
+        type: 'string',
+        array: true,
+        default: [],
+        describe:
+          `Inject a fault, repeatable: ${FAULT_OPTION_SYNTAX}. KIND: ${FAULT_KINDS.join(', ')}. ` +
+          `SHAPE (malformed only): ${MALFORMED_SHAPES.join(', ')}. RATE: 0-1, default 1. ` +
+          'TARGET: a model (sim-agent, sim-weak, sim-strong) or a response_format schema name; default all requests. ' +
+          'stall = headers and half the body, then silence; reset = the same, then the connection is cut. ' +
+          'E.g. 429:0.2, reset:0.1@sim-weak, 500:1@sim-weak, malformed/hopeless:1@rubric_scores',
+      })
+      .example('$0 sim serve --fault 429:0.2 --fault malformed/hopeless:1@rubric_scores', 'rate-limit a fifth of requests and make every rubric_scores reply unusable') as unknown as Argv<ServeArgs>,
   handler: async (args) => {
     if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) {
       throw new ConfigError('--port', `${args.port} is not a TCP port; use 0-65535`);
