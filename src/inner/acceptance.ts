@@ -29,6 +29,11 @@ export function mean(values: readonly number[]): number {
 
 const format = (value: number) => value.toFixed(2);
 
+/** Every attempt scored 0 (a weak stage failed this way is not too easy but too hard, or ill-posed). */
+export function allScoredZero(scores: readonly number[]): boolean {
+  return scores.length > 0 && scores.every((score) => score <= TOLERANCE);
+}
+
 /** Counting rule of the verifiable mode, written for 4 attempts and scaled to others. */
 export function verifiableLimits(weakAttempts: number, strongAttempts: number): { weakCorrectMax: number; strongCorrectMin: number } {
   return { weakCorrectMax: Math.floor(weakAttempts / 4), strongCorrectMin: Math.ceil((3 * strongAttempts) / 4) };

@@ -235,6 +235,7 @@ function closeFailed(state: AgentState, record: RoundRecord, details: ToolResult
 
 const VERDICT_LABEL: Partial<Record<FailureReason, string>> = {
   'too-easy': 'TOO EASY',
+  'weak-all-zero': 'WEAK SOLVER SCORED 0',
   'failed-on-strong': 'FAILED ON STRONG',
   'failed-qv': 'FAILED QUALITY CHECK',
   'rubric-format': 'FAILED QUALITY CHECK',

@@ -10,6 +10,8 @@ export function verdictLine(round: RoundRecord): string {
   switch (round.failure_reason) {
     case 'too-easy':
       return `${head} TOO EASY (weak mean ${fixed(round.weak?.mean)})`;
+    case 'weak-all-zero':
+      return `${head} WEAK SOLVER SCORED 0 (every weak attempt scored 0: too hard for the weak solver, or ill-posed)`;
     case 'failed-on-strong':
       return `${head} FAILED ON STRONG (weak mean ${fixed(round.weak?.mean)}, strong mean ${fixed(round.strong?.mean)}, gap ${fixed(round.gap)})`;
     case 'failed-qv':

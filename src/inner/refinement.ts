@@ -1,17 +1,23 @@
 // The accumulated refinement message sent to the challenger (and offered to the main agent).
-// Groups: too easy, failed on strong, failed quality check; numbering runs on across groups.
+// Groups: too easy, failed on strong, weak solver scored 0, failed quality check; numbering runs on across groups.
 import type { RoundRecord } from './result-schema.ts';
 
 export const FIRST_ROUND_FEEDBACK = 'No earlier attempts.';
 
 const QUESTION_PREVIEW_CHARS = 300;
 
+/** The heading of rounds whose weak attempts all scored 0: not too easy, but too hard or unanswerable as posed. */
+export const WEAK_ALL_ZERO_HEADING =
+  'WEAK SOLVER SCORED 0: every weak attempt scored 0 on these, so they are too hard for the weak solver or cannot be answered as posed ' +
+  '(ill-posed, missing facts the context must give, or a rubric no reasonable answer meets). Make the next question answerable from the context.';
+
 /** Builds the message from every earlier round; infrastructure rounds and accepted rounds are not verdicts and are left out. */
 export function buildRefinementMessage(rounds: readonly RoundRecord[]): string {
   const tooEasy = rounds.filter((round) => round.failure_reason === 'too-easy');
   const failedOnStrong = rounds.filter((round) => round.failure_reason === 'failed-on-strong');
+  const weakAllZero = rounds.filter((round) => round.failure_reason === 'weak-all-zero');
   const failedQuality = rounds.filter((round) => round.failure_reason === 'failed-qv' || round.failure_reason === 'rubric-format');
-  if (tooEasy.length + failedOnStrong.length + failedQuality.length === 0) return FIRST_ROUND_FEEDBACK;
+  if (tooEasy.length + failedOnStrong.length + weakAllZero.length + failedQuality.length === 0) return FIRST_ROUND_FEEDBACK;
 
   const lines: string[] = ['None of your earlier questions for this document was accepted. What happened to each:'];
   let number = 0;
@@ -29,6 +35,7 @@ export function buildRefinementMessage(rounds: readonly RoundRecord[]): string {
   group('FAILED ON STRONG: the strong solver could not answer these well enough, or the gap was too small.', failedOnStrong, (round) =>
     `weak mean ${score(round.weak?.mean)}, strong mean ${score(round.strong?.mean)}, gap ${score(round.gap)}`,
   );
+  group(WEAK_ALL_ZERO_HEADING, weakAllZero, (round) => `weak mean ${score(round.weak?.mean)} (${round.weak?.scores.length ?? 0} attempts, every one scored 0)`);
   group('FAILED QUALITY CHECK: these were rejected before any solver saw them.', failedQuality, (round) =>
     round.failure_reason === 'rubric-format'
       ? `rubric format error: ${round.rubric_format_errors.join('; ')}`

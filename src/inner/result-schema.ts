@@ -4,6 +4,8 @@ import { z } from 'zod';
 
 export const FAILURE_REASONS = [
   'too-easy',
+  /** Every weak attempt scored 0: too hard for the weak solver, or ill-posed (the paper's weak-zero rule). */
+  'weak-all-zero',
   'failed-on-strong',
   'failed-qv',
   'rubric-format',
@@ -14,7 +16,7 @@ export const FAILURE_REASONS = [
 export type FailureReason = (typeof FAILURE_REASONS)[number];
 
 /** Why one round did not produce an accepted example (the document-level reasons are separate). */
-export type RoundFailureReason = Extract<FailureReason, 'too-easy' | 'failed-on-strong' | 'failed-qv' | 'rubric-format' | 'infrastructure'>;
+export type RoundFailureReason = Extract<FailureReason, 'too-easy' | 'weak-all-zero' | 'failed-on-strong' | 'failed-qv' | 'rubric-format' | 'infrastructure'>;
 
 export const rubricItemSchema = z.object({
   index: z.number().int(),

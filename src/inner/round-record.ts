@@ -1,5 +1,5 @@
 // Building one round's record as its stages complete (shared by every orchestrator).
-import { acceptanceVerdict, mean, strongStageVerdict, weakStageVerdict } from './acceptance.ts';
+import { acceptanceVerdict, allScoredZero, mean, strongStageVerdict, weakStageVerdict } from './acceptance.ts';
 import type { AttemptReport, RoundRecord } from './result-schema.ts';
 import type { ParsedRubric } from './rubric.ts';
 import type { ChallengerExample } from './schemas.ts';
@@ -55,7 +55,7 @@ export function applyWeak(context: EpisodeContext, record: RoundRecord, scores: 
   const verdict = weakStageVerdict(acceptance, scores, weakZeroRule);
   record.weak = { scores, mean: mean(scores), best: Math.max(...scores), passed: verdict.passed, reasons: verdict.reasons };
   record.evaluation_report.weak = reports;
-  if (!verdict.passed) fail(record, 'too-easy', verdict.reasons.join('; '));
+  if (!verdict.passed) fail(record, allScoredZero(scores) ? 'weak-all-zero' : 'too-easy', verdict.reasons.join('; '));
   return verdict.passed;
 }
 

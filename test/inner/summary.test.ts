@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatTrajectory, summarizeEvaluation, type DocumentResult, type RoundRecord } from '../../src/inner/index.ts';
+import { formatSummary, formatTrajectory, summarizeEvaluation, type DocumentResult, type RoundRecord } from '../../src/inner/index.ts';
 import { outcomeFromResult } from '../../src/inner/outcome.ts';
 import { newRound } from '../../src/inner/round-record.ts';
 
@@ -50,6 +50,7 @@ describe('summarizeEvaluation', () => {
     expect(summary).toMatchObject({ documents: 2, accepted: 1, passRate: 0.5, roundsPerAccepted: 2, calls: 12 });
     expect(summary.failureReasons).toEqual({
       'too-easy': 1,
+      'weak-all-zero': 0,
       'failed-on-strong': 0,
       'failed-qv': 1,
       'rubric-format': 0,
@@ -76,6 +77,28 @@ describe('summarizeEvaluation', () => {
       'Round 1: TOO EASY (weak mean 0.90)',
       'Round 2: INFRASTRUCTURE ERROR, not a verdict (SOLVER_ERROR: every weakSolver call failed)',
       'Round 3: ACCEPTED (weak mean 0.30, strong mean 0.80, gap 0.50)',
+    ]);
+  });
+});
+
+describe('a round whose weak attempts all scored 0', () => {
+  const zero = result('z', [
+    round(1, { failure_reason: 'weak-all-zero', failure_detail: '3 weak attempt(s) scored 0', weak: { ...stage([0, 0, 0]), passed: false } }),
+    round(2, { failure_reason: 'too-easy', weak: stage([0.9, 0.8, 0.9]) }),
+  ], { end_reason: 'budget-exhausted' });
+  const summary = summarizeEvaluation([outcomeFromResult(zero, false)]);
+
+  it('is counted under its own reason, apart from too-easy', () => {
+    expect(summary.failureReasons).toMatchObject({ 'weak-all-zero': 1, 'too-easy': 1, 'budget-exhausted': 1 });
+  });
+
+  it('has its own row in the printed failure table and its own verdict line', () => {
+    const rows = formatSummary(summary).split('\n').map((line) => line.trim().split(/\s+/));
+    expect(rows).toContainEqual(['weak-all-zero', '1']);
+    expect(rows).toContainEqual(['too-easy', '1']);
+    expect(formatTrajectory(zero).split('\n').filter((line) => line.startsWith('Round '))).toEqual([
+      'Round 1: WEAK SOLVER SCORED 0 (every weak attempt scored 0: too hard for the weak solver, or ill-posed)',
+      'Round 2: TOO EASY (weak mean 0.87)',
     ]);
   });
 });

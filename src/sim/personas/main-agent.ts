@@ -38,6 +38,7 @@ function instructionsFor(results: ToolResult[], fidelity: number, rng: () => num
   const verdict = String(last.verdict ?? '').toLowerCase();
   const lastLine =
     verdict.includes('easy') ? 'The last question was too easy for the weak model; make the next one harder.'
+    : verdict.includes('scored 0') ? 'Every weak attempt at the last question scored 0, so it was too hard; make the next one a bit easier.'
     : verdict.includes('strong') ? 'The last question failed on the strong model; make the next one a bit easier.'
     : 'The last example failed the quality check; fix what the verifier pointed out.';
   if (rng() < 0.5) return `${lastLine} Try a different angle.`;
