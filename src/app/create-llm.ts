@@ -5,7 +5,7 @@ import { isSimEndpoint, type Endpoint, type Endpoints } from '../config/endpoint
 import type { CacheMode } from '../llm/call-cache.ts';
 import { createLlm, type CreateLlmOptions } from '../llm/create-llm.ts';
 import type { Llm } from '../llm/types.ts';
-import { createSimFetch } from '../sim/index.ts';
+import { createSimFetch, type FaultSpec } from '../sim/index.ts';
 import type { Store } from '../store/index.ts';
 
 export interface AppLlmOptions {
@@ -15,24 +15,29 @@ export interface AppLlmOptions {
   simSeed: number;
   cacheMode?: CacheMode;
   log?: CreateLlmOptions['log'];
+  /** Faults the in-process sim injects (e.g. from `--fault`, parsed by the sim's parseFaultOption); default none. */
+  simFaults?: FaultSpec[];
 }
 
 export function createAppLlm(options: AppLlmOptions): Llm {
   return createLlm({
     endpoints: options.endpoints,
-    fetchFor: appFetchFor(options.simSeed),
+    fetchFor: appFetchFor(options.simSeed, options.simFaults),
     ...(options.store ? { store: options.store } : {}),
     ...(options.cacheMode ? { cacheMode: options.cacheMode } : {}),
     ...(options.log ? { log: options.log } : {}),
   });
 }
 
-/** One sim fetch shared by every sim:// endpoint (created on first use); undefined = global fetch. */
-export function appFetchFor(simSeed: number): (endpoint: Endpoint) => typeof fetch | undefined {
-  let simFetch: typeof fetch | undefined;
+/**
+ * One sim fetch shared by every sim:// endpoint (created on first use); undefined = global fetch.
+ * The faults are checked here, at once, so a bad spec fails before the run starts.
+ */
+export function appFetchFor(simSeed: number, simFaults: FaultSpec[] = []): (endpoint: Endpoint) => typeof fetch | undefined {
+  let simFetch: typeof fetch | undefined = simFaults.length > 0 ? createSimFetch({ seed: simSeed, faults: simFaults }) : undefined;
   return (endpoint) => {
     if (!isSimEndpoint(endpoint)) return undefined;
-    simFetch ??= createSimFetch({ seed: simSeed });
+    simFetch ??= createSimFetch({ seed: simSeed, faults: simFaults });
     return simFetch;
   };
 }
