@@ -15,6 +15,7 @@ import {
   parseChatRequest,
   SIM_MODELS,
 } from './protocol.ts';
+import { enforceToolChoice } from './tool-choice.ts';
 import type { FaultSpec, SimHandler, SimHttpResponse, SimOptions } from './types.ts';
 
 export { SIM_MODELS };
@@ -90,7 +91,7 @@ export function createSimHandler(options: SimOptions): SimHandler {
 function answer(request: SimRequest, simSeed: number, personaList: readonly Persona[], memo: SimMemo): SimReply {
   const rng = seedrandom(String(deriveSeed(simSeed, request.model, request.canonical, request.seed ?? 'none')));
   const reply = choosePersona(request, personaList).respond(request, { rng, simSeed, memo });
-  return enforceMaxTokens(reply, request.maxTokens);
+  return enforceMaxTokens(enforceToolChoice(reply, request, simSeed), request.maxTokens);
 }
 
 function rateLimited(fault: FaultSpec): SimHttpResponse {

@@ -4,6 +4,7 @@ import type { ChatMessage, ToolSpec } from '../llm/types.ts';
 import { sha256Hex } from '../util/hash.ts';
 import { canonicalJsonOfParsed } from './canonical-json.ts';
 import type { SimReply, SimRequest } from './personas/index.ts';
+import type { SimToolChoice } from './tool-choice.ts';
 import type { SimHttpResponse } from './types.ts';
 
 /** The models the sim serves (GET /v1/models). */
@@ -91,6 +92,8 @@ export function parseChatRequest(body: string): ParsedRequest {
           },
         }))
       : undefined;
+  const toolChoice = parseToolChoice(data.tool_choice, tools);
+  if (!toolChoice.ok) return { ok: false, message: toolChoice.message, param: 'tool_choice' };
   const format = data.response_format;
   const responseFormat =
     format?.type === 'json_schema'
@@ -104,12 +107,38 @@ export function parseChatRequest(body: string): ParsedRequest {
     messages: data.messages.map(toChatMessage),
     canonical: canonicalJsonOfParsed(raw),
     ...(tools ? { tools } : {}),
+    ...(toolChoice.value !== undefined ? { toolChoice: toolChoice.value } : {}),
     ...(responseFormat ? { responseFormat } : {}),
     ...(data.temperature != null ? { temperature: data.temperature } : {}),
     ...(maxTokens !== undefined ? { maxTokens } : {}),
     ...(data.seed != null ? { seed: data.seed } : {}),
   };
   return { ok: true, request };
+}
+
+const namedToolChoiceSchema = z.looseObject({ type: z.literal('function'), function: z.looseObject({ name: z.string().min(1) }) });
+
+/**
+ * "none" / "auto" / "required" / {type: "function", function: {name}}, as OpenAI accepts them:
+ * "required" or a name without tools, or a name that is not among the tools, is a 400.
+ */
+function parseToolChoice(
+  raw: unknown,
+  tools: ToolSpec[] | undefined,
+): { ok: true; value: SimToolChoice | undefined } | { ok: false; message: string } {
+  if (raw === undefined || raw === null || raw === 'none') return { ok: true, value: undefined };
+  if (raw === 'auto') return { ok: true, value: tools ? 'auto' : undefined };
+  const named = namedToolChoiceSchema.safeParse(raw);
+  if (raw !== 'required' && !named.success) {
+    return { ok: false, message: `Invalid value for 'tool_choice': expected "none", "auto", "required" or {"type": "function", "function": {"name": ...}}.` };
+  }
+  if (!tools) return { ok: false, message: `Invalid value for 'tool_choice': it is only allowed when 'tools' are specified.` };
+  if (!named.success) return { ok: true, value: 'required' };
+  const name = named.data.function.name;
+  if (!tools.some((tool) => tool.function.name === name)) {
+    return { ok: false, message: `Invalid value for 'tool_choice': no function named '${name.slice(0, 64)}' in 'tools'.` };
+  }
+  return { ok: true, value: { name } };
 }
 
 function toChatMessage(message: z.infer<typeof messageSchema>): ChatMessage {

@@ -2,6 +2,7 @@
 import type seedrandom from 'seedrandom';
 import type { ChatMessage, ToolSpec } from '../../llm/types.ts';
 import type { SimMemo } from '../memo.ts';
+import type { SimToolChoice } from '../tool-choice.ts';
 import { analyzerPersona } from './analyzer.ts';
 import { challengerPersona } from './challenger.ts';
 import { judgePersona } from './judge.ts';
@@ -17,6 +18,8 @@ export interface SimRequest {
   messages: ChatMessage[];
   /** Absent when the request has no tools or sets tool_choice "none". */
   tools?: ToolSpec[];
+  /** From tool_choice, when there are tools; the handler enforces it on the persona's reply (tool-choice.ts). */
+  toolChoice?: SimToolChoice;
   /** From response_format json_schema (name + schema); json_object gives name "json_object", schema {type: object}. */
   responseFormat?: { name: string; schema: unknown };
   temperature?: number;
