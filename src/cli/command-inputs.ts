@@ -4,6 +4,7 @@ import { resolveDocuments } from '../app/resolve-documents.ts';
 import { defaultSimEndpoints, isSimEndpoint, loadEndpointsFile, type Endpoints } from '../config/endpoints.ts';
 import { documentsForPart, loadSplit, type Document, type LoadedDocuments, type SkippedDocument, type Split, type SplitPart } from '../documents/index.ts';
 import { ConfigError } from '../errors.ts';
+import { forTerminal } from '../util/terminal-text.ts';
 
 export function requirePositiveIntegers(values: Record<string, number | undefined>): void {
   for (const [flag, value] of Object.entries(values)) {
@@ -17,9 +18,9 @@ export function endpointsOption(file: string | undefined): { endpoints: Endpoint
   return { endpoints, simulated: Object.values(endpoints.roles).every(isSimEndpoint) };
 }
 
-/** One stderr line per document skipped at load time. */
+/** One stderr line per document skipped at load time; a file name from disk may hold control characters, so both parts are escaped. */
 export function warnSkipped(skipped: SkippedDocument[]): void {
-  for (const entry of skipped) process.stderr.write(`skipped ${entry.source}: ${entry.reason}\n`);
+  for (const entry of skipped) process.stderr.write(`skipped ${forTerminal(entry.source, 'line')}: ${forTerminal(entry.reason, 'line')}\n`);
 }
 
 export interface SplitPartOptions {

@@ -7,6 +7,7 @@ import { loadHarness } from '../../harness/load-harness.ts';
 import { formatSummary } from '../../inner/format-summary.ts';
 import { runGeneration } from '../../inner/run-generation.ts';
 import { createProgress } from '../../report/progress.ts';
+import { forTerminal } from '../../util/terminal-text.ts';
 import { endpointsOption, loadSplitPart, requirePositiveIntegers, warnSkipped } from '../command-inputs.ts';
 
 interface GenerateArgs {
@@ -74,7 +75,7 @@ const generateCommand: CommandModule<object, GenerateArgs> = {
       process.stdout.write(`${formatSummary(result.evaluation.summary)}\n`);
       if (loaded.skipped.length > 0) {
         process.stdout.write(`\n${loaded.skipped.length} document(s) skipped when loading:\n`);
-        for (const entry of loaded.skipped) process.stdout.write(`  ${entry.source}: ${entry.reason}\n`);
+        for (const entry of loaded.skipped) process.stdout.write(`  ${forTerminal(entry.source, 'line')}: ${forTerminal(entry.reason, 'line')}\n`);
       }
       const reused = result.reused > 0 ? ` (${result.reused} reused from an earlier run)` : '';
       process.stdout.write(`\nresults in ${result.resultsDir}${reused}; store ${result.storePath}${simulated ? '; simulated data' : ''}\n`);

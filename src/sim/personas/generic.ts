@@ -1,5 +1,9 @@
 // The catch-all persona: schema-valid JSON for structured requests, a short paragraph otherwise.
 // It knows no task; it exists so the call path can be exercised against any schema.
+// The schema comes from whoever sent the request (`autodata sim serve` answers any client): its
+// property names may be `__proto__` or `constructor`, so objects are built with own properties
+// only, schemas are read with own-key checks, and a schema asking for a huge value is refused.
+import { ownValue } from '../../util/own-property.ts';
 import type { Persona, SimReply, SimRequest } from './index.ts';
 
 type JsonSchema = Record<string, unknown>;
@@ -47,12 +51,32 @@ interface WalkState {
   root: JsonSchema;
   key: string | undefined;
   depth: number;
+  /** Values and string characters still allowed in this reply; shared by the whole walk (made on first use). */
+  budget?: { remaining: number };
+}
+
+/** A reply holds at most this many values plus string characters; a schema asking for more is refused. */
+const MAX_REPLY_SIZE = 1_000_000;
+/** Deeper nesting than this is refused (a recursive `$ref` whose objects never end). */
+const MAX_DEPTH = 64;
+
+/** Takes `amount` from the walk's budget; throws (the handler answers 500 persona_error) when the reply would be too large. */
+function spend(state: WalkState, amount: number, reserveOnly = false): void {
+  const budget = state.budget as { remaining: number };
+  if (amount > budget.remaining || state.depth > MAX_DEPTH) {
+    throw new Error(
+      `the response_format schema asks for a reply larger than the sim writes (over ${MAX_REPLY_SIZE} values and characters, or nested over ${MAX_DEPTH} deep)`,
+    );
+  }
+  if (!reserveOnly) budget.remaining -= amount;
 }
 
 /** A value valid against `schema` (the subset of JSON Schema that zod and OpenAI emit). */
-export function generateFromSchema(schema: JsonSchema, rng: Random, state: WalkState): unknown {
+export function generateFromSchema(schema: JsonSchema, rng: Random, walk: WalkState): unknown {
+  const state: WalkState = walk.budget ? walk : { ...walk, budget: { remaining: MAX_REPLY_SIZE } };
+  spend(state, 1);
   const resolved = resolveRef(schema, state.root);
-  if ('const' in resolved) return resolved.const;
+  if (Object.hasOwn(resolved, 'const')) return resolved.const;
   if (Array.isArray(resolved.enum) && resolved.enum.length > 0) return pick(resolved.enum, rng);
   const alternatives = (resolved.anyOf ?? resolved.oneOf) as unknown;
   if (Array.isArray(alternatives) && alternatives.length > 0) {
@@ -62,8 +86,9 @@ export function generateFromSchema(schema: JsonSchema, rng: Random, state: WalkS
     return generateFromSchema(branch, rng, state);
   }
   if (Array.isArray(resolved.allOf) && resolved.allOf.length > 0) {
-    const merged = Object.assign({}, ...resolved.allOf.map((part) => resolveRef(asSchema(part), state.root)));
-    return generateFromSchema(merged as JsonSchema, rng, state);
+    // Spread, not Object.assign: a part's own `__proto__` key stays a key instead of becoming the prototype.
+    const merged = resolved.allOf.reduce<JsonSchema>((sum, part) => ({ ...sum, ...resolveRef(asSchema(part), state.root) }), {});
+    return generateFromSchema(merged, rng, state);
   }
   switch (schemaType(resolved)) {
     case 'object':
@@ -71,7 +96,7 @@ export function generateFromSchema(schema: JsonSchema, rng: Random, state: WalkS
     case 'array':
       return generateArray(resolved, rng, state);
     case 'string':
-      return generateString(resolved, rng, state.key);
+      return generateString(resolved, rng, state);
     case 'integer':
       return generateNumber(resolved, rng, true);
     case 'number':
@@ -81,17 +106,18 @@ export function generateFromSchema(schema: JsonSchema, rng: Random, state: WalkS
     case 'null':
       return null;
     default:
-      return unconstrainedValue(state.key, rng);
+      return unconstrainedValue(state, rng);
   }
 }
 
 function generateObject(schema: JsonSchema, rng: Random, state: WalkState): Record<string, unknown> {
-  const properties = (schema.properties ?? {}) as Record<string, unknown>;
-  const result: Record<string, unknown> = {};
+  const properties = asSchema(ownValue(schema, 'properties'));
+  const entries: Array<[string, unknown]> = [];
   for (const [key, propertySchema] of Object.entries(properties)) {
-    result[key] = generateFromSchema(asSchema(propertySchema), rng, { ...state, key, depth: state.depth + 1 });
+    entries.push([key, generateFromSchema(asSchema(propertySchema), rng, { ...state, key, depth: state.depth + 1 })]);
   }
-  return result;
+  // Object.fromEntries defines own properties: a key named `__proto__` stays a key (assignment would set the prototype).
+  return Object.fromEntries(entries);
 }
 
 function generateArray(schema: JsonSchema, rng: Random, state: WalkState): unknown[] {
@@ -100,6 +126,7 @@ function generateArray(schema: JsonSchema, rng: Random, state: WalkState): unkno
   // Deep nesting shrinks arrays so recursive schemas terminate.
   const upper = state.depth > 4 ? minItems : Math.min(maxItems, minItems + 2);
   const length = minItems + Math.floor(rng() * (upper - minItems + 1));
+  spend(state, length, true); // each item spends its own share; this refuses an impossible length up front
   const items = Array.isArray(schema.prefixItems) ? schema.prefixItems.map(asSchema) : [];
   const itemSchema = asSchema(schema.items);
   const values: unknown[] = [];
@@ -109,7 +136,8 @@ function generateArray(schema: JsonSchema, rng: Random, state: WalkState): unkno
   return values;
 }
 
-function generateString(schema: JsonSchema, rng: Random, key: string | undefined): string {
+function generateString(schema: JsonSchema, rng: Random, state: WalkState): string {
+  const key = state.key;
   const format = typeof schema.format === 'string' ? schema.format : undefined;
   if (format === 'date-time') return '2024-01-01T00:00:00Z';
   if (format === 'date') return '2024-01-01';
@@ -118,6 +146,7 @@ function generateString(schema: JsonSchema, rng: Random, key: string | undefined
   if (format === 'uuid') return '00000000-0000-4000-8000-000000000000';
   const minLength = typeof schema.minLength === 'number' ? schema.minLength : 1;
   const maxLength = typeof schema.maxLength === 'number' ? schema.maxLength : Infinity;
+  spend(state, Math.max(0, minLength));
   const wordCount = 2 + Math.floor(rng() * 5);
   const words: string[] = key ? [key.replace(/_/g, ' ')] : [];
   for (let i = 0; i < wordCount; i += 1) words.push(pick(WORDS, rng));
@@ -152,9 +181,9 @@ function generateNumber(schema: JsonSchema, rng: Random, integer: boolean): numb
 }
 
 /** A schema that allows anything ({}): numbers for numeric-sounding keys, text otherwise. */
-function unconstrainedValue(key: string | undefined, rng: Random): unknown {
-  if (key && /weight|score|count|index|number/i.test(key)) return 1 + Math.floor(rng() * 9);
-  return generateString({}, rng, key);
+function unconstrainedValue(state: WalkState, rng: Random): unknown {
+  if (state.key && /weight|score|count|index|number/i.test(state.key)) return 1 + Math.floor(rng() * 9);
+  return generateString({}, rng, state);
 }
 
 function schemaType(schema: JsonSchema): string | undefined {
@@ -175,7 +204,8 @@ function resolveRef(schema: JsonSchema, root: JsonSchema): JsonSchema {
     let target: unknown = root;
     for (const segment of ref.slice(2).split('/')) {
       const decoded = segment.replace(/~1/g, '/').replace(/~0/g, '~');
-      target = target && typeof target === 'object' ? (target as Record<string, unknown>)[decoded] : undefined;
+      // Own keys only: `#/constructor` or `#/__proto__` must not reach Object.prototype.
+      target = target && typeof target === 'object' ? ownValue(target as Record<string, unknown>, decoded) : undefined;
     }
     const { $ref: _ignored, ...siblings } = current;
     current = { ...asSchema(target), ...siblings };

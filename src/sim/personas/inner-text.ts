@@ -123,7 +123,9 @@ export function schemaName(request: SimRequest): string | undefined {
   return request.responseFormat?.name;
 }
 
+/** Whether the request's schema declares `property` (an own key: the schema is the client's, `properties` may be anything). */
 export function schemaHasProperty(request: SimRequest, property: string): boolean {
-  const schema = request.responseFormat?.schema as { properties?: Record<string, unknown> } | undefined;
-  return Boolean(schema?.properties && property in schema.properties);
+  const schema = request.responseFormat?.schema;
+  const properties = schema !== null && typeof schema === 'object' ? (schema as { properties?: unknown }).properties : undefined;
+  return properties !== null && typeof properties === 'object' && Object.hasOwn(properties, property);
 }
