@@ -11,7 +11,7 @@ import { applyExample, applyFormatFailure, applyQuality, applyStrong, applyWeak,
 import type { ParsedRubric } from './rubric.ts';
 import type { ChallengerExample } from './schemas.ts';
 import { MAX_INFRASTRUCTURE_ROUNDS, type EpisodeEnd } from './scripted-orchestrator.ts';
-import { challenge, evaluate, seedFor, verify, type EpisodeContext } from './stages.ts';
+import { challenge, createDrawCounter, evaluate, seedFor, verify, type EpisodeContext } from './stages.ts';
 
 type Phase = 'drafted' | 'verified' | 'weak-passed';
 
@@ -80,15 +80,17 @@ async function agentReply(
 ): Promise<{ ok: true; content: string | null; toolCalls: ToolCall[] } | { ok: false; error: string }> {
   const { context } = state;
   let error = '';
+  const draws = createDrawCounter();
   for (let retry = 0; retry <= context.harness.settings.evaluationRetries; retry += 1) {
     const result = await context.llm.text({
       role: 'mainAgent',
       messages: [...messages],
-      seed: seedFor(context, state.roundNumber, 'mainAgent', `${replyNumber}-${retry}`),
+      seed: seedFor(context, state.roundNumber, 'mainAgent', `${replyNumber}-${draws.current()}`),
       tools: AGENT_TOOLS,
       toolChoice: 'auto',
     });
     if (result.ok) return { ok: true, content: result.value.content, toolCalls: result.value.toolCalls };
+    draws.after(result.failure);
     error = `${result.failure.kind}: ${result.failure.message}`;
   }
   return { ok: false, error };

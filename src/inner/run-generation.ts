@@ -2,6 +2,7 @@
 // holding the store (run.sqlite, resumable) and results/<document>.json.
 import path from 'node:path';
 import type { Harness } from '../harness/harness.ts';
+import { paidUsage, type PaidUsage } from '../llm/paid-usage.ts';
 import type { Llm } from '../llm/types.ts';
 import { acquireRunLock, finishRun, openStore, recordRun, type Store } from '../store/index.ts';
 import { evaluateHarness } from './evaluate-harness.ts';
@@ -31,6 +32,8 @@ export interface GenerationResult {
   resultsDir: string | undefined;
   /** Documents taken from the store of an earlier (interrupted) run. */
   reused: number;
+  /** What the run folder's calls cost over all its runs (the store's call log); undefined without a folder. */
+  paid: PaidUsage | undefined;
 }
 
 export async function runGeneration(options: GenerationOptions): Promise<GenerationResult> {
@@ -63,6 +66,7 @@ export async function runGeneration(options: GenerationOptions): Promise<Generat
     });
     if (store) finishRun(store, runId, 'completed');
     return {
+      paid: store ? paidUsage(store.db) : undefined,
       evaluation,
       runDir: options.runDir,
       storePath,

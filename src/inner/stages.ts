@@ -1,7 +1,8 @@
 // The stage functions both orchestrators share: challenge, verify, evaluate (weak or strong).
 // Each returns data; an infrastructure fault (a call that failed for transport reasons, an empty or
-// truncated reply, a verdict role whose reply stayed invalid) is retried with new attempt seeds and,
-// if it persists, comes back as { kind: 'infrastructure' } — never as a verdict on the question.
+// truncated reply, a verdict role whose reply stayed invalid) is retried — a transport failure with
+// the same request, an unusable reply with a new attempt seed — and, if it persists, comes back as
+// { kind: 'infrastructure' } — never as a verdict on the question.
 import type { Harness } from '../harness/harness.ts';
 import { renderPrompt } from '../harness/render-prompt.ts';
 import type { Llm, LlmFailure, Role } from '../llm/types.ts';
@@ -54,6 +55,21 @@ export function seedFor(context: EpisodeContext, round: number, role: Role, atte
 }
 
 const isInfrastructure = (failure: LlmFailure) => failure.kind !== 'invalid-output';
+
+/**
+ * Which sample a retry draws. A transport failure (429, 5xx, a reset, a deadline: the call path
+ * already retried it) is retried with the SAME request, so a transient fault changes what a run
+ * costs and never what it finds; an unusable reply (invalid, cut off, empty) draws a new sample.
+ */
+export function createDrawCounter(): { current(): number; after(failure: Pick<LlmFailure, 'kind'>): void } {
+  let draw = 0;
+  return {
+    current: () => draw,
+    after(failure) {
+      if (failure.kind !== 'transport') draw += 1;
+    },
+  };
+}
 const describeFailure = (failure: LlmFailure) => `${failure.kind}: ${failure.message}`;
 
 /** One challenger example; `candidate` separates parallel drafts of the same round. */
@@ -63,11 +79,12 @@ export async function challenge(context: EpisodeContext, round: number, feedback
   const chainOfThought = harness.settings.orchestrator === 'single-shot';
   const retries = harness.settings.evaluationRetries;
   const failures: string[] = [];
+  const draws = createDrawCounter();
   for (let attempt = 0; attempt <= retries; attempt += 1) {
     const request = {
       role: 'challenger' as const,
       messages: [{ role: 'user' as const, content: prompt }],
-      seed: seedFor(context, round, 'challenger', candidate + attempt * harness.settings.challengersPerRound),
+      seed: seedFor(context, round, 'challenger', candidate + draws.current() * harness.settings.challengersPerRound),
       schemaName: CHALLENGER_SCHEMA_NAME,
     };
     const result = chainOfThought
@@ -86,6 +103,7 @@ export async function challenge(context: EpisodeContext, round: number, feedback
         ...(result.failure.rawText === undefined ? {} : { rawText: result.failure.rawText }),
       };
     }
+    draws.after(result.failure);
     failures.push(describeFailure(result.failure));
   }
   return { kind: 'infrastructure', detail: `challenger call failed ${failures.length} time(s): ${failures.at(-1)}` };
@@ -106,11 +124,12 @@ export async function verify(context: EpisodeContext, round: number, example: Ch
     { document: { title: document.title } },
   );
   const failures: string[] = [];
+  const draws = createDrawCounter();
   for (let attempt = 0; attempt <= harness.settings.evaluationRetries; attempt += 1) {
     const result = await context.llm.structured({
       role: 'qualityVerifier',
       messages: [{ role: 'user', content: prompt }],
-      seed: seedFor(context, round, 'qualityVerifier', candidate + attempt * harness.settings.challengersPerRound),
+      seed: seedFor(context, round, 'qualityVerifier', candidate + draws.current() * harness.settings.challengersPerRound),
       schemaName: QUALITY_SCHEMA_NAME,
       schema: qualityVerdictSchema,
     });
@@ -123,6 +142,7 @@ export async function verify(context: EpisodeContext, round: number, example: Ch
       const feedback = passed ? verdict.feedback : [verdict.feedback, ...checkReasons].filter((part) => part.trim() !== '').join(' | ');
       return { kind: 'verdict', passed, feedback, checks: { ...verdict.checks } };
     }
+    draws.after(result.failure);
     failures.push(describeFailure(result.failure));
   }
   return { kind: 'infrastructure', detail: `quality verifier failed ${failures.length} time(s): ${failures.at(-1)}` };
@@ -130,7 +150,7 @@ export async function verify(context: EpisodeContext, round: number, example: Ch
 
 type ScoredAnswer =
   | { ok: true; score: number; report: Partial<AttemptReport> }
-  | { ok: false; error: string };
+  | { ok: false; error: string; failure: LlmFailure };
 
 async function judgeAnswer(
   context: EpisodeContext,
@@ -147,14 +167,18 @@ async function judgeAnswer(
     ? renderPrompt(harness, 'judge', { question: example.question, reference_answer: example.reference_answer, answer })
     : renderPrompt(harness, 'judge', { question: example.question, answer, rubric: rubricForJudge(rubric) });
   let lastError = '';
+  let lastFailure: LlmFailure = { kind: 'transport', message: 'no judge call was made' };
+  const draws = createDrawCounter();
   for (let attempt = 0; attempt <= harness.settings.judgeMaxRetries; attempt += 1) {
-    const seed = seedFor(context, round, 'judge', `${stage}-${attemptSeed}-${attempt}`);
+    const seed = seedFor(context, round, 'judge', `${stage}-${attemptSeed}-${draws.current()}`);
     const messages = [{ role: 'user' as const, content: prompt }];
     if (verifiable) {
       const result = await context.llm.structured({ role: 'judge', messages, seed, schemaName: ANSWER_VERDICT_SCHEMA_NAME, schema: answerVerdictSchema });
       if (result.ok) {
         return { ok: true, score: result.value.correct ? 1 : 0, report: { correct: result.value.correct, judge_reason: result.value.reason } };
       }
+      draws.after(result.failure);
+      lastFailure = result.failure;
       lastError = `judge ${describeFailure(result.failure)}`;
     } else {
       const result = await context.llm.structured({
@@ -176,10 +200,12 @@ async function judgeAnswer(
         }));
         return { ok: true, score: rubricScore(rubric, met), report: { criteria } };
       }
+      draws.after(result.failure);
+      lastFailure = result.failure;
       lastError = `judge ${describeFailure(result.failure)}`;
     }
   }
-  return { ok: false, error: lastError };
+  return { ok: false, error: lastError, failure: lastFailure };
 }
 
 /**
@@ -203,8 +229,9 @@ export async function evaluate(
 
   const runAttempt = async (index: number): Promise<AttemptReport> => {
     const report: AttemptReport = { attempt: index + 1, answer: null, score: null, errors: [] };
+    const draws = createDrawCounter();
     for (let retry = 0; retry <= harness.settings.evaluationRetries; retry += 1) {
-      const attemptSeed = index + retry * attempts;
+      const attemptSeed = index + draws.current() * attempts;
       solverCalls += 1;
       const reply = await context.llm.text({
         role,
@@ -214,18 +241,23 @@ export async function evaluate(
       });
       if (!reply.ok) {
         solverFailures += 1;
+        draws.after(reply.failure);
         report.errors.push(`${role} ${describeFailure(reply.failure)}`);
         continue;
       }
       const answer = reply.value.content ?? '';
       if (answer.trim() === '') {
         solverFailures += 1;
+        draws.after({ kind: 'empty' });
         report.errors.push(`${role} empty: the reply had no text`);
         continue;
       }
       const judged = await judgeAnswer(context, round, stage, attemptSeed, example, rubric, answer);
       report.answer = answer;
       if (judged.ok) return { ...report, ...judged.report, score: judged.score };
+      // A judge that was unreachable judges the same answer again (the solver's reply comes from the
+      // cache); a judge whose replies were unusable gets a new answer to judge, as before.
+      draws.after(judged.failure);
       report.errors.push(judged.error);
     }
     return report;

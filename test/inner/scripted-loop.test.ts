@@ -94,19 +94,36 @@ describe('scripted orchestrator over a scripted endpoint', () => {
     ]);
   });
 
-  it('retries SOLVER_ERROR with new seeds and does not refine on it', async () => {
+  it('retries a transient SOLVER_ERROR with the same request (a fault costs, never changes a result) and does not refine on it', async () => {
     endpoint = await startScriptedEndpoint(
-      loopResponder({ runSeed: SEED, rounds: [{ weak: ['error', 'error', 'error', 0.3, 0.4, 0.5], strong: ACCEPTABLE.strong }] }),
+      loopResponder({ runSeed: SEED, rounds: [{ weak: [{ transient: 0.3 }, { transient: 0.4 }, { transient: 0.5 }], strong: ACCEPTABLE.strong }] }),
     );
     const outcome = await runDocument({ llm: scriptedLlm(endpoint.baseURL) }, testHarness(), TEST_DOCUMENT, { seed: SEED, repeat: 0 });
     expect(outcome.accepted).toBe(true);
     expect(outcome.acceptedRound).toBe(1);
     expect(endpoint.countByRole('challenger')).toBe(1);
     expect(endpoint.countByRole('weakSolver')).toBe(6);
+    // Each attempt was sent twice with the same seed: the retry asked for the very same sample.
+    const weakSeeds = endpoint.requests.filter((request) => request.role === 'weakSolver').map((request) => request.seed);
+    expect(new Set(weakSeeds).size).toBe(3);
     const weakReports = outcome.result.rounds[0]!.evaluation_report.weak;
     expect(weakReports.map((report) => report.score)).toEqual([0.3, 0.4, 0.5]);
     expect(weakReports[0]!.errors).toHaveLength(1);
     expect(weakReports[0]!.errors[0]).toMatch(/^weakSolver transport: /);
+  });
+
+  it('draws a new sample after an unusable (empty) solver reply', async () => {
+    let weakCalls = 0;
+    const plan = loopResponder({ runSeed: SEED, rounds: [ACCEPTABLE] });
+    endpoint = await startScriptedEndpoint((request) => {
+      if (request.role === 'weakSolver' && ++weakCalls === 1) return { content: '   ' };
+      return plan(request);
+    });
+    const outcome = await runDocument({ llm: scriptedLlm(endpoint.baseURL) }, testHarness(), TEST_DOCUMENT, { seed: SEED, repeat: 0 });
+    expect(outcome.accepted).toBe(true);
+    const weakSeeds = endpoint.requests.filter((request) => request.role === 'weakSolver').map((request) => request.seed);
+    expect(weakSeeds).toHaveLength(4);
+    expect(new Set(weakSeeds).size).toBe(4);
   });
 
   it('halts the job with EndpointUnavailable when a role fails call after call (the default breaker)', async () => {

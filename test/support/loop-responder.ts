@@ -7,10 +7,15 @@ import type { ScriptedReply, ScriptedRequest, ScriptedResponder } from './script
 export interface RoundPlan {
   example?: Record<string, unknown>;
   qualityPasses?: boolean;
-  /** Score per attempt (attempt index from the request seed), or 'error' for an HTTP 500. */
-  weak?: Array<number | 'error'>;
-  strong?: Array<number | 'error'>;
+  /**
+   * Score per attempt (attempt index from the request seed); 'error' for an HTTP 500 every time;
+   * { transient: score } for an HTTP 500 the first time that request arrives, then the score.
+   */
+  weak?: Array<SolverPlan>;
+  strong?: Array<SolverPlan>;
 }
+
+export type SolverPlan = number | 'error' | { transient: number };
 
 export interface LoopPlan {
   rounds: RoundPlan[];
@@ -23,6 +28,7 @@ export interface LoopPlan {
 
 export function loopResponder(plan: LoopPlan): ScriptedResponder & { challengerCalls: () => number } {
   let challengerCalls = 0;
+  const seen = new Set<string>();
   const documentId = plan.documentId ?? TEST_DOCUMENT.id;
   const roundPlan = () => plan.rounds[Math.min(challengerCalls, plan.rounds.length) - 1] ?? {};
   const attemptOf = (request: ScriptedRequest, role: string): number => {
@@ -44,8 +50,13 @@ export function loopResponder(plan: LoopPlan): ScriptedResponder & { challengerC
       case 'strongSolver': {
         const scores = (request.role === 'weakSolver' ? roundPlan().weak : roundPlan().strong) ?? [];
         const attempt = attemptOf(request, request.role);
-        const score = scores[attempt] ?? scores.at(-1) ?? 0.5;
-        return score === 'error' ? { status: 500, message: 'solver crashed' } : answerWithScore(score);
+        const planned = scores[attempt] ?? scores.at(-1) ?? 0.5;
+        if (planned === 'error') return { status: 500, message: 'solver crashed' };
+        if (typeof planned === 'number') return answerWithScore(planned);
+        const key = `${request.role}:${request.seed}`;
+        if (seen.has(key)) return answerWithScore(planned.transient);
+        seen.add(key);
+        return { status: 500, message: 'solver briefly unavailable' };
       }
       case 'mainAgent':
         if (!plan.mainAgent) throw new Error('no main agent script');

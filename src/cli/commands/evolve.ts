@@ -3,6 +3,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { EXIT } from '../exit-codes.ts';
 import { createAppLlm } from '../../app/create-llm.ts';
 import { resolveDocuments } from '../../app/resolve-documents.ts';
+import { SIM_FAULT_HELP, simFaultsOption } from '../../app/sim-faults.ts';
 import { defaultSimEndpoints, loadEndpointsFile } from '../../config/endpoints.ts';
 import { loadExperiment } from '../../config/experiment.ts';
 import { describeEvent } from '../../outer/event-lines.ts';
@@ -20,6 +21,7 @@ interface EvolveArgs {
   seed?: number;
   name?: string;
   out?: string;
+  simFault?: string[];
   json: boolean;
 }
 
@@ -34,6 +36,7 @@ const evolveCommand: CommandModule<object, EvolveArgs> = {
       .option('seed', { type: 'number', describe: 'Override the run seed' })
       .option('name', { type: 'string', describe: 'Override the run name (the folder under populations/)' })
       .option('out', { type: 'string', describe: 'Run folder (default: populations/<name>)' })
+      .option('sim-fault', { type: 'string', array: true, describe: SIM_FAULT_HELP })
       .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON' }) as Argv<EvolveArgs>,
   handler: async (args) => {
     const overrides = { iterations: args.iterations, seed: args.seed, name: args.name };
@@ -41,6 +44,7 @@ const evolveCommand: CommandModule<object, EvolveArgs> = {
     const runDir = args.out ?? path.join('populations', experiment.config.name);
     const { documents } = resolveDocuments(experiment.paths.documents);
     const endpoints = experiment.paths.endpoints === 'sim' ? defaultSimEndpoints() : loadEndpointsFile(experiment.paths.endpoints);
+    const simFaults = simFaultsOption(args.simFault, endpoints);
     const controller = new AbortController();
     // The first Ctrl-C lets in-flight work finish and be recorded; a second one uses Node's default (exit).
     process.once('SIGINT', () => {
@@ -52,7 +56,7 @@ const evolveCommand: CommandModule<object, EvolveArgs> = {
       documents,
       runDir,
       resume: args.resume,
-      createLlm: (store) => createAppLlm({ endpoints, store, simSeed: experiment.config.simSeed, cacheMode: 'use' }),
+      createLlm: (store) => createAppLlm({ endpoints, store, simSeed: experiment.config.simSeed, cacheMode: 'use', simFaults }),
       emit: createDisplay(process.stderr),
       signal: controller.signal,
     });

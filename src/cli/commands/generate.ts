@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { EXIT } from '../exit-codes.ts';
 import { createAppLlm } from '../../app/create-llm.ts';
+import { SIM_FAULT_HELP, simFaultsOption } from '../../app/sim-faults.ts';
 import { SPLIT_PARTS, type SplitPart } from '../../documents/index.ts';
 import { loadHarness } from '../../harness/load-harness.ts';
 import { formatSummary } from '../../inner/format-summary.ts';
@@ -20,6 +21,7 @@ interface GenerateArgs {
   endpoints?: string;
   seed: number;
   concurrency: number;
+  simFault?: string[];
   json: boolean;
 }
 
@@ -37,6 +39,7 @@ const generateCommand: CommandModule<object, GenerateArgs> = {
       .option('endpoints', { type: 'string', describe: 'Endpoints file (default: the in-process sim)' })
       .option('seed', { type: 'number', default: 0, describe: 'Run seed (every call derives its seed from it)' })
       .option('concurrency', { type: 'number', default: 4, describe: 'Documents in flight at once' })
+      .option('sim-fault', { type: 'string', array: true, describe: SIM_FAULT_HELP })
       .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON' }) as Argv<GenerateArgs>,
   handler: async (args) => {
     requirePositiveIntegers({ '--limit': args.limit, '--concurrency': args.concurrency });
@@ -50,6 +53,7 @@ const generateCommand: CommandModule<object, GenerateArgs> = {
       onLoaded: ({ skipped }) => warnSkipped(skipped),
     });
     const { endpoints, simulated } = endpointsOption(args.endpoints);
+    const simFaults = simFaultsOption(args.simFault, endpoints);
     const progress = createProgress({ total: documents.length, label: `generate ${harnessName}` });
     let accepted = 0;
     const result = await runGeneration({
@@ -57,7 +61,7 @@ const generateCommand: CommandModule<object, GenerateArgs> = {
       harnessName,
       documents,
       runDir: args.out ?? path.join('populations', `generate-${args.seed}-${harnessName}`),
-      createLlm: (store) => createAppLlm({ endpoints, ...(store ? { store } : {}), simSeed: args.seed, cacheMode: 'use' }),
+      createLlm: (store) => createAppLlm({ endpoints, ...(store ? { store } : {}), simSeed: args.seed, cacheMode: 'use', simFaults }),
       seed: args.seed,
       concurrency: args.concurrency,
       simulated,
@@ -76,6 +80,10 @@ const generateCommand: CommandModule<object, GenerateArgs> = {
       if (loaded.skipped.length > 0) {
         process.stdout.write(`\n${loaded.skipped.length} document(s) skipped when loading:\n`);
         for (const entry of loaded.skipped) process.stdout.write(`  ${forTerminal(entry.source, 'line')}: ${forTerminal(entry.reason, 'line')}\n`);
+      }
+      if (result.paid) {
+        const { calls, requests, retried, tokens } = result.paid;
+        process.stdout.write(`\npaid in this run folder: ${calls} calls, ${requests} requests (${retried} retried after a transient fault), ${tokens} tokens\n`);
       }
       const reused = result.reused > 0 ? ` (${result.reused} reused from an earlier run)` : '';
       process.stdout.write(`\nresults in ${result.resultsDir}${reused}; store ${result.storePath}${simulated ? '; simulated data' : ''}\n`);
