@@ -150,7 +150,9 @@ export function defaultSimEndpoints(): Endpoints {
       baseURL: SIM_BASE_URL,
       model,
       ...BUILT_IN_ENDPOINT_DEFAULTS,
-      timeoutMs: 30_000,
+      // The in-process sim answers at once (no latency model): a deadline matters only when an
+      // injected fault stalls a reply, and then a short one keeps the retry cheap.
+      timeoutMs: 5_000,
     };
   }
   return withKeys({ source: 'built-in sim endpoints', roles }, new Map());
