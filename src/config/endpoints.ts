@@ -30,6 +30,8 @@ export const endpointSettingsSchema = z.strictObject({
   concurrency: z.int().min(1).max(1024),
   timeoutMs: z.int().min(1),
   maxRetries: z.int().min(0).max(20),
+  /** First backoff before a retry (doubled each retry, jittered, capped at 60 s); a server's retry-after wins. */
+  retryBaseDelayMs: z.int().min(0).max(60_000),
   temperature: z.number().min(0).max(2),
   maxTokens: z.int().min(1),
   /**
@@ -54,6 +56,7 @@ export const BUILT_IN_ENDPOINT_DEFAULTS = {
   concurrency: 4,
   timeoutMs: 120_000,
   maxRetries: 4,
+  retryBaseDelayMs: 500,
   temperature: 1.0,
   maxTokens: 4096,
   maxConsecutiveFailures: 5,
@@ -150,9 +153,10 @@ export function defaultSimEndpoints(): Endpoints {
       baseURL: SIM_BASE_URL,
       model,
       ...BUILT_IN_ENDPOINT_DEFAULTS,
-      // The in-process sim answers at once (no latency model): a deadline matters only when an
-      // injected fault stalls a reply, and then a short one keeps the retry cheap.
+      // The in-process sim answers at once (no latency model): a deadline and a backoff matter only
+      // when an injected fault stalls or fails a reply, and then short ones keep the retry cheap.
       timeoutMs: 5_000,
+      retryBaseDelayMs: 50,
     };
   }
   return withKeys({ source: 'built-in sim endpoints', roles }, new Map());

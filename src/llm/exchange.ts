@@ -53,6 +53,7 @@ export async function exchange(request: WireRequest, dependencies: ExchangeDepen
     },
     {
       maxRetries: endpoint.maxRetries,
+      baseDelayMs: endpoint.retryBaseDelayMs,
       rng: dependencies.rng,
       sleep: dependencies.sleep,
       onRetry: ({ attempt, delayMs, error }) =>

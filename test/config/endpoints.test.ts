@@ -37,6 +37,7 @@ describe('parseEndpoints', () => {
       concurrency: 8,
       timeoutMs: BUILT_IN_ENDPOINT_DEFAULTS.timeoutMs,
       maxRetries: BUILT_IN_ENDPOINT_DEFAULTS.maxRetries,
+      retryBaseDelayMs: 500,
       temperature: 0,
       maxTokens: BUILT_IN_ENDPOINT_DEFAULTS.maxTokens,
       maxConsecutiveFailures: 5,

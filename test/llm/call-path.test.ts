@@ -49,6 +49,21 @@ describe('retries (one layer: ours)', () => {
     expect(server.stats().requests).toBe(3);
   });
 
+  it('backs off from the endpoint\'s retryBaseDelayMs, doubling each retry (jittered to 50-100%)', async () => {
+    const server = await sim([{ kind: '500', timesPerRequest: 3 }]);
+    const { sleep, waits } = recordingSleep();
+    const llm = createLlm({ endpoints: endpointsOn(server.baseURL, { maxRetries: 3, retryBaseDelayMs: 40 }), sleep, cacheMode: 'off' });
+
+    const result = await llm.text({ role: 'judge', messages: question, seed: 5 });
+
+    expect(result.ok).toBe(true);
+    expect(waits).toHaveLength(3);
+    [40, 80, 160].forEach((base, index) => {
+      expect(waits[index]).toBeGreaterThanOrEqual(base / 2);
+      expect(waits[index]).toBeLessThanOrEqual(base);
+    });
+  });
+
   it('treats a hang past the timeout as a retryable timeout', async () => {
     const server = await sim([{ kind: 'hang', hangMs: 10_000, timesPerRequest: 1 }]);
     const { sleep, waits } = recordingSleep();
