@@ -147,7 +147,9 @@ export function formatCandidateDetails(details: CandidateDetails): string {
     'evaluations:',
     ...details.evaluations.map(
       (evaluation) =>
-        `  iteration ${evaluation.iteration} ${evaluation.splitPart} (repeat ${evaluation.repeat}): ${evaluation.accepted}/${evaluation.documents} = ${evaluation.passRate.toFixed(3)}`,
+        `  iteration ${evaluation.iteration} ${evaluation.splitPart} (repeat ${evaluation.repeat}): ` +
+        `${evaluation.accepted}/${evaluation.documents - evaluation.errored} = ${evaluation.passRate.toFixed(3)}` +
+        (evaluation.errored > 0 ? ` (${evaluation.errored} errored document(s) left out)` : ''),
     ),
   ];
   if (details.analysis) {

@@ -7,6 +7,7 @@ import { resolveDocuments } from '../../src/app/resolve-documents.ts';
 import { defaultSimEndpoints } from '../../src/config/endpoints.ts';
 import { loadExperiment, type ExperimentInput, type LoadedExperiment } from '../../src/config/experiment.ts';
 import type { Llm } from '../../src/llm/types.ts';
+import type { FaultSpec } from '../../src/sim/index.ts';
 import * as population from '../../src/outer/population-store.ts';
 import { runEvolution, type RunEvolutionResult } from '../../src/outer/run-evolution.ts';
 import { openStore } from '../../src/store/index.ts';
@@ -52,7 +53,7 @@ export function loadTiny(file: string, overrides: { seed?: number; iterations?: 
 export async function runInProcess(
   experiment: LoadedExperiment,
   runDir: string,
-  options: { resume?: boolean; wrapLlm?: (llm: Llm) => Llm } = {},
+  options: { resume?: boolean; wrapLlm?: (llm: Llm) => Llm; simFaults?: FaultSpec[] } = {},
 ): Promise<RunEvolutionResult> {
   const { documents } = resolveDocuments(experiment.paths.documents);
   return runEvolution({
@@ -61,7 +62,9 @@ export async function runInProcess(
     runDir,
     resume: options.resume ?? false,
     createLlm: (store) => {
-      const llm = createAppLlm({ endpoints: defaultSimEndpoints(), store, simSeed: experiment.config.simSeed, cacheMode: 'use' });
+      const llm = createAppLlm({
+        endpoints: defaultSimEndpoints(), store, simSeed: experiment.config.simSeed, cacheMode: 'use', ...(options.simFaults ? { simFaults: options.simFaults } : {}),
+      });
       return options.wrapLlm ? options.wrapLlm(llm) : llm;
     },
   });
