@@ -2,6 +2,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../errors.ts';
+import { paidUsage } from '../llm/paid-usage.ts';
 import { getRun, listRuns, openStore, type RunRecord, type Store } from '../store/index.ts';
 import { bestCandidate } from './events.ts';
 import { finalTestFromStore, formatFinalTest, type FinalTestResult } from './final-test.ts';
@@ -43,8 +44,11 @@ export interface RunStatus {
   candidatesByStatus: Record<population.CandidateStatus, number>;
   iterationsDone: number;
   best: { id: string; score: number; evaluations: number } | null;
+  /** Paid over the whole run (the store's call log), as evolve's progress reports them. */
   calls: number;
   tokens: number;
+  /** Requests repeated after a transient fault. */
+  retried: number;
   /** The latest held-out test of the baseline and the best candidate (null until a run stops cleanly with it on). */
   finalTest: FinalTestResult | null;
   iterations: population.IterationRecord[];
@@ -59,13 +63,15 @@ export function runStatus(store: Store): RunStatus {
     population.CANDIDATE_STATUSES.map((status) => [status, candidates.filter((candidate) => candidate.status === status).length]),
   ) as Record<population.CandidateStatus, number>;
   const iterations = population.listIterations(store);
+  const paid = paidUsage(store.db);
   return {
     run,
     candidatesByStatus,
     iterationsDone: iterations.filter((record) => record.iteration > 0).length,
     best: bestCandidate(store) ?? null,
-    calls: iterations.reduce((sum, record) => sum + record.calls, 0),
-    tokens: iterations.reduce((sum, record) => sum + record.tokens, 0),
+    calls: paid.calls,
+    tokens: paid.tokens,
+    retried: paid.retried,
     finalTest: finalTestFromStore(store),
     iterations,
     refusals: population
@@ -88,7 +94,7 @@ export function formatRunStatus(status: RunStatus): string {
     status.best
       ? `best ${status.best.id}: validation pass rate ${status.best.score.toFixed(3)} (mean of ${status.best.evaluations} evaluation${status.best.evaluations === 1 ? '' : 's'})`
       : 'best: none yet (the baseline has not been evaluated)',
-    `calls ${status.calls}, tokens ${status.tokens}`,
+    `calls ${status.calls}, tokens ${status.tokens}${status.retried > 0 ? `, retried requests ${status.retried}` : ''}`,
     status.finalTest ? `${formatFinalTest(status.finalTest)}, after iteration ${status.finalTest.iteration}` : 'held-out test: not run yet',
     '',
     'history:',
