@@ -12,14 +12,29 @@ export interface PaidUsage {
   tokens: number;
 }
 
+// The log is append-only (rows are never updated or deleted), so totals up to a row id never change:
+// each connection's running totals are extended with the rows added since, not summed again.
+const runningTotals = new WeakMap<Database.Database, { lastId: number; totals: PaidUsage }>();
+
 export function paidUsage(db: Database.Database): PaidUsage {
-  const row = db
+  const known = runningTotals.get(db) ?? { lastId: 0, totals: { calls: 0, requests: 0, retried: 0, tokens: 0 } };
+  // Up to a fixed newest row: another process may append while this reads.
+  const newest = (db.prepare('SELECT MAX(id) AS id FROM llm_call_log').get() as { id: number | null }).id ?? 0;
+  if (newest <= known.lastId) return { ...known.totals };
+  const added = db
     .prepare(
       `SELECT COUNT(*) AS calls, COALESCE(SUM(attempts), 0) AS requests,
               COALESCE(SUM(MAX(attempts - 1 - reasked, 0)), 0) AS retried,
               COALESCE(SUM(prompt_tokens + completion_tokens), 0) AS tokens
-       FROM llm_call_log WHERE cache_hit = 0 AND attempts > 0`,
+       FROM llm_call_log WHERE id > ? AND id <= ? AND cache_hit = 0 AND attempts > 0`,
     )
-    .get() as PaidUsage;
-  return { calls: row.calls, requests: row.requests, retried: row.retried, tokens: row.tokens };
+    .get(known.lastId, newest) as PaidUsage;
+  const totals: PaidUsage = {
+    calls: known.totals.calls + added.calls,
+    requests: known.totals.requests + added.requests,
+    retried: known.totals.retried + added.retried,
+    tokens: known.totals.tokens + added.tokens,
+  };
+  runningTotals.set(db, { lastId: newest, totals });
+  return { ...totals };
 }
