@@ -39,7 +39,7 @@ export const experimentSchema = z.strictObject({
       parentSelection: parentSelectionSchema.default({ kind: 'boltzmann', temperature: 0.1 }),
       acceptance: acceptanceRuleSchema.default({ kind: 'strict' }),
       implementerRetries: z.number().int().min(0).default(2).describe('Extra implementer attempts after a refused edit.'),
-      historyLimit: positiveInt.default(40).describe('Most recent history entries shown to the analyzer and implementer.'),
+      historyLimit: z.number().int().min(0).default(40).describe('Most recent history entries shown to the analyzer and implementer; 0 shows none.'),
       finalTest: z.boolean().default(true).describe('After the last iteration, evaluate the baseline and the best candidate on the held-out test documents.'),
       testLimit: optionalLimit.describe('Use the first N test documents of the split in the final test; null = all.'),
       maxErroredFraction: z

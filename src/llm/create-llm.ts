@@ -1,6 +1,7 @@
 // The factory of the one call path: circuit breaker -> cache -> coalescing -> exchange (limiter +
 // retry + transport) -> completeness checks -> (structured) repair, validation and one re-ask.
 import seedrandom from 'seedrandom';
+import { sha256Hex } from '../util/hash.ts';
 import type { Endpoint, Endpoints } from '../config/endpoints.ts';
 import { EndpointUnavailable } from '../errors.ts';
 import type { Store } from '../store/index.ts';
@@ -28,6 +29,30 @@ export interface CreateLlmOptions {
   clock?: () => number;
   /** Consecutive successes before an endpoint's reduced concurrency grows by one. */
   increaseAfterSuccesses?: number;
+  /**
+   * Limiters shared with the other Llm instances of this process (the runs of an ablation): one per
+   * (server, model, API key), so concurrent runs together keep to each endpoint's concurrency.
+   */
+  limiterRegistry?: LimiterRegistry;
+}
+
+export interface LimiterRegistry {
+  /** The limiter for `key`, created by `create` the first time the key is asked for. */
+  get(key: string, create: () => AdaptiveLimiter): AdaptiveLimiter;
+}
+
+export function createLimiterRegistry(): LimiterRegistry {
+  const limiters = new Map<string, AdaptiveLimiter>();
+  return {
+    get(key, create) {
+      let limiter = limiters.get(key);
+      if (!limiter) {
+        limiter = create();
+        limiters.set(key, limiter);
+      }
+      return limiter;
+    },
+  };
 }
 
 /** What one logical call produced, before it becomes an LlmResult (and what coalesced callers share). */
@@ -67,7 +92,7 @@ export function createLlm(options: CreateLlmOptions): Llm {
   const cache = createCallCache({ db: options.store?.db, now });
   const usage = createUsageTracker({ db: options.store?.db, now });
   const coalescer = createCoalescer<Performed>();
-  const limiters = createLimiters(endpoints, options.increaseAfterSuccesses, log);
+  const limiters = createLimiters(endpoints, options.increaseAfterSuccesses, log, options.limiterRegistry);
   const breakers = createBreakers(endpoints);
   const transports = new Map<Role, Transport>();
 
@@ -327,7 +352,12 @@ function createBreakers(endpoints: Endpoints): Map<string, Breaker> {
 }
 
 /** One limiter per endpoint id; roles sharing an endpoint share its most conservative concurrency. */
-function createLimiters(endpoints: Endpoints, increaseAfterSuccesses: number | undefined, log: (line: string) => void) {
+function createLimiters(
+  endpoints: Endpoints,
+  increaseAfterSuccesses: number | undefined,
+  log: (line: string) => void,
+  registry: LimiterRegistry = createLimiterRegistry(),
+) {
   const byId = new Map<string, Endpoint[]>();
   for (const role of ROLES) {
     const endpoint = endpoints.roles[role];
@@ -336,14 +366,18 @@ function createLimiters(endpoints: Endpoints, increaseAfterSuccesses: number | u
   const limiters = new Map<string, AdaptiveLimiter>();
   for (const [id, sharing] of byId) {
     const first = sharing[0]!;
+    // The key's fingerprint, never the key: two keys on one server are two quotas.
+    const keyFingerprint = sha256Hex(endpoints.apiKey(first.role) ?? '').slice(0, 16);
     limiters.set(
       id,
-      createAdaptiveLimiter({
-        maxConcurrency: Math.min(...sharing.map((endpoint) => endpoint.concurrency)),
-        ...(increaseAfterSuccesses !== undefined ? { increaseAfterSuccesses } : {}),
-        onLimitChange: (from, to, why) =>
-          log(`llm endpoint ${first.baseURL} (${first.model}): concurrency ${from} -> ${to} (${why})`),
-      }),
+      registry.get(`${id}\u0000${keyFingerprint}`, () =>
+        createAdaptiveLimiter({
+          maxConcurrency: Math.min(...sharing.map((endpoint) => endpoint.concurrency)),
+          ...(increaseAfterSuccesses !== undefined ? { increaseAfterSuccesses } : {}),
+          onLimitChange: (from, to, why) =>
+            log(`llm endpoint ${first.baseURL} (${first.model}): concurrency ${from} -> ${to} (${why})`),
+        }),
+      ),
     );
   }
   return limiters;

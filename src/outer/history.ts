@@ -7,6 +7,8 @@ const NO_HISTORY = 'No earlier iterations yet.';
 /** One line per iteration (plus indented analysis and edit lines), most recent last. */
 export function renderHistory(records: readonly IterationRecord[], limit = Number.MAX_SAFE_INTEGER): string {
   if (records.length === 0) return NO_HISTORY;
+  // A limit of 0 shows none (an ablation of the history itself); slice(-0) would show them all.
+  if (limit <= 0) return `${records.length} earlier iteration${records.length === 1 ? '' : 's'}; none are shown (outer.historyLimit is 0).`;
   const shown = records.slice(-limit);
   const header =
     shown.length < records.length

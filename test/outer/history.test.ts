@@ -60,3 +60,15 @@ describe('renderHistory', () => {
     expect(text).toContain('Iteration 4:');
   });
 });
+
+describe('renderHistory with a limit of 0', () => {
+  it('shows no entry (slice(-0) would have shown them all)', async () => {
+    const { renderHistory } = await import('../../src/outer/history.ts');
+    const record = {
+      iteration: 1, parentId: 'c0000', childId: 'c0001', analysisHeadline: 'headline', editSummary: 'an edit',
+      parentScore: 0.5, childScore: 0.6, decision: 'accepted' as const, reason: 'child 0.600 > parent 0.500', calls: 1, tokens: 1, finishedAt: '2026-01-01T00:00:00.000Z',
+    };
+    expect(renderHistory([record], 0)).toBe('1 earlier iteration; none are shown (outer.historyLimit is 0).');
+    expect(renderHistory([record], 1)).toContain('an edit');
+  });
+});

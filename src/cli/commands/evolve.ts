@@ -1,16 +1,13 @@
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { EXIT } from '../exit-codes.ts';
-import { createAppLlm } from '../../app/create-llm.ts';
-import { resolveDocuments } from '../../app/resolve-documents.ts';
-import { SIM_FAULT_HELP, simFaultsOption } from '../../app/sim-faults.ts';
-import { defaultSimEndpoints, loadEndpointsFile } from '../../config/endpoints.ts';
+import { runExperiment } from '../../app/run-experiment.ts';
+import { SIM_FAULT_HELP } from '../../app/sim-faults.ts';
 import { loadExperiment } from '../../config/experiment.ts';
 import { describeEvent } from '../../outer/event-lines.ts';
 import type { Emit } from '../../outer/events.ts';
 import { formatFinalTest } from '../../outer/final-test.ts';
 import { curvePoints, readRun } from '../../outer/inspect-run.ts';
-import { runEvolution } from '../../outer/run-evolution.ts';
 import { renderCurve } from '../../report/curve.ts';
 import { createProgress, type Progress } from '../../report/progress.ts';
 
@@ -42,21 +39,17 @@ const evolveCommand: CommandModule<object, EvolveArgs> = {
     const overrides = { iterations: args.iterations, seed: args.seed, name: args.name };
     const experiment = loadExperiment(args.experiment, { overrides });
     const runDir = args.out ?? path.join('populations', experiment.config.name);
-    const { documents } = resolveDocuments(experiment.paths.documents);
-    const endpoints = experiment.paths.endpoints === 'sim' ? defaultSimEndpoints() : loadEndpointsFile(experiment.paths.endpoints);
-    const simFaults = simFaultsOption(args.simFault, endpoints);
     const controller = new AbortController();
     // The first Ctrl-C lets in-flight work finish and be recorded; a second one uses Node's default (exit).
     process.once('SIGINT', () => {
       process.stderr.write('interrupt: finishing in-flight work (Ctrl-C again to quit at once; --resume continues either way)\n');
       controller.abort();
     });
-    const result = await runEvolution({
+    const result = await runExperiment({
       experiment,
-      documents,
       runDir,
       resume: args.resume,
-      createLlm: (store) => createAppLlm({ endpoints, store, simSeed: experiment.config.simSeed, cacheMode: 'use', simFaults }),
+      ...(args.simFault ? { simFaults: args.simFault } : {}),
       emit: createDisplay(process.stderr),
       signal: controller.signal,
     });

@@ -1,0 +1,50 @@
+// One evolve run as a library call: an experiment -> its documents, endpoints and call path -> the
+// outer loop in its run folder. `autodata evolve` and every cell of `autodata ablate` start here.
+import type { Document } from '../documents/index.ts';
+import { defaultSimEndpoints, loadEndpointsFile } from '../config/endpoints.ts';
+import type { LoadedExperiment } from '../config/experiment.ts';
+import type { LimiterRegistry } from '../llm/create-llm.ts';
+import type { Emit } from '../outer/events.ts';
+import { runEvolution, type RunEvolutionResult } from '../outer/run-evolution.ts';
+import type { FaultSpec } from '../sim/index.ts';
+import { createAppLlm } from './create-llm.ts';
+import { resolveDocuments } from './resolve-documents.ts';
+import { simFaultsOption } from './sim-faults.ts';
+
+export interface RunExperimentOptions {
+  experiment: LoadedExperiment;
+  runDir: string;
+  resume: boolean;
+  /** `--sim-fault` texts (checked against the endpoints: only sim:// ones take faults). */
+  simFaults?: readonly string[];
+  emit?: Emit;
+  signal?: AbortSignal;
+  /** Shared by the runs of one process (an ablation's cells keep to each endpoint's concurrency together). */
+  limiterRegistry?: LimiterRegistry;
+  /** Documents already resolved for this experiment's `documents` spec (cells of an ablation share them). */
+  documents?: Document[];
+}
+
+export async function runExperiment(options: RunExperimentOptions): Promise<RunEvolutionResult> {
+  const { experiment } = options;
+  const endpoints = experiment.paths.endpoints === 'sim' ? defaultSimEndpoints() : loadEndpointsFile(experiment.paths.endpoints);
+  const simFaults: FaultSpec[] = simFaultsOption(options.simFaults, endpoints);
+  const documents = options.documents ?? resolveDocuments(experiment.paths.documents).documents;
+  return runEvolution({
+    experiment,
+    documents,
+    runDir: options.runDir,
+    resume: options.resume,
+    createLlm: (store) =>
+      createAppLlm({
+        endpoints,
+        store,
+        simSeed: experiment.config.simSeed,
+        cacheMode: 'use',
+        simFaults,
+        ...(options.limiterRegistry ? { limiterRegistry: options.limiterRegistry } : {}),
+      }),
+    ...(options.emit ? { emit: options.emit } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+}

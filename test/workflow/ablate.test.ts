@@ -1,0 +1,103 @@
+// An ablation on the in-process sim: the matrix recorded as a whole, every cell an ordinary run
+// (its experiment file runs alone and gives the same population), --resume finishing only what is
+// missing, and kill -9 of the whole process losing nothing.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadExperiment } from '../../src/config/experiment.ts';
+import { ConfigError } from '../../src/errors.ts';
+import { runAblation, type AblateOptions } from '../../src/workflow/ablate.ts';
+import { cellRunDir, readAblationManifest } from '../../src/workflow/ablation-manifest.ts';
+import { parseVary } from '../../src/workflow/vary.ts';
+import { bin, repoRoot, runInProcess, snapshotPopulation, writeTinyExperiment } from '../outer/support.ts';
+
+const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'autodata-ablate-'));
+afterAll(() => fs.rmSync(temp, { recursive: true, force: true }));
+
+const tinyOuter = {
+  iterations: 2, concurrentIterations: 2, trainMinibatchSize: 2, validationLimit: 3,
+  parentSelection: { kind: 'boltzmann' as const, temperature: 0.1 }, acceptance: { kind: 'strict' as const }, implementerRetries: 1, finalTest: false,
+};
+
+function options(dir: string, file: string, changes: Partial<AblateOptions> = {}): AblateOptions {
+  return {
+    experimentFile: file,
+    seeds: [1, 2],
+    vary: [parseVary('outer.parentSelection.kind=boltzmann,greedy')],
+    dir,
+    name: path.basename(dir),
+    parallel: 2,
+    resume: false,
+    ...changes,
+  };
+}
+
+describe('ablate', () => {
+  it('runs arms x seeds as ordinary runs, each reproducible alone, and --resume finishes only what is missing', async () => {
+    const file = writeTinyExperiment(temp, 'base', { outer: tinyOuter });
+    const dir = path.join(temp, 'matrix');
+    const result = await runAblation(options(dir, file));
+
+    const manifest = readAblationManifest(dir);
+    expect(manifest.arms.map((arm) => arm.label)).toEqual(['outer.parentSelection.kind=boltzmann', 'outer.parentSelection.kind=greedy']);
+    expect(manifest.cells.map((cell) => [cell.arm, cell.seed])).toEqual([['a1', 1], ['a1', 2], ['a2', 1], ['a2', 2]]);
+    expect(result.outcomes.map(({ outcome }) => outcome.kind)).toEqual(['done', 'done', 'done', 'done']);
+
+    // Every cell's file is a complete experiment: run alone, it gives the cell's population.
+    const cell = manifest.cells[3]!;
+    const cellExperiment = loadExperiment(path.join(dir, cell.experimentFile));
+    expect(cellExperiment.config.seed).toBe(2);
+    expect(cellExperiment.config.outer.parentSelection).toEqual({ kind: 'greedy' });
+    const alone = await runInProcess(cellExperiment, path.join(temp, 'alone'));
+    expect(snapshotPopulation(alone.storePath)).toEqual(snapshotPopulation(path.join(cellRunDir(dir, cell), 'run.sqlite')));
+    // Arms differ only in the varied key; seeds differ in results.
+    const seedOne = snapshotPopulation(path.join(cellRunDir(dir, manifest.cells[0]!), 'run.sqlite'));
+    const seedTwo = snapshotPopulation(path.join(cellRunDir(dir, manifest.cells[1]!), 'run.sqlite'));
+    expect(seedOne).not.toEqual(seedTwo);
+
+    // A second start is refused; a resume after losing one cell reruns that cell alone.
+    await expect(runAblation(options(dir, file))).rejects.toThrow(ConfigError);
+    const lost = manifest.cells[1]!;
+    const before = snapshotPopulation(path.join(cellRunDir(dir, lost), 'run.sqlite'));
+    fs.rmSync(cellRunDir(dir, lost), { recursive: true });
+    const resumed = await runAblation(options(dir, file, { resume: true }));
+    expect(resumed.outcomes.map(({ outcome }) => outcome.kind)).toEqual(['already-complete', 'done', 'already-complete', 'already-complete']);
+    expect(snapshotPopulation(path.join(cellRunDir(dir, lost), 'run.sqlite'))).toEqual(before);
+
+    // A resume must name the same matrix.
+    await expect(runAblation(options(dir, file, { resume: true, seeds: [1, 2, 3] }))).rejects.toThrow(/records seeds 1,2 and --vary outer\.parentSelection\.kind="boltzmann","greedy"; resume with the same ones/);
+  }, 240_000);
+
+  it('loses nothing to kill -9: --resume reaches the matrix of an uninterrupted ablation', async () => {
+    const file = writeTinyExperiment(temp, 'killed', { outer: { ...tinyOuter, iterations: 1 } });
+    const reference = path.join(temp, 'reference');
+    await runAblation(options(reference, file, { parallel: 2 }));
+
+    const dir = path.join(temp, 'killed-matrix');
+    const args = [bin, 'ablate', file, '--seeds', '1,2', '--vary', 'outer.parentSelection.kind=boltzmann,greedy', '--out', dir, '--parallel', '2'];
+    const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: 'ignore' });
+    const exited = once(child, 'exit');
+    // Kill once the first cell has recorded its baseline, in the middle of the matrix.
+    const firstStore = path.join(dir, 'cells', 'a1-seed1', 'run.sqlite');
+    for (let waited = 0; waited < 60_000 && !fs.existsSync(firstStore); waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    child.kill('SIGKILL');
+    await exited;
+
+    const resumed = spawn(process.execPath, [...args, '--resume'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    resumed.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const [code] = await once(resumed, 'exit');
+    expect(code).toBe(0);
+    expect(stdout).toContain('compare with: autodata compare');
+    const manifest = readAblationManifest(dir);
+    for (const cell of manifest.cells) {
+      expect(snapshotPopulation(path.join(cellRunDir(dir, cell), 'run.sqlite'))).toEqual(
+        snapshotPopulation(path.join(cellRunDir(reference, cell), 'run.sqlite')),
+      );
+    }
+  }, 240_000);
+});
