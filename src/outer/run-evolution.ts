@@ -153,7 +153,8 @@ function identity(config: ExperimentConfig): Record<string, unknown> {
   return { ...rest, outer: outerRest };
 }
 
-function differingKeys(left: Record<string, unknown>, right: Record<string, unknown>, prefix = ''): string[] {
+/** Dotted keys whose values differ between two configs (objects compared key by key, anything else as a whole). */
+export function differingKeys(left: Record<string, unknown>, right: Record<string, unknown>, prefix = ''): string[] {
   const keys = [...new Set([...Object.keys(left), ...Object.keys(right)])].sort();
   return keys.flatMap((key) => {
     const a = left[key];

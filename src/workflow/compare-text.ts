@@ -1,0 +1,102 @@
+// `compare` as text: one table per metric group (rows = arms: label, n seeds, mean [low, high]),
+// tokens per role, the paired differences against the first arm, then what was left out, the
+// interval method and the warnings. Labels and run names are escaped (renderTable, forTerminal).
+import { renderTable, type Cell } from '../report/table.ts';
+import { forTerminal } from '../util/terminal-text.ts';
+import type { ArmSummary, Comparison, DifferenceKey, MetricKey } from './compare.ts';
+import type { MeanInterval } from './intervals.ts';
+
+interface MetricColumn {
+  key: MetricKey;
+  title: string;
+  digits: number;
+}
+
+const TITLES: Record<MetricKey, string> = {
+  bestValidation: 'best validation',
+  testBest: 'test: best',
+  testBaseline: 'test: baseline',
+  iterationsDone: 'done',
+  accepted: 'accepted',
+  rejected: 'rejected',
+  refused: 'refused',
+  failed: 'failed',
+  iterationsToThreshold: 'to threshold',
+  calls: 'calls',
+  tokens: 'tokens',
+  retried: 'retried',
+  wallTimeSeconds: 'wall time (s)',
+};
+
+const DIGITS: Record<MetricKey, number> = {
+  bestValidation: 3, testBest: 3, testBaseline: 3,
+  iterationsDone: 1, accepted: 1, rejected: 1, refused: 1, failed: 1, iterationsToThreshold: 1,
+  calls: 0, tokens: 0, retried: 1, wallTimeSeconds: 1,
+};
+
+const column = (key: MetricKey): MetricColumn => ({ key, title: TITLES[key], digits: DIGITS[key] });
+
+const GROUPS: Array<{ title: string; columns: MetricColumn[] }> = [
+  { title: 'scores (validation: the best candidate\'s mean; test: held-out pass rate)', columns: [column('bestValidation'), column('testBest'), column('testBaseline')] },
+  { title: 'iterations', columns: (['iterationsDone', 'accepted', 'rejected', 'refused', 'failed'] as const).map(column) },
+  { title: 'cost (paid; cache hits excluded)', columns: (['calls', 'tokens', 'retried', 'wallTimeSeconds'] as const).map(column) },
+];
+
+/** `0.667 [0.512, 0.821]`; one value has no interval; `(k of n)` when only k of the arm's n runs have a value. */
+export function formatInterval(interval: MeanInterval, digits: number, of?: number): string {
+  if (interval.mean === null) return '-';
+  const value = (x: number) => x.toFixed(digits);
+  const text = interval.low === null || interval.high === null ? value(interval.mean) : `${value(interval.mean)} [${value(interval.low)}, ${value(interval.high)}]`;
+  return of !== undefined && interval.n < of ? `${text} (${interval.n} of ${of})` : text;
+}
+
+export function formatComparison(comparison: Comparison): string {
+  const { arms } = comparison;
+  const included = arms.reduce((sum, arm) => sum + arm.seeds.length, 0);
+  const total = arms.reduce((sum, arm) => sum + arm.runs.length, 0);
+  const source = comparison.source.kind === 'ablation' ? `ablation ${comparison.source.name} (${comparison.source.dir})` : `runs ${comparison.source.runs.join(', ')}`;
+  const lines = [forTerminal(`${source}: ${arms.length} arm${arms.length === 1 ? '' : 's'}, ${included} of ${total} runs completed and compared`, 'line')];
+  const groups = GROUPS.map((group) =>
+    group.title === 'iterations' && comparison.threshold !== null
+      ? { ...group, columns: [...group.columns, { ...column('iterationsToThreshold'), title: `to ${comparison.threshold}` }] }
+      : group,
+  );
+  for (const group of groups) {
+    lines.push('', group.title, armTable(arms, group.columns));
+  }
+  const roles = [...new Set(arms.flatMap((arm) => Object.keys(arm.tokensByRole)))].sort();
+  if (roles.length > 0) {
+    lines.push('', 'tokens per role (paid; mean per run)');
+    lines.push(renderTable(['role', ...arms.map((arm) => arm.id)], roles.map((role) => [role, ...arms.map((arm) => cellOf(arm.tokensByRole[role], 0))])));
+  }
+  if (comparison.differences.length > 0) {
+    lines.push('', 'paired differences by seed (arm minus the first arm)');
+    const keys: DifferenceKey[] = ['bestValidation', 'testBest', 'calls', 'tokens'];
+    const rows = comparison.differences.map((difference): Cell[] => [
+      difference.label,
+      arms.find((arm) => arm.id === difference.arm)?.label ?? '',
+      Math.max(...keys.map((key) => difference.metrics[key].pairs)),
+      ...keys.map((key) => formatInterval(difference.metrics[key], DIGITS[key], difference.metrics.bestValidation.pairs)),
+    ]);
+    lines.push(renderTable(['difference', 'label', 'pairs', ...keys.map((key) => TITLES[key])], rows));
+  }
+  if (comparison.incomplete.length > 0) {
+    lines.push('', `left out of the means (not completed): ${comparison.incomplete.length}`);
+    for (const run of comparison.incomplete) {
+      const progress = run.status === 'not started' ? '' : `, ${run.iterationsDone}/${run.iterationsPlanned ?? '?'} iterations`;
+      lines.push(forTerminal(`  ${run.arm ?? '-'} seed ${run.seed ?? '?'}: ${run.status}${progress} (${run.runDir})`, 'line'));
+    }
+  }
+  lines.push('', `intervals: ${comparison.intervalMethod}; n = completed runs (seeds) of the arm`);
+  for (const warning of comparison.warnings) lines.push(forTerminal(`warning: ${warning}`, 'line'));
+  return lines.join('\n');
+}
+
+function armTable(arms: ArmSummary[], columns: MetricColumn[]): string {
+  const rows = arms.map((arm): Cell[] => [arm.id, arm.label, arm.seeds.length, ...columns.map((entry) => cellOf(arm.metrics[entry.key], entry.digits, arm.seeds.length))]);
+  return renderTable(['arm', 'label', 'n', ...columns.map((entry) => entry.title)], rows);
+}
+
+function cellOf(interval: MeanInterval | undefined, digits: number, of?: number): string {
+  return interval ? formatInterval(interval, digits, of) : '-';
+}
