@@ -13,10 +13,11 @@ import type { ExperimentInput } from '../../src/config/experiment.ts';
 import { finalTestFromStore } from '../../src/outer/final-test.ts';
 import { curvePoints, runStatus } from '../../src/outer/inspect-run.ts';
 import { runEvolution } from '../../src/outer/run-evolution.ts';
-import { openStore, type Store } from '../../src/store/index.ts';
+import { openStore, recordRun, type Store } from '../../src/store/index.ts';
 import { writeAblationManifest, type AblationManifest } from '../../src/workflow/ablation-manifest.ts';
 import { compare, compareAblation, compareRuns, DIFFERENCE_KEYS } from '../../src/workflow/compare.ts';
 import { formatComparison } from '../../src/workflow/compare-text.ts';
+import { readRunMetrics } from '../../src/workflow/run-metrics.ts';
 import { bin, loadTiny, runInProcess, writeTinyExperiment } from '../outer/support.ts';
 
 const T_975_DF1 = 12.706204736174698;
@@ -259,5 +260,21 @@ describe('compare', () => {
       createdAt: new Date().toISOString(),
     });
     expect(compare(['mislabelled'], { cwd: temp }).warnings).toEqual(['arms differ in more than the varied keys: outer.historyLimit (a2 vs a1)']);
+  });
+
+  it('reads a run folder with an empty store, or a run recorded but no iteration yet, without failing', () => {
+    const empty = path.join(temp, 'empty');
+    openStore(path.join(empty, 'run.sqlite')).close();
+    expect(readRunMetrics(empty).metrics).toMatchObject({ status: 'not started', iterationsDone: 0, bestValidation: null, calls: 0 });
+    const fresh = path.join(temp, 'fresh');
+    const store = openStore(path.join(fresh, 'run.sqlite'));
+    recordRun(store, { id: 'fresh', kind: 'evolve', name: 'fresh', config: { name: 'fresh', seed: 5, outer: { iterations: 4 } }, seed: 5 });
+    store.close();
+    expect(readRunMetrics(fresh, { threshold: 0.5 }).metrics).toMatchObject({
+      status: 'running', seed: 5, iterationsPlanned: 4, iterationsDone: 0, bestValidation: null, testBest: null, iterationsToThreshold: null, tokensByRole: {}, wallTimeSeconds: null,
+    });
+    const comparison = compareRuns([fresh]);
+    expect(comparison.incomplete).toEqual([{ arm: 'a1', seed: 5, runDir: fresh, status: 'running', iterationsDone: 0, iterationsPlanned: 4 }]);
+    expect(formatComparison(comparison)).toContain(`  a1 seed 5: running, 0/4 iterations (${fresh})`);
   });
 });
