@@ -32,7 +32,11 @@ export interface ChartSeries {
 
 export interface CurveChart {
   title: string;
-  subtitle?: string;
+  /**
+   * Lines under the title. Keep each under ~60 characters: without a canvas Vega estimates text
+   * widths generously (0.8 em a character), and a wider title squeezes the plot.
+   */
+  subtitle?: string[];
   x: CurveXAxis;
   series: ChartSeries[];
 }
@@ -143,7 +147,7 @@ export function curveChartSpec(chart: CurveChart, size: ChartSize = { width: 720
 
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    title: { text: chart.title, ...(chart.subtitle ? { subtitle: chart.subtitle } : {}), anchor: 'start' },
+    title: { text: chart.title, ...(chart.subtitle && chart.subtitle.length > 0 ? { subtitle: chart.subtitle } : {}), anchor: 'start' },
     width: size.width,
     height: size.height,
     autosize: { type: 'fit', contains: 'padding' },

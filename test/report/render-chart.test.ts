@@ -16,7 +16,7 @@ function arm(label: string, means: number[]): ChartSeries {
 }
 const chart: CurveChart = {
   title: 'Ablation demo: best validation pass rate, mean across 3 seeds',
-  subtitle: 'band: 95% Student t interval',
+  subtitle: ['band: 95% Student t interval'],
   x: 'iteration',
   series: [arm('a1: outer.parentSelection.kind=greedy', [0.3, 0.4, 0.4, 0.55, 0.6]), arm('a2: outer.parentSelection.kind=boltzmann', [0.3, 0.35, 0.5, 0.5, 0.52])],
 };

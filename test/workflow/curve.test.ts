@@ -1,0 +1,194 @@
+// `autodata curve` on real tiny runs (in-process sim): a run's series, an ablation's mean lines with
+// their 95% band, and the CLI writing FILE.png / FILE.svg with FILE.vl.json beside it.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { finalTestFromStore } from '../../src/outer/final-test.ts';
+import { curvePoints, readRun } from '../../src/outer/inspect-run.ts';
+import { listIterations } from '../../src/outer/population-store.ts';
+import { renderCurve } from '../../src/report/curve.ts';
+import { writeAblationManifest, type AblationCell } from '../../src/workflow/ablation-manifest.ts';
+import { curveChart, readRunCurve } from '../../src/workflow/curve-series.ts';
+import { meanInterval } from '../../src/workflow/intervals.ts';
+import { bin, loadTiny, runInProcess, writeTinyExperiment } from '../outer/support.ts';
+
+const outer = (trainMinibatchSize: number, finalTest: boolean) => ({
+  iterations: 3,
+  concurrentIterations: 2,
+  trainMinibatchSize,
+  validationLimit: 3,
+  parentSelection: { kind: 'boltzmann' as const, temperature: 0.1 },
+  acceptance: { kind: 'strict' as const },
+  implementerRetries: 1,
+  finalTest,
+  testLimit: 2,
+});
+
+let temp: string;
+let runDir: string;
+let ablationDir: string;
+const cellDir = (arm: string, seed: number) => path.join(ablationDir, `${arm}-s${seed}`);
+
+function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [bin, 'curve', ...args], { encoding: 'utf8', cwd: temp });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function ihdr(png: Buffer): { width: number; height: number } {
+  expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+  expect(png.subarray(12, 16).toString('ascii')).toBe('IHDR');
+  return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
+}
+
+interface SavedLayer {
+  name: string;
+  data: { values: Array<{ series: string; iteration: number; x: number; y: number; low: number | null; high: number | null; n: number }> };
+}
+const savedLayers = (specFile: string) => (JSON.parse(fs.readFileSync(specFile, 'utf8')) as { layer: SavedLayer[] }).layer;
+
+beforeAll(async () => {
+  temp = fs.mkdtempSync(path.join(os.tmpdir(), 'autodata-curve-'));
+  runDir = path.join(temp, 'populations', 'tiny');
+  // Seed 1 accepts children at iterations 1 and 2 (its curve has accepted points to mark).
+  await runInProcess(loadTiny(writeTinyExperiment(temp, 'tiny', { seed: 1, outer: outer(2, true) })), runDir);
+
+  // 2 arms x 2 seeds; a2 seed 2 is never started.
+  ablationDir = path.join(temp, 'populations', 'abl');
+  fs.mkdirSync(ablationDir, { recursive: true });
+  const arms = [{ id: 'a1', size: 2 }, { id: 'a2', size: 1 }];
+  const cells: AblationCell[] = [];
+  for (const arm of arms) {
+    for (const seed of [1, 2]) {
+      const file = writeTinyExperiment(ablationDir, `${arm.id}-s${seed}`, { seed, outer: outer(arm.size, false) });
+      cells.push({ arm: arm.id, seed, runDir: `${arm.id}-s${seed}`, experimentFile: path.basename(file) });
+      if (!(arm.id === 'a2' && seed === 2)) await runInProcess(loadTiny(file, { seed }), cellDir(arm.id, seed));
+    }
+  }
+  writeAblationManifest(ablationDir, {
+    kind: 'ablation',
+    name: 'abl',
+    experiment: 'base.json',
+    seeds: [1, 2],
+    vary: [{ key: 'outer.trainMinibatchSize', values: [2, 1] }],
+    arms: arms.map((arm) => ({ id: arm.id, label: `outer.trainMinibatchSize=${arm.size}`, values: [{ key: 'outer.trainMinibatchSize', value: arm.size }] })),
+    cells,
+    createdAt: new Date().toISOString(),
+  });
+}, 300_000);
+
+afterAll(() => {
+  if (process.env.KEEP_CURVE_TEMP) console.log(temp);
+  else fs.rmSync(temp, { recursive: true, force: true });
+});
+
+describe('curve series', () => {
+  it('reads a run: its best so far, accepted iterations, paid totals so far and the held-out test', () => {
+    const curve = readRunCurve(path.join(runDir, 'run.sqlite'));
+    const points = readRun(runDir, curvePoints);
+    const iterations = readRun(runDir, listIterations);
+    expect(curve.points.map((point) => [point.iteration, point.best, point.accepted])).toEqual(
+      points.map((point) => [point.iteration, point.best, point.decision === 'accepted']),
+    );
+    expect(points.length).toBe(4);
+    const calls = curve.points.map((point) => iterations.filter((record) => record.iteration <= point.iteration).reduce((sum, record) => sum + record.calls, 0));
+    expect(curve.points.map((point) => point.calls)).toEqual(calls);
+    expect(calls.at(-1)).toBeGreaterThan(calls[0]!);
+    expect(curve.testPassRate).not.toBeNull();
+    expect(curve.testPassRate).toBe(readRun(runDir, finalTestFromStore)!.best.passRate);
+  });
+
+  it('averages an ablation arm over its started seeds with a 95% interval, and says which cells it left out', () => {
+    const warnings: string[] = [];
+    const chart = curveChart([ablationDir], { x: 'iteration', warn: (message) => warnings.push(message) });
+    expect(warnings).toEqual([expect.stringMatching(/^ablation abl, arm a2 seed 2: not started/)]);
+    expect(chart.series.map((series) => [series.label, series.kind, series.seeds])).toEqual([
+      ['a1: outer.trainMinibatchSize=2', 'arm', 2],
+      ['a2: outer.trainMinibatchSize=1', 'arm', 1],
+    ]);
+    expect(chart.title).toBe('Ablation abl (2 seeds): best validation pass rate');
+    expect(chart.subtitle).toContain('1 ablation cell not started, left out');
+
+    const [a1, a2] = chart.series;
+    const seed1 = readRun(cellDir('a1', 1), curvePoints);
+    const seed2 = readRun(cellDir('a1', 2), curvePoints);
+    expect(a1!.points.map((point) => point.iteration)).toEqual([0, 1, 2, 3]);
+    for (const point of a1!.points) {
+      const interval = meanInterval([seed1, seed2].map((points) => points.find((entry) => entry.iteration === point.iteration)!.best));
+      expect(point.y).toBeCloseTo(interval.mean!, 12);
+      expect(point.n).toBe(2);
+      expect(point.low).toBeCloseTo(Math.max(0, interval.low!), 12);
+      expect(point.high).toBeCloseTo(Math.min(1, interval.high!), 12);
+    }
+    const only = readRun(cellDir('a2', 1), curvePoints);
+    expect(a2!.points.map((point) => [point.y, point.low, point.high, point.n])).toEqual(only.map((point) => [point.best, null, null, 1]));
+    // The cells ran without the final test: no end marker.
+    expect(a1!.test).toBeNull();
+  });
+
+  it('puts points at the cumulative paid calls (an arm: the seeds\' mean) with --x calls', () => {
+    const chart = curveChart([runDir, ablationDir], { x: 'calls', warn: () => {} });
+    const run = chart.series[0]!;
+    expect(run.label).toBe('tiny');
+    expect(run.points.map((point) => point.x)).toEqual(readRunCurve(path.join(runDir, 'run.sqlite')).points.map((point) => point.calls));
+    const a1 = chart.series[1]!;
+    expect(a1.label).toBe('abl a1: outer.trainMinibatchSize=2');
+    const cells = [1, 2].map((seed) => readRunCurve(path.join(cellDir('a1', seed), 'run.sqlite')));
+    expect(a1.points.map((point) => point.x)).toEqual(a1.points.map((point) => (cells[0]!.points[point.iteration]!.calls + cells[1]!.points[point.iteration]!.calls) / 2));
+  });
+});
+
+describe('autodata curve', () => {
+  it('still prints the terminal curve of one run without --out', () => {
+    const { status, stdout } = cli('tiny');
+    expect(status).toBe(0);
+    expect(stdout).toBe(`${renderCurve(readRun(runDir, curvePoints))}\n`);
+  });
+
+  it('writes RUN --out x.png and x.vl.json: the line, the accepted iterations, the test marker', () => {
+    const out = path.join(temp, 'x.png');
+    const { status, stdout, stderr } = cli('tiny', '--out', out);
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    expect(stdout).toContain(`wrote ${out}`);
+    expect(ihdr(fs.readFileSync(out))).toEqual({ width: 1440, height: 960 });
+    const layers = savedLayers(path.join(temp, 'x.vl.json'));
+    const accepted = readRun(runDir, curvePoints).filter((point) => point.decision === 'accepted').map((point) => point.iteration);
+    expect(accepted.length).toBeGreaterThan(0);
+    expect(layers.map((layer) => layer.name)).toEqual(['line', 'accepted', 'test', 'test-label']);
+    expect(layers.find((layer) => layer.name === 'accepted')!.data.values.map((row) => row.iteration)).toEqual(accepted);
+    expect(layers.find((layer) => layer.name === 'line')!.data.values.map((row) => row.series)).toEqual(['tiny', 'tiny', 'tiny', 'tiny']);
+    expect(layers.find((layer) => layer.name === 'test')!.data.values).toEqual([
+      expect.objectContaining({ series: 'tiny', x: 3, y: readRun(runDir, finalTestFromStore)!.best.passRate }),
+    ]);
+  });
+
+  it('writes an ablation as one mean line per arm, the band where 2 seeds ran, and names the unstarted cell', () => {
+    const out = path.join(temp, 'abl.svg');
+    const { status, stderr } = cli('abl', '--out', out);
+    expect(status).toBe(0);
+    expect(stderr).toMatch(/ablation abl, arm a2 seed 2: not started \(no a2-s2[/\\]run\.sqlite\); left out/);
+    const svg = fs.readFileSync(out, 'utf8');
+    expect(svg).toMatch(/^<svg [^>]*width="720" height="480"/);
+    expect(svg).toContain('a1: outer.trainMinibatchSize=2');
+    expect(svg).toContain('a2: outer.trainMinibatchSize=1');
+    const layers = savedLayers(path.join(temp, 'abl.vl.json'));
+    expect(layers.map((layer) => layer.name)).toEqual(['band', 'line']);
+    const line = layers.find((layer) => layer.name === 'line')!.data.values;
+    expect([...new Set(line.map((row) => row.series))]).toEqual(['a1: outer.trainMinibatchSize=2', 'a2: outer.trainMinibatchSize=1']);
+    expect(line.filter((row) => row.series.startsWith('a1')).map((row) => row.iteration)).toEqual([0, 1, 2, 3]);
+    const band = layers.find((layer) => layer.name === 'band')!.data.values;
+    expect(band.length).toBe(4);
+    expect(band.every((row) => row.series.startsWith('a1') && row.low! <= row.y && row.y <= row.high!)).toBe(true);
+  });
+
+  it('asks for --out to plot an ablation, and refuses --x calls in the terminal', () => {
+    const ablation = cli('abl');
+    expect(ablation.status).toBe(1);
+    expect(ablation.stderr).toMatch(/add --out FILE\.svg or FILE\.png/);
+    const calls = cli('tiny', '--x', 'calls');
+    expect(calls.status).toBe(1);
+    expect(calls.stderr).toMatch(/terminal curve is per iteration/);
+  });
+});
