@@ -2,7 +2,7 @@
 // (no browser, no canvas), then SVG -> PNG with resvg (a Rust rasterizer shipped prebuilt in its npm
 // package). resvg draws text only with fonts it can load: it loads the system's, and the generic
 // `sans-serif` Vega writes is mapped to a family this Debian image has (fonts-dejavu-core).
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
@@ -41,6 +41,7 @@ export async function writeChart(spec: TopLevelSpec, file: string): Promise<Writ
   if (extension !== '.svg' && extension !== '.png') throw new ConfigError(file, 'the chart file must end in .svg or .png');
   const svg = await chartToSvg(spec);
   const specFile = `${file.slice(0, -extension.length)}.vl.json`;
+  mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, extension === '.svg' ? svg : svgToPng(svg));
   writeFileSync(specFile, `${JSON.stringify(spec, null, 2)}\n`);
   return { image: file, spec: specFile };

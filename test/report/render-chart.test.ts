@@ -68,7 +68,7 @@ describe('rendering a chart headless', () => {
     expect(written).toEqual({ image: path.join(folder, 'curve.png'), spec: path.join(folder, 'curve.vl.json') });
     expect(ihdr(fs.readFileSync(written.image))).toEqual({ width: 1200, height: 800 });
     expect(JSON.parse(fs.readFileSync(written.spec, 'utf8'))).toEqual(JSON.parse(JSON.stringify(spec)));
-    const svg = await writeChart(spec, path.join(folder, 'curve.svg'));
+    const svg = await writeChart(spec, path.join(folder, 'new', 'curve.svg'));
     expect(fs.readFileSync(svg.image, 'utf8')).toMatch(/^<svg /);
     await expect(writeChart(spec, path.join(folder, 'curve.jpg'))).rejects.toThrow(/\.svg or \.png/);
   });
