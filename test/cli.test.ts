@@ -26,6 +26,20 @@ describe('autodata CLI', () => {
     expect(stderr).toContain('Unknown argument: no-such-command');
   });
 
+  it('stops at a missing argument with the usage line and exit 2, never running the command', () => {
+    let status = 0;
+    let stderr = '';
+    try {
+      execFileSync(process.execPath, [bin, 'show'], { encoding: 'utf8', stdio: 'pipe' });
+    } catch (error) {
+      const failure = error as { status: number; stderr: string };
+      status = failure.status;
+      stderr = failure.stderr;
+    }
+    expect(status).toBe(2);
+    expect(stderr).toBe('Not enough non-option arguments: got 0, need at least 2\nRun with --help for usage.\n');
+  });
+
   it('prints every problem of an invalid experiment config, each naming its field, and exits 1', () => {
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'autodata-'));
     const file = path.join(folder, 'three-problems.json');

@@ -15,6 +15,9 @@ async function loadCommands(): Promise<CommandModule[]> {
   return modules.map((module) => module.default as CommandModule);
 }
 
+/** The command line itself is wrong (an unknown command, a missing argument). */
+class UsageError extends Error {}
+
 export async function main(argv: string[]): Promise<void> {
   const commands = await loadCommands();
   let parser = yargs(argv)
@@ -26,16 +29,18 @@ export async function main(argv: string[]): Promise<void> {
     .help()
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((message, error) => {
-      if (error) throw error;
-      process.stderr.write(`${message}\nRun with --help for usage.\n`);
-      process.exitCode = EXIT.usage;
+      // Thrown, not only reported: yargs would otherwise go on to run the command's handler.
+      throw error ?? new UsageError(message);
     });
   for (const command of commands) parser = parser.command(command);
   try {
     await parser.parseAsync();
   } catch (error) {
     process.exitCode = EXIT.error;
-    if (error instanceof RunHalted) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`${error.message}\nRun with --help for usage.\n`);
+      process.exitCode = EXIT.usage;
+    } else if (error instanceof RunHalted) {
       // Nothing is lost: what finished is stored, and the same command continues from there.
       process.exitCode = EXIT.halted;
       process.stderr.write(`error: ${error.message}\ncontinue with: ${resumeCommand(argv)}\n`);
