@@ -137,7 +137,9 @@ function comparisonBlock(data: AblationReport): string[] {
   blocks.push(`<p class="meta">Means over completed runs, ${text(comparison.intervalMethod)}.</p>`);
   if (comparison.incomplete.length > 0) {
     blocks.push(`<p>Left out of the means (not completed):</p><ul class="notes">${comparison.incomplete
-      .map((entry) => `<li>arm ${text(entry.arm ?? '-')} seed ${text(entry.seed ?? '-')}: ${text(entry.status)}, ${text(entry.iterationsDone)} of ${text(entry.iterationsPlanned ?? '?')} iterations</li>`)
+      .map((entry) => `<li>arm ${text(entry.arm ?? '-')} seed ${text(entry.seed ?? '-')}: ${text(entry.status)}${
+        entry.status === 'not started' ? '' : `, ${text(entry.iterationsDone)} of ${text(entry.iterationsPlanned ?? '?')} iterations`
+      }</li>`)
       .join('')}</ul>`);
   }
   if (comparison.warnings.length > 0) blocks.push(`<ul class="warnings">${comparison.warnings.map((warning) => `<li>${text(warning)}</li>`).join('')}</ul>`);
@@ -172,7 +174,8 @@ function diffBlock(diff: CandidateDiff | null, none: string): string {
   return [
     `<p>${text(diff.candidateId)} (iteration ${text(diff.iteration)}, parent ${text(diff.parentId ?? '-')}), validation ${fixed(diff.score)}</p>`,
     `<p class="summary">edit: ${text(diff.editSummary) || '<span class="none">(no summary)</span>'}</p>`,
-    `<pre class="diff">${rendered.join('\n') || '<span class="none">(empty diff)</span>'}</pre>`,
+    // Each line is a block of its own (its background spans the width), so no newline between them.
+    `<pre class="diff">${rendered.join('') || '<span class="none">(empty diff)</span>'}</pre>`,
   ].join('\n');
 }
 

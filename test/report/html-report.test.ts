@@ -11,7 +11,9 @@ import * as population from '../../src/outer/population-store.ts';
 import { RUN_KIND } from '../../src/outer/run-evolution.ts';
 import { inlineSvg, renderReport, text } from '../../src/report/html-report.ts';
 import { openStore, recordRun } from '../../src/store/index.ts';
+import { writeAblationManifest, type AblationCell } from '../../src/workflow/ablation-manifest.ts';
 import { reportData, type RunReport } from '../../src/workflow/report-data.ts';
+import { loadTiny, runInProcess, writeTinyExperiment } from '../outer/support.ts';
 
 const HOSTILE = '<script>alert(1)</script> clear\u001b[2J <img src=x onerror=alert(2)> over\u202eexe';
 const ESCAPED = '&lt;script&gt;alert(1)&lt;/script&gt; clear\\x1b[2J &lt;img src=x onerror=alert(2)&gt; over\\u202eexe';
@@ -149,7 +151,7 @@ describe('a run report', () => {
     // The edit summary, the diff line, the analysis, the refusal, the question and its rubric.
     expect(html.split(ESCAPED).length - 1).toBeGreaterThanOrEqual(6);
     expect(html).toContain(`<span class="add">+${ESCAPED}</span>`);
-    expect(html).toContain('<span class="del">-old line</span>');
+    expect(html).toContain(`<span class="ctx"> same line</span><span class="del">-old line</span><span class="add">+${ESCAPED}</span></pre>`);
     expect(html).toContain(`<div class="text">${ESCAPED}</div>`);
   });
 
@@ -172,4 +174,53 @@ describe('a run report', () => {
     expect(real.simulated).toBeNull();
     expect(renderReport(real)).not.toContain('simulated-banner');
   });
+});
+
+describe('an ablation report (real tiny runs on the sim)', () => {
+  it('holds the manifest, the comparison with intervals, the arm curves, each arm\'s cells and the best cell\'s diff', async () => {
+    const dir = path.join(temp, 'populations', 'abl');
+    fs.mkdirSync(dir, { recursive: true });
+    const outer = (trainMinibatchSize: number) => ({
+      iterations: 1, concurrentIterations: 1, trainMinibatchSize, validationLimit: 2,
+      parentSelection: { kind: 'boltzmann' as const, temperature: 0.1 }, acceptance: { kind: 'strict' as const }, implementerRetries: 1, finalTest: false,
+    });
+    const arms = [{ id: 'a1', size: 2 }, { id: 'a2', size: 1 }];
+    const cells: AblationCell[] = [];
+    for (const arm of arms) {
+      for (const seed of [1, 2]) {
+        const file = writeTinyExperiment(dir, `${arm.id}-s${seed}`, { seed, outer: outer(arm.size) });
+        cells.push({ arm: arm.id, seed, runDir: `${arm.id}-s${seed}`, experimentFile: path.basename(file) });
+        // a2 seed 2 is never started.
+        if (!(arm.id === 'a2' && seed === 2)) await runInProcess(loadTiny(file, { seed }), path.join(dir, `${arm.id}-s${seed}`));
+      }
+    }
+    writeAblationManifest(dir, {
+      kind: 'ablation', name: 'abl <b>bold</b>', experiment: 'base.json', seeds: [1, 2],
+      vary: [{ key: 'outer.trainMinibatchSize', values: [2, 1] }],
+      arms: arms.map((arm) => ({ id: arm.id, label: `outer.trainMinibatchSize=${arm.size}`, values: [{ key: 'outer.trainMinibatchSize', value: arm.size }] })),
+      cells, createdAt,
+    });
+
+    const data = await reportData('abl', { cwd: temp });
+    if (data.kind !== 'ablation') throw new Error('expected an ablation report');
+    expect(data.simulated?.reason).toMatch(/endpoints: "sim"/);
+    expect(data.comparison.arms.map((arm) => [arm.id, arm.seeds])).toEqual([['a1', [1, 2]], ['a2', [1]]]);
+    expect(data.arms.map((arm) => arm.cells.map((cell) => [cell.seed, cell.runDir, cell.status]))).toEqual([
+      [[1, 'a1-s1', 'completed'], [2, 'a1-s2', 'completed']],
+      [[1, 'a2-s1', 'completed'], [2, 'a2-s2', 'not started']],
+    ]);
+    expect(data.chartNotes).toEqual([expect.stringMatching(/arm a2 seed 2: not started/)]);
+    const best = Math.max(...data.comparison.arms.flatMap((arm) => arm.runs.map((run) => run.bestValidation ?? -1)));
+    expect(data.bestCell?.bestValidation).toBe(best);
+
+    const html = renderReport(data);
+    expect(html).toContain('<h1>Ablation abl &lt;b&gt;bold&lt;/b&gt;</h1>');
+    expect(html).not.toContain('<b>bold</b>');
+    expect(html).toMatch(/<section id="curve">\n<h2>Arm curves<\/h2>\n<div class="chart"><svg /);
+    expect(html).toContain('<section id="arm-a1">');
+    expect(html).toContain('<span class="status status-not-started">not started</span>');
+    const a1 = data.comparison.arms[0]!.metrics.bestValidation;
+    expect(html).toContain(`<td>${a1.mean!.toFixed(3)} [${a1.low!.toFixed(3)}, ${a1.high!.toFixed(3)}]</td>`);
+    expect(html).toContain('95% Student t interval');
+  }, 120_000);
 });
