@@ -16,6 +16,8 @@ const TITLES: Record<MetricKey, string> = {
   bestValidation: 'best validation',
   testBest: 'test: best',
   testBaseline: 'test: baseline',
+  oracleBest: 'oracle: best',
+  oracleBaseline: 'oracle: baseline',
   iterationsDone: 'done',
   accepted: 'accepted',
   rejected: 'rejected',
@@ -29,7 +31,7 @@ const TITLES: Record<MetricKey, string> = {
 };
 
 const DIGITS: Record<MetricKey, number> = {
-  bestValidation: 3, testBest: 3, testBaseline: 3,
+  bestValidation: 3, testBest: 3, testBaseline: 3, oracleBest: 3, oracleBaseline: 3,
   iterationsDone: 1, accepted: 1, rejected: 1, refused: 1, failed: 1, iterationsToThreshold: 1,
   calls: 0, tokens: 0, retried: 1, wallTimeSeconds: 1,
 };
@@ -61,6 +63,10 @@ export function formatComparison(comparison: Comparison): string {
       ? { ...group, columns: [...group.columns, { ...column('iterationsToThreshold'), title: `to ${comparison.threshold}` }] }
       : group,
   );
+  const withOracle = arms.some((arm) => arm.metrics.oracleBest.n > 0);
+  if (withOracle) {
+    groups.splice(1, 0, { title: 'oracle (the sim\'s true expected validation pass rate)', columns: [column('oracleBest'), column('oracleBaseline')] });
+  }
   for (const group of groups) {
     lines.push('', group.title, armTable(arms, group.columns));
   }
@@ -71,7 +77,7 @@ export function formatComparison(comparison: Comparison): string {
   }
   if (comparison.differences.length > 0) {
     lines.push('', 'paired differences by seed (arm minus the first arm)');
-    const keys: DifferenceKey[] = ['bestValidation', 'testBest', 'calls', 'tokens'];
+    const keys: DifferenceKey[] = withOracle ? ['bestValidation', 'testBest', 'oracleBest', 'calls', 'tokens'] : ['bestValidation', 'testBest', 'calls', 'tokens'];
     const rows = comparison.differences.map((difference): Cell[] => [
       difference.label,
       arms.find((arm) => arm.id === difference.arm)?.label ?? '',

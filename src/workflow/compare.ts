@@ -15,14 +15,14 @@ import { readRunMetrics, type RunMetrics, type RunState } from './run-metrics.ts
 
 /** The per-run metrics that are averaged across seeds, in the order they are shown. */
 export const METRIC_KEYS = [
-  'bestValidation', 'testBest', 'testBaseline',
+  'bestValidation', 'testBest', 'testBaseline', 'oracleBest', 'oracleBaseline',
   'iterationsDone', 'accepted', 'rejected', 'refused', 'failed', 'iterationsToThreshold',
   'calls', 'tokens', 'retried', 'wallTimeSeconds',
 ] as const;
 export type MetricKey = (typeof METRIC_KEYS)[number];
 
 /** The metrics whose paired difference against the first arm is reported. */
-export const DIFFERENCE_KEYS = ['bestValidation', 'testBest', 'calls', 'tokens'] as const satisfies readonly MetricKey[];
+export const DIFFERENCE_KEYS = ['bestValidation', 'testBest', 'oracleBest', 'calls', 'tokens'] as const satisfies readonly MetricKey[];
 export type DifferenceKey = (typeof DIFFERENCE_KEYS)[number];
 
 export interface ComparedRun extends RunMetrics {
@@ -149,6 +149,12 @@ export function compareRuns(runDirs: readonly string[], options: CompareOptions 
   const comparison = finish({ kind: 'runs', runs: options.names ?? [...runDirs] }, threshold, arms, warnings);
   comparison.incomplete.push(...orphans.map((run) => incompleteEntry(null, run)));
   return comparison;
+}
+
+/** The arms' means and paired differences again, after the runs' figures changed (the oracle's added). */
+export function recomputeComparison(comparison: Comparison): Comparison {
+  const arms = comparison.arms.map((arm) => summarizeArm(arm.id, arm.label, arm.values, arm.runs, []));
+  return { ...finish(comparison.source, comparison.threshold, arms, [...comparison.warnings]), incomplete: comparison.incomplete };
 }
 
 function comparedRun(metrics: RunMetrics, pairingSeed: number | null): ComparedRun {

@@ -35,6 +35,9 @@ export interface RunMetrics {
   testBest: number | null;
   testBaseline: number | null;
   testDocuments: number | null;
+  /** On the sim, the oracle's true pass rate of the best candidate and of the baseline (`compare --oracle N`); else null. */
+  oracleBest: number | null;
+  oracleBaseline: number | null;
   threshold: number | null;
   /** First iteration whose best validation score (the curve) reached `threshold`; null if never or no threshold. */
   iterationsToThreshold: number | null;
@@ -97,6 +100,8 @@ export function runMetricsFromStore(store: Store, runDir: string, options: RunMe
       bestValidation: best?.score ?? null,
       testBest: finalTest?.best.passRate ?? null,
       testBaseline: finalTest?.baseline.passRate ?? null,
+      oracleBest: null,
+      oracleBaseline: null,
       testDocuments: finalTest?.documents ?? null,
       threshold,
       iterationsToThreshold: threshold === null ? null : (curvePoints(store).find((point) => point.best >= threshold)?.iteration ?? null),
@@ -136,6 +141,8 @@ function notStarted(runDir: string, options: RunMetricsOptions): RunMetrics {
     bestValidation: null,
     testBest: null,
     testBaseline: null,
+    oracleBest: null,
+    oracleBaseline: null,
     testDocuments: null,
     threshold: options.threshold ?? null,
     iterationsToThreshold: null,
