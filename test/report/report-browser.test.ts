@@ -17,7 +17,7 @@ const hasChromium = fs.existsSync(CHROMIUM);
 const SKIP_REASON = `${CHROMIUM} is missing: install Debian's chromium package (apt-get install -y chromium) to run the browser test`;
 if (!hasChromium) console.warn(`report-browser.test.ts skipped: ${SKIP_REASON}`);
 
-export const SCREENSHOT_COPY = '/tmp/autodata-report-screenshot.png';
+const SCREENSHOT_COPY = '/tmp/autodata-report-screenshot.png';
 const HOSTILE = '<script>alert(1)</script> clear\u001b[2J';
 
 describe.skipIf(!hasChromium)('autodata report in Chromium', () => {
