@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listCandidates } from '../../src/outer/population-store.ts';
 import { openStore } from '../../src/store/index.ts';
@@ -71,6 +72,58 @@ describe('notebook --script to Markdown', () => {
 
   it('splits a script at lines `// %%`, leaving out blank cells', () => {
     expect(splitCells('a = 1\n// %%\n\n// %% title\nb = 2\nc = 3\n\n// %%\n')).toEqual(['a = 1', 'b = 2\nc = 3']);
+  });
+});
+
+/** The official nbformat 4.5 schema (test/fixtures/nbformat, BSD-3). It declares draft-04; ajv 8 reads its keywords the same as draft-07. */
+function nbformatValidator() {
+  const { $schema: _draft04, ...schema } = JSON.parse(fs.readFileSync(path.join(repoRoot, 'test/fixtures/nbformat/nbformat.v4.5.schema.json'), 'utf8')) as Record<string, unknown>;
+  return new Ajv({ strict: false, allErrors: true }).compile(schema);
+}
+
+interface NotebookOutput {
+  output_type: string;
+  data?: Record<string, string | string[]>;
+  text?: string[];
+}
+interface NotebookCell {
+  id: string;
+  source: string[];
+  outputs: NotebookOutput[];
+}
+
+describe('notebook --script to a Jupyter notebook', () => {
+  it('writes the same bytes twice; nbformat 4.5 valid, with the outputs and the PNG embedded', () => {
+    const first = runAnalysis('quickstart.ipynb');
+    const second = runAnalysis('quickstart.ipynb');
+    expect(second.get('quickstart.ipynb')!.equals(first.get('quickstart.ipynb')!)).toBe(true);
+    const text = first.get('quickstart.ipynb')!.toString('utf8');
+    expect(text).not.toContain(temp);
+    expect(text).not.toContain(repoRoot);
+
+    const notebook = JSON.parse(text) as { nbformat: number; nbformat_minor: number; metadata: { language_info: { name: string } }; cells: NotebookCell[] };
+    const validate = nbformatValidator();
+    expect(validate(notebook), JSON.stringify(validate.errors, null, 2)).toBe(true);
+    expect([notebook.nbformat, notebook.nbformat_minor, notebook.metadata.language_info.name]).toEqual([4, 5, 'javascript']);
+    expect(notebook.cells.map((cell) => cell.id)).toEqual(['cell-1', 'cell-2', 'cell-3', 'cell-4', 'cell-5', 'cell-6']);
+
+    const cell = (code: string) => notebook.cells.find((entry) => entry.source.join('').startsWith(code))!;
+    const resultText = (entry: NotebookCell) => entry.outputs.filter((output) => output.output_type === 'execute_result').map((output) => ([] as string[]).concat(output.data!['text/plain']!).join(''));
+    expect(resultText(cell('runs()'))[0]).toMatch(/^name {8}kind  status {5}iterations  best\n/);
+    expect(resultText(cell('const run'))[0]).toMatch(/^run quickstart \(completed\), seed 1/);
+    expect(resultText(cell('examples('))[0]!.match(/^Q: /gm)).toHaveLength(3);
+
+    const pictures = cell('await curve(').outputs.filter((output) => output.output_type === 'display_data');
+    expect(pictures).toHaveLength(1);
+    const png = Buffer.from(pictures[0]!.data!['image/png'] as string, 'base64');
+    expect(png.equals(first.get('quickstart-curve.png')!)).toBe(true);
+    expect(png.subarray(1, 4).toString('ascii')).toBe('PNG');
+  }, 60_000);
+
+  it('fails the schema when a cell loses its id (the check can fail)', () => {
+    const notebook = JSON.parse(fs.readFileSync(path.join(temp, 'populations/analysis/quickstart.ipynb'), 'utf8')) as { cells: Array<Record<string, unknown>> };
+    delete notebook.cells[0]!.id;
+    expect(nbformatValidator()(notebook)).toBe(false);
   });
 });
 
