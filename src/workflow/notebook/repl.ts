@@ -142,6 +142,7 @@ export function startNotebookRepl(options: NotebookReplOptions): NotebookRepl {
     help: 'Save the cells so far as FILE.md (pictures beside it) or FILE.ipynb',
     action(file: string) {
       try {
+        if (file.trim() === '') throw new Error('usage: .save FILE.md or .save FILE.ipynb');
         const saved = saveTranscript(transcript.cells, file.trim(), cwd);
         const relative = path.relative(cwd, saved.file) || saved.file;
         output.write(`saved ${transcript.cells.length} cell${transcript.cells.length === 1 ? '' : 's'} to ${forTerminal(relative, 'line')}\n`);
