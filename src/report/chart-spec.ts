@@ -60,6 +60,14 @@ export function xAxisTitle(chart: CurveChart): string {
   return `paid ${chart.x} (cumulative at each iteration${averaged})`;
 }
 
+/**
+ * Whole iterations only. A short run gets every iteration as a tick (Vega would put ticks at half
+ * steps and the 'd' format would print each twice: 0 1 1 2 2); a long one lets Vega choose.
+ */
+function iterationAxis(last: number): Record<string, unknown> {
+  return last <= 25 ? { values: Array.from({ length: Math.floor(last) + 1 }, (_, index) => index), format: 'd' } : { tickMinStep: 1, format: 'd' };
+}
+
 /** `size` is the whole picture (axes, title and legend included), not just the plot area. */
 export function curveChartSpec(chart: CurveChart, size: ChartSize = { width: 720, height: 480 }): TopLevelSpec {
   const rows = chart.series.flatMap((series) => series.points.map((point) => ({ series: series.label, ...point })));
@@ -76,7 +84,7 @@ export function curveChartSpec(chart: CurveChart, size: ChartSize = { width: 720
     field: 'x',
     type: 'quantitative' as const,
     title: xAxisTitle(chart),
-    axis: chart.x === 'iteration' ? { tickMinStep: 1, format: 'd' } : { format: '~s' },
+    axis: chart.x === 'iteration' ? iterationAxis(Math.max(0, ...rows.map((row) => row.x), ...testRows.map((row) => row.x))) : { format: '~s' },
   };
   const y = {
     field: 'y',
