@@ -3,7 +3,7 @@
 // src/lab that imports the sim.
 import { isSimEndpoint, type Endpoint, type Endpoints } from '../config/endpoints.ts';
 import type { CacheMode } from '../llm/call-cache.ts';
-import { createLlm, type CreateLlmOptions, type LimiterRegistry } from '../llm/create-llm.ts';
+import { createLlm, type CreateLlmOptions, type SharedCallResources } from '../llm/create-llm.ts';
 import type { Llm } from '../llm/types.ts';
 import { createSimFetch, type FaultSpec } from '../sim/index.ts';
 import type { Store } from '../store/index.ts';
@@ -15,8 +15,8 @@ export interface AppLlmOptions {
   simSeed: number;
   cacheMode?: CacheMode;
   log?: CreateLlmOptions['log'];
-  /** Limiters shared by every run of this process (an ablation's cells); default: this Llm's own. */
-  limiterRegistry?: LimiterRegistry;
+  /** Limiters (and optionally a call cache) shared by the runs of this process, e.g. an ablation's cells. */
+  shared?: SharedCallResources;
   /** Faults the in-process sim injects (e.g. from `--fault`, parsed by the sim's parseFaultOption); default none. */
   simFaults?: FaultSpec[];
 }
@@ -28,7 +28,8 @@ export function createAppLlm(options: AppLlmOptions): Llm {
     ...(options.store ? { store: options.store } : {}),
     ...(options.cacheMode ? { cacheMode: options.cacheMode } : {}),
     ...(options.log ? { log: options.log } : {}),
-    ...(options.limiterRegistry ? { limiterRegistry: options.limiterRegistry } : {}),
+    ...(options.shared ? { limiterRegistry: options.shared.limiterRegistry } : {}),
+    ...(options.shared?.cacheDb ? { sharedCacheDb: options.shared.cacheDb } : {}),
   });
 }
 

@@ -3,7 +3,7 @@
 import type { Document } from '../documents/index.ts';
 import { defaultSimEndpoints, loadEndpointsFile } from '../config/endpoints.ts';
 import type { LoadedExperiment } from '../config/experiment.ts';
-import type { LimiterRegistry } from '../llm/create-llm.ts';
+import type { SharedCallResources } from '../llm/create-llm.ts';
 import type { Emit } from '../outer/events.ts';
 import { runEvolution, type RunEvolutionResult } from '../outer/run-evolution.ts';
 import type { FaultSpec } from '../sim/index.ts';
@@ -20,7 +20,7 @@ export interface RunExperimentOptions {
   emit?: Emit;
   signal?: AbortSignal;
   /** Shared by the runs of one process (an ablation's cells keep to each endpoint's concurrency together). */
-  limiterRegistry?: LimiterRegistry;
+  shared?: SharedCallResources;
   /** Documents already resolved for this experiment's `documents` spec (cells of an ablation share them). */
   documents?: Document[];
 }
@@ -42,7 +42,7 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunE
         simSeed: experiment.config.simSeed,
         cacheMode: 'use',
         simFaults,
-        ...(options.limiterRegistry ? { limiterRegistry: options.limiterRegistry } : {}),
+        ...(options.shared ? { shared: options.shared } : {}),
       }),
     ...(options.emit ? { emit: options.emit } : {}),
     ...(options.signal ? { signal: options.signal } : {}),

@@ -17,8 +17,16 @@ export interface CachedReply {
   completionTokens: number;
 }
 
+export interface CallCacheEntry {
+  endpointId: string;
+  model: string;
+  reply: CachedReply;
+}
+
 export interface CallCache {
   get(key: string): CachedReply | undefined;
+  /** The reply with the endpoint and model it was stored under. */
+  entry(key: string): CallCacheEntry | undefined;
   /** Only for replies that were complete and valid: a cached failure would poison every rerun. */
   put(key: string, entry: { endpointId: string; model: string; reply: CachedReply }): void;
 }
@@ -33,20 +41,23 @@ export function createCallCache(options: { db?: Database.Database; now?: () => s
   const now = options.now ?? (() => new Date().toISOString());
   if (!options.db) return createMemoryCache();
   const select = options.db.prepare(
-    'SELECT reply_json AS replyJson, prompt_tokens AS promptTokens, completion_tokens AS completionTokens FROM llm_call_cache WHERE key = ?',
+    `SELECT endpoint_id AS endpointId, model, reply_json AS replyJson, prompt_tokens AS promptTokens, completion_tokens AS completionTokens
+     FROM llm_call_cache WHERE key = ?`,
   );
   // A row is replaced only when its reply no longer validates (e.g. the schema gained a refinement).
   const insert = options.db.prepare(
     `INSERT OR REPLACE INTO llm_call_cache (key, endpoint_id, model, reply_json, prompt_tokens, completion_tokens, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?)`,
   );
+  const entry = (key: string): CallCacheEntry | undefined => {
+    const row = select.get(key) as { endpointId: string; model: string; replyJson: string; promptTokens: number; completionTokens: number } | undefined;
+    if (!row) return undefined;
+    const reply = JSON.parse(row.replyJson) as Pick<CachedReply, 'content' | 'toolCalls' | 'finishReason'>;
+    return { endpointId: row.endpointId, model: row.model, reply: { ...reply, promptTokens: row.promptTokens, completionTokens: row.completionTokens } };
+  };
   return {
-    get(key) {
-      const row = select.get(key) as { replyJson: string; promptTokens: number; completionTokens: number } | undefined;
-      if (!row) return undefined;
-      const reply = JSON.parse(row.replyJson) as Pick<CachedReply, 'content' | 'toolCalls' | 'finishReason'>;
-      return { ...reply, promptTokens: row.promptTokens, completionTokens: row.completionTokens };
-    },
+    get: (key) => entry(key)?.reply,
+    entry,
     put(key, { endpointId, model, reply }) {
       const replyJson = JSON.stringify({ content: reply.content, toolCalls: reply.toolCalls, finishReason: reply.finishReason });
       insert.run(key, endpointId, model, replyJson, reply.promptTokens, reply.completionTokens, now());
@@ -54,11 +65,35 @@ export function createCallCache(options: { db?: Database.Database; now?: () => s
   };
 }
 
-function createMemoryCache(): CallCache {
-  const entries = new Map<string, CachedReply>();
+/**
+ * A run's own cache in front of one several runs share (an ablation's cells): a reply found only in
+ * the shared one is copied into the run's own, so every run stays complete on its own; a new reply
+ * goes into both.
+ */
+export function layeredCache(own: CallCache, shared: CallCache): CallCache {
+  const entry = (key: string): CallCacheEntry | undefined => {
+    const local = own.entry(key);
+    if (local) return local;
+    const found = shared.entry(key);
+    if (found) own.put(key, found);
+    return found;
+  };
   return {
-    get: (key) => entries.get(key),
-    put: (key, { reply }) => void entries.set(key, reply),
+    get: (key) => entry(key)?.reply,
+    entry,
+    put(key, entry) {
+      own.put(key, entry);
+      shared.put(key, entry);
+    },
+  };
+}
+
+function createMemoryCache(): CallCache {
+  const entries = new Map<string, CallCacheEntry>();
+  return {
+    get: (key) => entries.get(key)?.reply,
+    entry: (key) => entries.get(key),
+    put: (key, entry) => void entries.set(key, entry),
   };
 }
 

@@ -1,12 +1,13 @@
 // The factory of the one call path: circuit breaker -> cache -> coalescing -> exchange (limiter +
 // retry + transport) -> completeness checks -> (structured) repair, validation and one re-ask.
+import type Database from 'better-sqlite3';
 import seedrandom from 'seedrandom';
 import { sha256Hex } from '../util/hash.ts';
 import type { Endpoint, Endpoints } from '../config/endpoints.ts';
 import { EndpointUnavailable } from '../errors.ts';
 import type { Store } from '../store/index.ts';
 import { createAdaptiveLimiter, type AdaptiveLimiter } from './adaptive-limiter.ts';
-import { callCacheKey, createCallCache, createCoalescer, type CachedReply, type CacheMode } from './call-cache.ts';
+import { callCacheKey, createCallCache, createCoalescer, layeredCache, type CachedReply, type CacheMode } from './call-cache.ts';
 import { exchange, type ExchangeDependencies, type ExchangeOutcome } from './exchange.ts';
 import { createTransport, scrub, type Transport, type WireRequest } from './openai-transport.ts';
 import { parseStructuredReply, reaskMessages, responseFormatFor } from './structured.ts';
@@ -34,6 +35,17 @@ export interface CreateLlmOptions {
    * (server, model, API key), so concurrent runs together keep to each endpoint's concurrency.
    */
   limiterRegistry?: LimiterRegistry;
+  /**
+   * A call cache several runs share (an ablation's `--share-cache`): a call one run paid for is a
+   * cache hit for the others, so what each run reports as paid depends on which ran first.
+   */
+  sharedCacheDb?: Database.Database;
+}
+
+/** What the runs of one process share (an ablation's cells): concurrency limits, optionally a call cache. */
+export interface SharedCallResources {
+  limiterRegistry: LimiterRegistry;
+  cacheDb?: Database.Database;
 }
 
 export interface LimiterRegistry {
@@ -89,7 +101,8 @@ export function createLlm(options: CreateLlmOptions): Llm {
   const log = options.log ?? (() => {});
   const clock = options.clock ?? Date.now;
   const now = () => new Date(clock()).toISOString();
-  const cache = createCallCache({ db: options.store?.db, now });
+  const ownCache = createCallCache({ db: options.store?.db, now });
+  const cache = options.sharedCacheDb ? layeredCache(ownCache, createCallCache({ db: options.sharedCacheDb, now })) : ownCache;
   const usage = createUsageTracker({ db: options.store?.db, now });
   const coalescer = createCoalescer<Performed>();
   const limiters = createLimiters(endpoints, options.increaseAfterSuccesses, log, options.limiterRegistry);

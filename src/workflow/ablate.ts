@@ -8,13 +8,16 @@ import { runExperiment } from '../app/run-experiment.ts';
 import { resolveDocuments } from '../app/resolve-documents.ts';
 import { loadExperiment, type ExperimentConfig, type LoadedExperiment } from '../config/experiment.ts';
 import { AutodataError, ConfigError, RunHalted } from '../errors.ts';
-import { createLimiterRegistry } from '../llm/create-llm.ts';
+import { createLimiterRegistry, type SharedCallResources } from '../llm/create-llm.ts';
 import type { EvolveEvent } from '../outer/events.ts';
 import { STORE_FILE, type RunEvolutionResult } from '../outer/run-evolution.ts';
 import { acquireRunLock, getRun, listRuns, openStore } from '../store/index.ts';
 import { canonicalJson } from '../util/hash.ts';
 import { ABLATION_FILE, cellRunDir, isAblationDir, readAblationManifest, writeAblationManifest, type AblationCell, type AblationManifest } from './ablation-manifest.ts';
 import { configForArm, expandArms, type VarySpec } from './vary.ts';
+
+/** The call cache the cells share with `--share-cache`. */
+export const SHARED_CACHE_FILE = 'cache.sqlite';
 
 export interface AblateOptions {
   /** The base experiment file. */
@@ -28,6 +31,12 @@ export interface AblateOptions {
   parallel: number;
   resume: boolean;
   simFaults?: readonly string[];
+  /**
+   * One call cache for every cell (`<dir>/cache.sqlite`): arms with the same seed pay once for the
+   * calls they share (the baseline's evaluation above all). Off by default: with it, a cell's paid
+   * calls and tokens depend on which cell ran first, so `compare`'s cost columns stop being per-arm costs.
+   */
+  shareCache?: boolean;
   /** Per-cell events (iteration lines, stops), tagged with the cell. */
   onCellEvent?: (cell: AblationCell, event: EvolveEvent) => void;
   onCellDone?: (cell: AblationCell, outcome: CellOutcome) => void;
@@ -140,7 +149,15 @@ function writeCellExperiment(dir: string, cell: AblationCell, config: Experiment
 
 /** Completed cells are skipped, started ones resumed, the rest started; `parallel` at a time. */
 async function runCells(options: AblateOptions, manifest: AblationManifest): Promise<AblateResult> {
-  const limiterRegistry = createLimiterRegistry();
+  const cacheStore = options.shareCache ? openStore(path.join(options.dir, SHARED_CACHE_FILE)) : undefined;
+  try {
+    return await runCellsSharing(options, manifest, { limiterRegistry: createLimiterRegistry(), ...(cacheStore ? { cacheDb: cacheStore.db } : {}) });
+  } finally {
+    cacheStore?.close();
+  }
+}
+
+async function runCellsSharing(options: AblateOptions, manifest: AblationManifest, shared: SharedCallResources): Promise<AblateResult> {
   const documentsBySpec = new Map<string, ReturnType<typeof resolveDocuments>['documents']>();
   const outcomes: Array<{ cell: AblationCell; outcome: CellOutcome }> = manifest.cells.map((cell) => ({ cell, outcome: { kind: 'interrupted' } }));
   let next = 0;
@@ -168,7 +185,7 @@ async function runCells(options: AblateOptions, manifest: AblationManifest): Pro
         runDir,
         resume: state === 'started',
         documents,
-        limiterRegistry,
+        shared,
         ...(options.simFaults ? { simFaults: options.simFaults } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
         emit: (event) => options.onCellEvent?.(cell, event),

@@ -12,6 +12,8 @@ import { ConfigError } from '../../src/errors.ts';
 import { runAblation, type AblateOptions } from '../../src/workflow/ablate.ts';
 import { cellRunDir, readAblationManifest } from '../../src/workflow/ablation-manifest.ts';
 import { parseVary } from '../../src/workflow/vary.ts';
+import { paidUsage } from '../../src/llm/paid-usage.ts';
+import { openStore } from '../../src/store/index.ts';
 import { bin, repoRoot, runInProcess, snapshotPopulation, writeTinyExperiment } from '../outer/support.ts';
 
 const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'autodata-ablate-'));
@@ -99,5 +101,35 @@ describe('ablate', () => {
         snapshotPopulation(path.join(cellRunDir(reference, cell), 'run.sqlite')),
       );
     }
+  }, 240_000);
+});
+
+describe('ablate --share-cache', () => {
+  it('lets arms with the same seed reuse each other\'s calls, with the populations unchanged', async () => {
+    const file = writeTinyExperiment(temp, 'shared', { outer: { ...tinyOuter, iterations: 1 } });
+    const separate = path.join(temp, 'separate');
+    const shared = path.join(temp, 'shared');
+    await runAblation(options(separate, file, { seeds: [1], parallel: 1 }));
+    await runAblation(options(shared, file, { seeds: [1], parallel: 1, shareCache: true }));
+    const manifest = readAblationManifest(shared);
+    const paid = (dir: string, index: number) => {
+      const store = openStore(path.join(cellRunDir(dir, manifest.cells[index]!), 'run.sqlite'), { readonly: true });
+      try {
+        return paidUsage(store.db).calls;
+      } finally {
+        store.close();
+      }
+    };
+    for (const cell of manifest.cells) {
+      expect(snapshotPopulation(path.join(cellRunDir(shared, cell), 'run.sqlite'))).toEqual(
+        snapshotPopulation(path.join(cellRunDir(separate, cell), 'run.sqlite')),
+      );
+    }
+    // The first cell pays as it would alone; the second reuses the baseline's evaluation and the
+    // first wave (both arms pick the baseline as the only parent) and pays far less.
+    expect(paid(shared, 0)).toBe(paid(separate, 0));
+    expect(paid(separate, 1)).toBeGreaterThan(0);
+    expect(paid(shared, 1)).toBeLessThan(paid(separate, 1) / 2);
+    expect(fs.existsSync(path.join(shared, 'cache.sqlite'))).toBe(true);
   }, 240_000);
 });

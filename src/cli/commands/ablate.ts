@@ -20,6 +20,7 @@ interface AblateArgs {
   parallel: number;
   resume: boolean;
   simFault?: string[];
+  shareCache: boolean;
   json: boolean;
 }
 
@@ -39,8 +40,13 @@ const ablateCommand: CommandModule<object, AblateArgs> = {
       .option('out', { type: 'string', describe: 'Ablation folder (default: populations/<name>)' })
       .option('parallel', { type: 'number', default: 2, describe: 'Cells run at once (they share each endpoint\'s concurrency limit)' })
       .option('resume', { type: 'boolean', default: false, describe: 'Finish the cells of this ablation that are missing' })
+      .option('share-cache', {
+        type: 'boolean',
+        default: false,
+        describe: 'One call cache for every cell: arms with the same seed pay once for shared calls (then a cell\'s paid cost depends on which cell ran first)',
+      })
       .option('sim-fault', { type: 'string', array: true, describe: SIM_FAULT_HELP })
-      .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON' }) as Argv<AblateArgs>,
+      .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON' }) as unknown as Argv<AblateArgs>,
   handler: async (args) => {
     const seeds = parseSeeds(args.seeds);
     const vary = (args.vary ?? []).map((text) => parseVary(text));
@@ -64,6 +70,7 @@ const ablateCommand: CommandModule<object, AblateArgs> = {
         name,
         parallel: args.parallel,
         resume: args.resume,
+        shareCache: args.shareCache,
         ...(args.simFault ? { simFaults: args.simFault } : {}),
         signal: controller.signal,
         onCellEvent: display.event,
