@@ -4,7 +4,7 @@ import type { Document } from '../documents/index.ts';
 import { defaultSimEndpoints, loadEndpointsFile } from '../config/endpoints.ts';
 import type { LoadedExperiment } from '../config/experiment.ts';
 import type { SharedCallResources } from '../llm/create-llm.ts';
-import type { Emit } from '../outer/events.ts';
+import type { Emit, StopReason } from '../outer/events.ts';
 import { runEvolution, type RunEvolutionResult } from '../outer/run-evolution.ts';
 import type { FaultSpec } from '../sim/index.ts';
 import { createAppLlm } from './create-llm.ts';
@@ -21,6 +21,8 @@ export interface RunExperimentOptions {
   signal?: AbortSignal;
   /** Shared by the runs of one process (an ablation's cells keep to each endpoint's concurrency together). */
   shared?: SharedCallResources;
+  /** A budget shared with other runs of this process (an ablation's matrix budget). */
+  sharedBudget?: () => StopReason | undefined;
   /** Documents already resolved for this experiment's `documents` spec (cells of an ablation share them). */
   documents?: Document[];
 }
@@ -46,5 +48,6 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunE
       }),
     ...(options.emit ? { emit: options.emit } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.sharedBudget ? { sharedBudget: options.sharedBudget } : {}),
   });
 }

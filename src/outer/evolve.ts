@@ -36,6 +36,8 @@ export interface EvolveDeps {
   /** Aborted on Ctrl-C: no new step starts; what is in flight finishes and is recorded. */
   signal?: AbortSignal;
   now?: () => Date;
+  /** A budget shared with other runs (an ablation's): asked between waves, like the run's own budgets. */
+  sharedBudget?: () => StopReason | undefined;
 }
 
 export interface EvolveSetup {
@@ -248,6 +250,8 @@ export async function evolve(deps: EvolveDeps, setup: EvolveSetup): Promise<Evol
     const totals = progressFromStore(store, planned);
     const budgetReason = budgetStopReason(config, { calls: totals.calls, tokens: totals.tokens, elapsedMs: now().getTime() - startedAt });
     if (budgetReason) return stop(budgetReason);
+    const sharedReason = deps.sharedBudget?.();
+    if (sharedReason) return stop(sharedReason);
 
     const parents = population.populationBefore(store, waveStart);
     const history = population.listIterations(store).filter((record) => record.iteration < waveStart);

@@ -10,7 +10,7 @@ import { loadHarness, loadMetaPrompts } from '../harness/index.ts';
 import type { Llm } from '../llm/types.ts';
 import { acquireRunLock, finishRun, listRuns, openStore, recordRun, type RunRecord, type Store } from '../store/index.ts';
 import { canonicalJson } from '../util/hash.ts';
-import type { Emit } from './events.ts';
+import type { Emit, StopReason } from './events.ts';
 import { evolve, type EvolveResult, type EvolveSetup } from './evolve.ts';
 import { getCandidate } from './population-store.ts';
 
@@ -28,6 +28,8 @@ export interface RunEvolutionOptions {
   emit?: Emit;
   signal?: AbortSignal;
   now?: () => Date;
+  /** A budget shared with other runs of this process (see EvolveDeps.sharedBudget). */
+  sharedBudget?: () => StopReason | undefined;
 }
 
 export interface RunEvolutionResult extends EvolveResult {
@@ -67,7 +69,7 @@ async function runLocked(options: RunEvolutionOptions, setup: Omit<EvolveSetup, 
       throw new ConfigError(experiment.config.baseline, 'the baseline harness changed since this run started; restore it or start a new run');
     }
     const result = await evolve(
-      { llm: options.createLlm(store), store, ...(options.emit ? { emit: options.emit } : {}), ...(options.signal ? { signal: options.signal } : {}), ...(options.now ? { now: options.now } : {}) },
+      { llm: options.createLlm(store), store, ...(options.emit ? { emit: options.emit } : {}), ...(options.signal ? { signal: options.signal } : {}), ...(options.now ? { now: options.now } : {}), ...(options.sharedBudget ? { sharedBudget: options.sharedBudget } : {}) },
       { ...setup, config },
     );
     finishRun(store, run.id, result.stopReason === 'interrupted' ? 'interrupted' : 'completed');

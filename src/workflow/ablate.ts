@@ -9,7 +9,10 @@ import { resolveDocuments } from '../app/resolve-documents.ts';
 import { loadExperiment, type ExperimentConfig, type LoadedExperiment } from '../config/experiment.ts';
 import { AutodataError, ConfigError, RunHalted } from '../errors.ts';
 import { createLimiterRegistry, type SharedCallResources } from '../llm/create-llm.ts';
-import type { EvolveEvent } from '../outer/events.ts';
+import { plannedIterations } from '../outer/budget.ts';
+import type { EvolveEvent, StopReason } from '../outer/events.ts';
+import { listIterations } from '../outer/population-store.ts';
+import { paidUsage } from '../llm/paid-usage.ts';
 import { STORE_FILE, type RunEvolutionResult } from '../outer/run-evolution.ts';
 import { acquireRunLock, getRun, listRuns, openStore } from '../store/index.ts';
 import { canonicalJson } from '../util/hash.ts';
@@ -37,6 +40,12 @@ export interface AblateOptions {
    * calls and tokens depend on which cell ran first, so `compare`'s cost columns stop being per-arm costs.
    */
   shareCache?: boolean;
+  /**
+   * One budget for the whole matrix, summed over every cell's paid calls and tokens (earlier sessions'
+   * included) and this process's wall time. Checked between waves, like a run's own budgets; a cell
+   * it stops resumes with `--resume` and a larger budget.
+   */
+  budgets?: MatrixBudgets;
   /** Per-cell events (iteration lines, stops), tagged with the cell. */
   onCellEvent?: (cell: AblationCell, event: EvolveEvent) => void;
   onCellDone?: (cell: AblationCell, outcome: CellOutcome) => void;
@@ -44,8 +53,15 @@ export interface AblateOptions {
   now?: () => Date;
 }
 
+export interface MatrixBudgets {
+  calls?: number;
+  tokens?: number;
+  wallTimeMinutes?: number;
+}
+
 export type CellOutcome =
   | { kind: 'done'; result: RunEvolutionResult }
+  | { kind: 'budget-spent' }
   | { kind: 'already-complete' }
   | { kind: 'halted'; message: string }
   | { kind: 'interrupted' };
@@ -162,11 +178,17 @@ async function runCellsSharing(options: AblateOptions, manifest: AblationManifes
   const outcomes: Array<{ cell: AblationCell; outcome: CellOutcome }> = manifest.cells.map((cell) => ({ cell, outcome: { kind: 'interrupted' } }));
   let next = 0;
   let halted: string | undefined;
+  const budget = matrixBudget(options, manifest);
 
   const runCell = async (index: number): Promise<void> => {
     const cell = manifest.cells[index]!;
     const runDir = cellRunDir(options.dir, cell);
     const state = cellState(runDir);
+    if (state !== 'completed' && budget.spent()) {
+      outcomes[index] = { cell, outcome: { kind: 'budget-spent' } };
+      options.onCellDone?.(cell, outcomes[index]!.outcome);
+      return;
+    }
     if (state === 'completed') {
       outcomes[index] = { cell, outcome: { kind: 'already-complete' } };
       options.onCellDone?.(cell, outcomes[index]!.outcome);
@@ -188,7 +210,11 @@ async function runCellsSharing(options: AblateOptions, manifest: AblationManifes
         shared,
         ...(options.simFaults ? { simFaults: options.simFaults } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
-        emit: (event) => options.onCellEvent?.(cell, event),
+        sharedBudget: budget.spent,
+        emit: (event) => {
+          budget.observe(cell, event);
+          options.onCellEvent?.(cell, event);
+        },
       });
       outcome = result.stopReason === 'interrupted' ? { kind: 'interrupted' } : { kind: 'done', result };
     } catch (error) {
@@ -218,7 +244,47 @@ async function runCellsSharing(options: AblateOptions, manifest: AblationManifes
   return { dir: options.dir, manifest, outcomes };
 }
 
-/** A cell's run folder: no store yet, a run under way or interrupted, or a completed run. */
+/**
+ * The matrix budget: paid calls and tokens of every cell (each cell's latest progress; cells not run
+ * in this process count what their stores hold) and the wall time of this process.
+ */
+function matrixBudget(options: AblateOptions, manifest: AblationManifest) {
+  const started = Date.now();
+  const spentBy = new Map<string, { calls: number; tokens: number }>();
+  for (const cell of manifest.cells) spentBy.set(cell.runDir, storedSpending(cellRunDir(options.dir, cell)));
+  const limits = options.budgets ?? {};
+  return {
+    observe(cell: AblationCell, event: EvolveEvent) {
+      if (event.type === 'iteration-finished' || event.type === 'run-stopped') {
+        spentBy.set(cell.runDir, { calls: event.progress.calls, tokens: event.progress.tokens });
+      }
+    },
+    spent: (): StopReason | undefined => {
+      const total = [...spentBy.values()].reduce((sum, entry) => ({ calls: sum.calls + entry.calls, tokens: sum.tokens + entry.tokens }), { calls: 0, tokens: 0 });
+      if (limits.calls !== undefined && total.calls >= limits.calls) return 'calls-budget';
+      if (limits.tokens !== undefined && total.tokens >= limits.tokens) return 'tokens-budget';
+      if (limits.wallTimeMinutes !== undefined && Date.now() - started >= limits.wallTimeMinutes * 60_000) return 'wall-time-budget';
+      return undefined;
+    },
+  };
+}
+
+function storedSpending(runDir: string): { calls: number; tokens: number } {
+  const storePath = path.join(runDir, STORE_FILE);
+  if (!existsSync(storePath)) return { calls: 0, tokens: 0 };
+  const store = openStore(storePath, { readonly: true });
+  try {
+    const { calls, tokens } = paidUsage(store.db);
+    return { calls, tokens };
+  } finally {
+    store.close();
+  }
+}
+
+/**
+ * A cell's run folder: no store yet, a run under way or interrupted (or stopped by a budget before
+ * its planned iterations: a resume continues it), or a run that did every planned iteration.
+ */
 export function cellState(runDir: string): 'not-started' | 'started' | 'completed' {
   const storePath = path.join(runDir, STORE_FILE);
   if (!existsSync(storePath)) return 'not-started';
@@ -226,7 +292,10 @@ export function cellState(runDir: string): 'not-started' | 'started' | 'complete
   try {
     const run = listRuns(store).find((record) => record.kind === 'evolve');
     if (!run) return 'started';
-    return getRun(store, run.id)?.status === 'completed' ? 'completed' : 'started';
+    if (getRun(store, run.id)?.status !== 'completed') return 'started';
+    const planned = plannedIterations(run.config as ExperimentConfig);
+    const done = listIterations(store).filter((record) => record.iteration > 0).length;
+    return done >= planned ? 'completed' : 'started';
   } catch (error) {
     if (error instanceof AutodataError) return 'started';
     throw error;

@@ -133,3 +133,29 @@ describe('ablate --share-cache', () => {
     expect(fs.existsSync(path.join(shared, 'cache.sqlite'))).toBe(true);
   }, 240_000);
 });
+
+describe('ablate with a matrix budget', () => {
+  it('stops every cell once the cells together have paid it, and --resume with a larger budget finishes the matrix', async () => {
+    const file = writeTinyExperiment(temp, 'budgeted', { outer: { ...tinyOuter, iterations: 1 } });
+    const reference = path.join(temp, 'unbudgeted');
+    await runAblation(options(reference, file, { seeds: [1], parallel: 1 }));
+
+    const dir = path.join(temp, 'budgeted');
+    const stopped = await runAblation(options(dir, file, { seeds: [1], parallel: 1, budgets: { calls: 1 } }));
+    // The first cell evaluates its baseline, then meets the spent budget at its first wave; the second never starts.
+    const [first, second] = stopped.outcomes;
+    expect(first!.outcome.kind).toBe('done');
+    expect(first!.outcome.kind === 'done' && first!.outcome.result.stopReason).toBe('calls-budget');
+    expect(first!.outcome.kind === 'done' && first!.outcome.result.progress.iterationsDone).toBe(0);
+    expect(second!.outcome.kind).toBe('budget-spent');
+    expect(fs.existsSync(path.join(cellRunDir(dir, second!.cell), 'run.sqlite'))).toBe(false);
+
+    const finished = await runAblation(options(dir, file, { seeds: [1], parallel: 1, resume: true }));
+    expect(finished.outcomes.map(({ outcome }) => outcome.kind)).toEqual(['done', 'done']);
+    for (const cell of finished.manifest.cells) {
+      expect(snapshotPopulation(path.join(cellRunDir(dir, cell), 'run.sqlite'))).toEqual(
+        snapshotPopulation(path.join(cellRunDir(reference, cell), 'run.sqlite')),
+      );
+    }
+  }, 240_000);
+});

@@ -6,7 +6,8 @@ import { loadExperiment } from '../../config/experiment.ts';
 import { ConfigError } from '../../errors.ts';
 import { describeEvent } from '../../outer/event-lines.ts';
 import type { EvolveEvent } from '../../outer/events.ts';
-import { runAblation, type CellOutcome } from '../../workflow/ablate.ts';
+import { runAblation, type CellOutcome, type MatrixBudgets } from '../../workflow/ablate.ts';
+import { requirePositiveIntegers } from '../command-inputs.ts';
 import type { AblationCell } from '../../workflow/ablation-manifest.ts';
 import { parseVary } from '../../workflow/vary.ts';
 import { EXIT } from '../exit-codes.ts';
@@ -21,6 +22,9 @@ interface AblateArgs {
   resume: boolean;
   simFault?: string[];
   shareCache: boolean;
+  budgetCalls?: number;
+  budgetTokens?: number;
+  budgetMinutes?: number;
   json: boolean;
 }
 
@@ -45,6 +49,9 @@ const ablateCommand: CommandModule<object, AblateArgs> = {
         default: false,
         describe: 'One call cache for every cell: arms with the same seed pay once for shared calls (then a cell\'s paid cost depends on which cell ran first)',
       })
+      .option('budget-calls', { type: 'number', describe: 'Stop the matrix once its cells together have paid this many calls' })
+      .option('budget-tokens', { type: 'number', describe: 'Stop the matrix once its cells together have paid this many tokens' })
+      .option('budget-minutes', { type: 'number', describe: 'Stop the matrix after this much wall time in this process' })
       .option('sim-fault', { type: 'string', array: true, describe: SIM_FAULT_HELP })
       .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON' }) as unknown as Argv<AblateArgs>,
   handler: async (args) => {
@@ -71,6 +78,7 @@ const ablateCommand: CommandModule<object, AblateArgs> = {
         parallel: args.parallel,
         resume: args.resume,
         shareCache: args.shareCache,
+        budgets: matrixBudgets(args),
         ...(args.simFault ? { simFaults: args.simFault } : {}),
         signal: controller.signal,
         onCellEvent: display.event,
@@ -92,6 +100,16 @@ const ablateCommand: CommandModule<object, AblateArgs> = {
   },
 };
 
+function matrixBudgets(args: AblateArgs): MatrixBudgets {
+  requirePositiveIntegers({ '--budget-calls': args.budgetCalls, '--budget-tokens': args.budgetTokens });
+  if (args.budgetMinutes !== undefined && !(args.budgetMinutes > 0)) throw new ConfigError('--budget-minutes', `must be a positive number, got ${args.budgetMinutes}`);
+  return {
+    ...(args.budgetCalls !== undefined ? { calls: args.budgetCalls } : {}),
+    ...(args.budgetTokens !== undefined ? { tokens: args.budgetTokens } : {}),
+    ...(args.budgetMinutes !== undefined ? { wallTimeMinutes: args.budgetMinutes } : {}),
+  };
+}
+
 function parseSeeds(text: string): number[] {
   const seeds = text.split(',').map((part) => part.trim()).filter((part) => part !== '').map(Number);
   if (seeds.length === 0 || seeds.some((seed) => !Number.isInteger(seed) || seed < 0)) {
@@ -111,6 +129,8 @@ function describeOutcome(outcome: CellOutcome): string {
     }
     case 'already-complete':
       return 'already complete';
+    case 'budget-spent':
+      return 'not run: the matrix budget is spent (--resume with a larger one continues)';
     case 'halted':
       return `stopped: ${outcome.message}`;
     case 'interrupted':
