@@ -5,6 +5,7 @@ import { renderTable, type Cell } from '../report/table.ts';
 import { forTerminal } from '../util/terminal-text.ts';
 import type { ArmSummary, Comparison, DifferenceKey, MetricKey } from './compare.ts';
 import type { MeanInterval } from './intervals.ts';
+import type { AcceptanceErrors } from './oracle-metrics.ts';
 
 interface MetricColumn {
   key: MetricKey;
@@ -69,7 +70,9 @@ export function formatComparison(comparison: Comparison): string {
   }
   for (const group of groups) {
     lines.push('', group.title, armTable(arms, group.columns));
+    if (group.columns[0]?.key === 'oracleBest' && comparison.acceptanceErrors) lines.push('', ...acceptanceTable(comparison.acceptanceErrors));
   }
+  if (!withOracle && comparison.acceptanceErrors) lines.push('', ...acceptanceTable(comparison.acceptanceErrors));
   const roles = [...new Set(arms.flatMap((arm) => Object.keys(arm.tokensByRole)))].sort();
   if (roles.length > 0) {
     lines.push('', 'tokens per role (paid; mean per run)');
@@ -96,6 +99,39 @@ export function formatComparison(comparison: Comparison): string {
   lines.push('', `intervals: ${comparison.intervalMethod}; n = completed runs (seeds) of the arm`);
   for (const warning of comparison.warnings) lines.push(forTerminal(`warning: ${warning}`, 'line'));
   return lines.join('\n');
+}
+
+/**
+ * "acceptance rule vs the oracle": per arm the pooled counts of accepted and rejected children, truly
+ * better than their parent by the oracle or not, and the false-accept and false-reject rates as a
+ * mean across seeds with its interval (n: runs that accepted, or rejected, anything).
+ */
+function acceptanceTable(errors: AcceptanceErrors): string[] {
+  const rows = errors.arms.map((arm): Cell[] => {
+    const { pooled } = arm;
+    return [
+      arm.arm,
+      arm.label,
+      arm.runs.length,
+      `${pooled.acceptedBetter} / ${pooled.acceptedNotBetter}`,
+      `${pooled.rejectedBetter} / ${pooled.rejectedNotBetter}`,
+      formatInterval(arm.falseAcceptRate, 2, arm.runs.length),
+      formatInterval(arm.falseRejectRate, 2, arm.runs.length),
+      `${rate(pooled.falseAcceptRate)} / ${rate(pooled.falseRejectRate)}`,
+    ];
+  });
+  const episodes = errors.episodes === null ? '' : `, ${errors.episodes} episodes each`;
+  const notes = [
+    `truly better: oracle(child) > oracle(parent) + ${errors.margin.toFixed(3)} (${errors.marginSource}); ${errors.harnessesEstimated} harnesses estimated (each once${episodes})`,
+    'false-accept rate: not truly better among the accepted children; false-reject rate: truly better among the rejected ones; mean [95% t interval] over the runs that accepted (rejected) any',
+    `note: ${errors.note}`,
+  ];
+  const headers = ['arm', 'label', 'n', 'accepted: better / not', 'rejected: better / not', 'false-accept rate', 'false-reject rate', 'pooled: false-accept / false-reject'];
+  return ['acceptance rule vs the oracle (each accepted or rejected child against its parent)', renderTable(headers, rows), ...notes.map((line) => forTerminal(line, 'line'))];
+}
+
+function rate(value: number | null): string {
+  return value === null ? '-' : value.toFixed(2);
 }
 
 function armTable(arms: ArmSummary[], columns: MetricColumn[]): string {

@@ -11,6 +11,7 @@ import { canonicalJson } from '../util/hash.ts';
 import { forTerminal } from '../util/terminal-text.ts';
 import { cellRunDir, isAblationDir, locateAblation, readAblationManifest } from './ablation-manifest.ts';
 import { INTERVAL_METHOD, meanInterval, pairedDifference, type MeanInterval } from './intervals.ts';
+import type { AcceptanceErrors } from './oracle-metrics.ts';
 import { readRunMetrics, type RunMetrics, type RunState } from './run-metrics.ts';
 
 /** The per-run metrics that are averaged across seeds, in the order they are shown. */
@@ -63,6 +64,8 @@ export interface Comparison {
   /** Runs left out of the means (not completed), with their state. */
   incomplete: Array<{ arm: string | null; seed: number | null; runDir: string; status: RunState; iterationsDone: number; iterationsPlanned: number | null }>;
   warnings: string[];
+  /** `--oracle N --acceptance-errors` on the sim: the acceptance rule's decisions against the oracle. */
+  acceptanceErrors?: AcceptanceErrors;
 }
 
 export interface CompareOptions {

@@ -1,14 +1,18 @@
 // `compare --oracle N`: each run's best candidate and baseline get the sim's true pass rate, each
-// harness estimated once, and the means and paired differences include them.
-import { execFileSync } from 'node:child_process';
+// harness estimated once, and the means and paired differences include them. `--acceptance-errors`:
+// each accepted or rejected child against its parent by the oracle, per run, per arm and pooled.
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Harness } from '../../src/harness/index.ts';
+import { listCandidates, listIterations } from '../../src/outer/population-store.ts';
+import { readRun } from '../../src/outer/inspect-run.ts';
 import { compareRuns } from '../../src/workflow/compare.ts';
 import { formatComparison } from '../../src/workflow/compare-text.ts';
-import { addOracleMetrics } from '../../src/workflow/oracle-metrics.ts';
+import { meanInterval } from '../../src/workflow/intervals.ts';
+import { addAcceptanceErrors, addOracleMetrics, memoizeOracle, oracleHalfWidth, type AcceptanceErrors } from '../../src/workflow/oracle-metrics.ts';
 import { bin, loadTiny, repoRoot, runInProcess, writeTinyExperiment } from '../outer/support.ts';
 
 const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'autodata-oracle-'));
@@ -16,7 +20,8 @@ afterAll(() => fs.rmSync(temp, { recursive: true, force: true }));
 const runDirs = [path.join(temp, 'seed1'), path.join(temp, 'seed2')];
 
 beforeAll(async () => {
-  const outer = { iterations: 2, concurrentIterations: 2, trainMinibatchSize: 2, validationLimit: 3, implementerRetries: 1, finalTest: false };
+  // 3 iterations: seed 1 accepts children and rejects one, seed 2 rejects all three.
+  const outer = { iterations: 3, concurrentIterations: 2, trainMinibatchSize: 2, validationLimit: 3, implementerRetries: 1, finalTest: false };
   for (const [index, runDir] of runDirs.entries()) {
     await runInProcess(loadTiny(writeTinyExperiment(temp, `oracle-${index + 1}`, { seed: index + 1, outer })), runDir);
   }
@@ -46,6 +51,82 @@ describe('oracle metrics', () => {
     expect(formatComparison(comparison)).toContain("oracle (the sim's true expected validation pass rate)");
   });
 
+  it('counts each accepted and rejected child against its parent by the oracle, with the margin', async () => {
+    const { loadHarness } = await import('../../src/harness/index.ts');
+    const baselineHash = loadHarness(path.join(repoRoot, 'baselines/agentic-self-instruct')).contentHash;
+    // Known answers: the baseline 0.5, every other harness the next value of this list, in the order
+    // of the runs' candidates (0.58 is above 0.5 but within the margin of 0.1).
+    const values = [0.8, 0.4, 0.62, 0.3, 0.9, 0.58, 0.7, 0.2, 0.95, 0.55];
+    const truth = new Map<string, number>([[baselineHash, 0.5]]);
+    const hashOf = runDirs.map((runDir) => new Map(readRun(runDir, listCandidates).map((candidate) => [candidate.id, candidate.contentHash ?? baselineHash])));
+    for (const hashes of hashOf) for (const hash of hashes.values()) if (!truth.has(hash)) truth.set(hash, values[truth.size - 1]!);
+    const asked = new Map<string, number>();
+    const oracle = memoizeOracle(async (harness: Harness) => {
+      asked.set(harness.contentHash, (asked.get(harness.contentHash) ?? 0) + 1);
+      return truth.get(harness.contentHash)!;
+    });
+    const margin = 0.1;
+    const withOracle = await addOracleMetrics(compareRuns(runDirs), oracle, repoRoot);
+    const comparison = await addAcceptanceErrors(withOracle, oracle, { margin, marginSource: 'test', episodes: 7, cwd: repoRoot });
+    const errors = comparison.acceptanceErrors as AcceptanceErrors;
+
+    // What the counts must be, straight from the records and the known answers.
+    const expected = runDirs.map((runDir, index) => {
+      const decided = readRun(runDir, listIterations).filter((record) => record.decision === 'accepted' || record.decision === 'rejected');
+      const better = (record: (typeof decided)[number]) => truth.get(hashOf[index]!.get(record.childId!)!)! > truth.get(hashOf[index]!.get(record.parentId)!)! + margin;
+      const count = (decision: string, truly: boolean) => decided.filter((record) => record.decision === decision && better(record) === truly).length;
+      return { acceptedBetter: count('accepted', true), acceptedNotBetter: count('accepted', false), rejectedBetter: count('rejected', true), rejectedNotBetter: count('rejected', false) };
+    });
+    // The runs give the rule something to get right and wrong (else this test could not fail).
+    const total = (key: keyof (typeof expected)[number]) => expected.reduce((sum, counts) => sum + counts[key], 0);
+    expect(total('acceptedBetter') + total('acceptedNotBetter')).toBeGreaterThan(0);
+    expect(total('rejectedBetter') + total('rejectedNotBetter')).toBeGreaterThan(0);
+    expect(total('acceptedNotBetter') + total('rejectedBetter')).toBeGreaterThan(0);
+    expect(total('acceptedBetter') + total('rejectedNotBetter')).toBeGreaterThan(0);
+
+    expect(errors.margin).toBe(margin);
+    expect(errors.arms).toHaveLength(1);
+    const [arm] = errors.arms;
+    expect(arm!.runs.map((run) => run.counts)).toEqual(expected);
+    const rate = (part: number, whole: number) => (whole === 0 ? null : part / whole);
+    const falseAccept = expected.map((counts) => rate(counts.acceptedNotBetter, counts.acceptedBetter + counts.acceptedNotBetter));
+    const falseReject = expected.map((counts) => rate(counts.rejectedBetter, counts.rejectedBetter + counts.rejectedNotBetter));
+    expect(arm!.runs.map((run) => run.falseAcceptRate)).toEqual(falseAccept);
+    expect(arm!.runs.map((run) => run.falseRejectRate)).toEqual(falseReject);
+    expect(arm!.falseAcceptRate).toEqual(meanInterval(falseAccept));
+    expect(arm!.falseRejectRate).toEqual(meanInterval(falseReject));
+    expect(arm!.pooled).toEqual({
+      acceptedBetter: total('acceptedBetter'), acceptedNotBetter: total('acceptedNotBetter'),
+      rejectedBetter: total('rejectedBetter'), rejectedNotBetter: total('rejectedNotBetter'),
+      falseAcceptRate: rate(total('acceptedNotBetter'), total('acceptedBetter') + total('acceptedNotBetter')),
+      falseRejectRate: rate(total('rejectedBetter'), total('rejectedBetter') + total('rejectedNotBetter')),
+    });
+    for (const run of arm!.runs) {
+      for (const verdict of run.iterations) {
+        expect(verdict.oracleChild - verdict.oracleParent > margin).toBe(verdict.trulyBetter);
+      }
+    }
+
+    // Every harness estimated once across both steps: best candidates, baselines, parents, children.
+    expect([...asked.values()].every((count) => count === 1)).toBe(true);
+    expect(asked.get(baselineHash)).toBe(1);
+    expect(errors.harnessesEstimated).toBe(asked.size);
+    expect(oracle.estimated()).toBe(asked.size);
+
+    const text = formatComparison(comparison);
+    const table = text.indexOf('acceptance rule vs the oracle');
+    expect(table).toBeGreaterThan(text.indexOf("oracle (the sim's true expected validation pass rate)"));
+    expect(table).toBeLessThan(text.indexOf('\niterations\n'));
+    expect(text).toContain(`${total('acceptedBetter')} / ${total('acceptedNotBetter')}`);
+    expect(text).toContain('oracle(child) > oracle(parent) + 0.100 (test)');
+    expect(text).toContain('the oracle is itself an estimate');
+  });
+
+  it('takes the default margin as half the oracle\'s 95% interval width at N episodes', () => {
+    expect(oracleHalfWidth(100)).toBeCloseTo(0.098, 12);
+    expect(oracleHalfWidth(400)).toBeCloseTo(0.049, 12);
+  });
+
   it('runs the real oracle through the CLI', () => {
     const output = execFileSync(process.execPath, [bin, 'compare', runDirs[0]!, '--oracle', '5', '--json'], { cwd: repoRoot, encoding: 'utf8' });
     const [arm] = JSON.parse(output).arms as Array<{ runs: Array<{ oracleBest: number; oracleBaseline: number }> }>;
@@ -54,5 +135,30 @@ describe('oracle metrics', () => {
       expect(value).toBeGreaterThanOrEqual(0);
       expect(value).toBeLessThanOrEqual(1);
     }
+  }, 120_000);
+
+  it('measures the acceptance errors with the real oracle through the CLI', () => {
+    const output = execFileSync(process.execPath, [bin, 'compare', ...runDirs, '--oracle', '3', '--acceptance-errors', '--json'], { cwd: repoRoot, encoding: 'utf8' });
+    const comparison = JSON.parse(output) as { arms: Array<{ runs: Array<{ runDir: string; accepted: number; rejected: number; oracleBaseline: number }> }>; acceptanceErrors: AcceptanceErrors };
+    const errors = comparison.acceptanceErrors;
+    expect(errors.margin).toBeCloseTo(oracleHalfWidth(3), 12);
+    expect(errors.marginSource).toMatch(/half the oracle's 95% interval width at 3 episodes/);
+    expect(errors.episodes).toBe(3);
+    const [arm] = errors.arms;
+    expect(arm!.runs.map((run) => run.runDir)).toEqual(runDirs);
+    for (const [index, run] of arm!.runs.entries()) {
+      const metrics = comparison.arms[0]!.runs[index]!;
+      const { acceptedBetter, acceptedNotBetter, rejectedBetter, rejectedNotBetter } = run.counts;
+      expect(acceptedBetter + acceptedNotBetter).toBe(metrics.accepted);
+      expect(rejectedBetter + rejectedNotBetter).toBe(metrics.rejected);
+      for (const verdict of run.iterations) {
+        for (const value of [verdict.oracleChild, verdict.oracleParent]) expect(value).toBeGreaterThanOrEqual(0);
+        expect(verdict.trulyBetter).toBe(verdict.oracleChild > verdict.oracleParent + errors.margin);
+        if (verdict.parentId === 'c0000') expect(verdict.oracleParent).toBe(metrics.oracleBaseline);
+      }
+    }
+    const refused = spawnSync(process.execPath, [bin, 'compare', runDirs[0]!, '--acceptance-errors'], { cwd: repoRoot, encoding: 'utf8' });
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toMatch(/--acceptance-errors.*needs --oracle N/);
   }, 120_000);
 });
