@@ -1,5 +1,6 @@
 // The optimization curve as a picture: series -> one declarative Vega-Lite spec (layers: the 95%
-// band across seeds, the best-so-far line, accepted iterations, the held-out test at the end).
+// band across seeds, the best-so-far line, accepted iterations, the held-out test at the end, and on
+// the sim the oracle's true pass rate of the best candidate at the end).
 // The spec is saved next to the image, so anyone can re-plot it with their own Vega-Lite tooling.
 import type { TopLevelSpec } from 'vega-lite';
 
@@ -28,6 +29,8 @@ export interface ChartSeries {
   points: ChartPoint[];
   /** The held-out test pass rate of the best candidate (an arm: mean over the seeds that have one). */
   test: { x: number; passRate: number; n: number } | null;
+  /** On the sim (`curve --oracle N`): the oracle's true pass rate of the best candidate (an arm: mean over its seeds). */
+  oracle?: { x: number; passRate: number; n: number } | null;
 }
 
 export interface CurveChart {
@@ -46,12 +49,14 @@ export interface ChartSize {
   height: number;
 }
 
-export const CHART_LAYERS = ['band', 'line', 'accepted', 'test'] as const;
+export const CHART_LAYERS = ['band', 'line', 'accepted', 'test', 'oracle'] as const;
 /** One layer of a layered Vega-Lite spec (type-checked against vega-lite's own types). */
 type Layer = Extract<TopLevelSpec, { layer: unknown }>['layer'][number];
 
 const MARKER_ACCEPTED = 'accepted iteration';
 const MARKER_TEST = 'held-out test (best candidate)';
+export const MARKER_ORACLE = 'oracle: best candidate (true pass rate)';
+const MARKER_SHAPES: Record<string, string> = { [MARKER_ACCEPTED]: 'circle', [MARKER_TEST]: 'diamond', [MARKER_ORACLE]: 'triangle-up' };
 
 /** The x axis title: what is counted, and that an arm's x is the seeds' mean where it is not the iteration. */
 export function xAxisTitle(chart: CurveChart): string {
@@ -78,13 +83,18 @@ export function curveChartSpec(chart: CurveChart, size: ChartSize = { width: 720
   const testRows = chart.series.flatMap((series) =>
     series.test ? [{ series: series.label, marker: MARKER_TEST, x: series.test.x, y: series.test.passRate, n: series.test.n }] : [],
   );
-  const markers = [...(acceptedRows.length > 0 ? [MARKER_ACCEPTED] : []), ...(testRows.length > 0 ? [MARKER_TEST] : [])];
+  const oracleRows = chart.series.flatMap((series) =>
+    series.oracle ? [{ series: series.label, marker: MARKER_ORACLE, x: series.oracle.x, y: series.oracle.passRate, n: series.oracle.n }] : [],
+  );
+  const markers = [
+    ...(acceptedRows.length > 0 ? [MARKER_ACCEPTED] : []), ...(testRows.length > 0 ? [MARKER_TEST] : []), ...(oracleRows.length > 0 ? [MARKER_ORACLE] : []),
+  ];
 
   const x = {
     field: 'x',
     type: 'quantitative' as const,
     title: xAxisTitle(chart),
-    axis: chart.x === 'iteration' ? iterationAxis(Math.max(0, ...rows.map((row) => row.x), ...testRows.map((row) => row.x))) : { format: '~s' },
+    axis: chart.x === 'iteration' ? iterationAxis(Math.max(0, ...rows.map((row) => row.x), ...testRows.map((row) => row.x), ...oracleRows.map((row) => row.x))) : { format: '~s' },
   };
   const y = {
     field: 'y',
@@ -105,7 +115,7 @@ export function curveChartSpec(chart: CurveChart, size: ChartSize = { width: 720
     field: 'marker',
     type: 'nominal' as const,
     title: null,
-    scale: { domain: markers, range: markers.map((marker) => (marker === MARKER_ACCEPTED ? 'circle' : 'diamond')) },
+    scale: { domain: markers, range: markers.map((marker) => MARKER_SHAPES[marker]!) },
     legend: { orient: 'bottom' as const, direction: 'vertical' as const, labelLimit: 400 },
   };
   const tooltip = [
@@ -149,6 +159,21 @@ export function curveChartSpec(chart: CurveChart, size: ChartSize = { width: 720
       name: 'test-label',
       data: { values: testRows },
       mark: { type: 'text', align: 'left', dx: 9, fontSize: 11 },
+      encoding: { x, y, text: { field: 'y', type: 'quantitative', format: '.2f' } },
+    });
+  }
+
+  if (oracleRows.length > 0) {
+    layers.push({
+      name: 'oracle',
+      data: { values: oracleRows },
+      mark: { type: 'point', filled: true, size: 160, opacity: 1, stroke: 'black', strokeWidth: 1 },
+      encoding: { x, y, color, shape, tooltip },
+    });
+    layers.push({
+      name: 'oracle-label',
+      data: { values: oracleRows },
+      mark: { type: 'text', align: 'left', dx: 9, fontSize: 11, fontStyle: 'italic' },
       encoding: { x, y, text: { field: 'y', type: 'quantitative', format: '.2f' } },
     });
   }

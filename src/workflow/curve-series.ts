@@ -1,9 +1,12 @@
 // The data behind `autodata curve --out`: runs and ablations -> the series of one chart. A run is one
 // line (its best validation pass rate after each iteration, accepted iterations marked, its held-out
 // test at the end); an ablation is one mean line per arm with a 95% t interval across its seeds.
+// On the sim, `curveChartWithOracle` adds the oracle's true pass rate of each run's best candidate
+// at the end of its line (an arm: the mean over its seeds); the oracle is passed in.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../errors.ts';
+import { bestCandidate } from '../outer/events.ts';
 import { finalTestFromStore } from '../outer/final-test.ts';
 import { curvePoints, locateRunStore } from '../outer/inspect-run.ts';
 import { listIterations } from '../outer/population-store.ts';
@@ -12,6 +15,7 @@ import type { ChartPoint, ChartSeries, CurveChart, CurveXAxis } from '../report/
 import { openStore } from '../store/index.ts';
 import { cellRunDir, locateAblation, readAblationManifest } from './ablation-manifest.ts';
 import { INTERVAL_METHOD, meanInterval } from './intervals.ts';
+import { memoizeOracle, withRunHarnesses, type HarnessOracle } from './oracle-metrics.ts';
 
 export const CURVE_X_AXES = ['iteration', 'calls', 'tokens'] as const satisfies readonly CurveXAxis[];
 
@@ -95,8 +99,48 @@ export function armSeries(label: string, curves: readonly RunCurve[], axis: Curv
 
 /** Each target is an ablation folder (one series per arm) or a run (one series); see `autodata curve`. */
 export function curveChart(targets: readonly string[], options: CurveSeriesOptions): CurveChart {
+  return buildCurveChart(targets, options).chart;
+}
+
+export interface OracleCurveOptions extends CurveSeriesOptions {
+  /** The true expected pass rate of a harness (on the sim); memoized here by content hash. */
+  oracle: HarnessOracle;
+  /** The oracle's episodes per harness, named under the title. */
+  episodes?: number;
+}
+
+/**
+ * `curveChart` with, at the end of each line, the oracle's true pass rate of the best candidate of
+ * each run behind it (an arm: the mean over the seeds that have one). Runs off the sim get none, with
+ * a warning. The marker sits at the line's last x: for a run still going, its best so far.
+ */
+export async function curveChartWithOracle(targets: readonly string[], options: OracleCurveOptions): Promise<CurveChart> {
+  const cwd = options.cwd ?? process.cwd();
+  const { chart, sources } = buildCurveChart(targets, options);
+  const oracle = memoizeOracle(options.oracle);
+  for (const [index, series] of chart.series.entries()) {
+    const rates: number[] = [];
+    for (const storePath of sources[index]!) {
+      const best = withRunHarnesses(path.dirname(storePath), cwd, (harnesses, store) => {
+        const found = bestCandidate(store);
+        return found ? harnesses.get(found.id) : null;
+      });
+      if (best === undefined) options.warn(`${series.label}: ${path.dirname(storePath)} is not on the sim; no oracle marker from it (only the sim knows the true pass rate)`);
+      else if (best !== null) rates.push(await oracle(best));
+    }
+    const last = series.points.at(-1);
+    series.oracle = last && rates.length > 0 ? { x: last.x, passRate: mean(rates), n: rates.length } : null;
+  }
+  if (!chart.series.some((series) => series.oracle)) return chart;
+  const note = `triangle: the oracle${options.episodes === undefined ? '' : ` (${options.episodes} episodes)`}, itself an estimate`;
+  return { ...chart, subtitle: [...(chart.subtitle ?? []), note] };
+}
+
+/** The chart, and for each series the run stores behind it. */
+function buildCurveChart(targets: readonly string[], options: CurveSeriesOptions): { chart: CurveChart; sources: string[][] } {
   const cwd = options.cwd ?? process.cwd();
   const series: ChartSeries[] = [];
+  const sources: string[][] = [];
   const ablations: AblationTitle[] = [];
   const runLabels: string[] = [];
   for (const target of targets) {
@@ -106,7 +150,10 @@ export function curveChart(targets: readonly string[], options: CurveSeriesOptio
       const label = unique(runLabel(storePath, cwd), series);
       const curve = readRunCurve(storePath);
       if (curve.points.length === 0) options.warn(`${label}: no iterations recorded yet; left out`);
-      else series.push(runSeries(label, curve, options.x));
+      else {
+        series.push(runSeries(label, curve, options.x));
+        sources.push([storePath]);
+      }
       runLabels.push(label);
       continue;
     }
@@ -116,6 +163,7 @@ export function curveChart(targets: readonly string[], options: CurveSeriesOptio
     const several = targets.length > 1;
     for (const arm of manifest.arms) {
       const curves: RunCurve[] = [];
+      const stores: string[] = [];
       for (const cell of manifest.cells.filter((candidate) => candidate.arm === arm.id)) {
         const storePath = path.join(cellRunDir(ablationDir, cell), STORE_FILE);
         const where = `ablation ${manifest.name}, arm ${arm.id} seed ${cell.seed}`;
@@ -126,15 +174,21 @@ export function curveChart(targets: readonly string[], options: CurveSeriesOptio
         }
         const curve = readRunCurve(storePath);
         if (curve.points.length === 0) options.warn(`${where}: no iterations recorded yet; left out`);
-        else curves.push(curve);
+        else {
+          curves.push(curve);
+          stores.push(storePath);
+        }
       }
       const label = unique(`${several ? `${manifest.name} ` : ''}${arm.id}: ${arm.label}`, series);
       if (curves.length === 0) options.warn(`ablation ${manifest.name}, arm ${arm.id}: no seed has a curve yet; left out`);
-      else series.push(armSeries(label, curves, options.x));
+      else {
+        series.push(armSeries(label, curves, options.x));
+        sources.push(stores);
+      }
     }
   }
   if (series.length === 0) throw new ConfigError(targets.join(' '), 'nothing to plot yet: no run named here has finished an iteration');
-  return { ...titles(ablations, runLabels), x: options.x, series };
+  return { chart: { ...titles(ablations, runLabels), x: options.x, series }, sources };
 }
 
 interface AblationTitle {

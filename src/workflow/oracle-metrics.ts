@@ -47,7 +47,7 @@ export async function addOracleMetrics(comparison: Comparison, oracle: HarnessOr
 }
 
 /** `read` with the run's candidates as harnesses (rebuilt from the baseline and their diffs) and its store; undefined off the sim. */
-function withRunHarnesses<T>(runDir: string, cwd: string, read: (harnesses: CandidateHarnesses, store: Store) => T): T | undefined {
+export function withRunHarnesses<T>(runDir: string, cwd: string, read: (harnesses: CandidateHarnesses, store: Store) => T): T | undefined {
   const store = openStore(path.join(runDir, STORE_FILE), { readonly: true });
   try {
     const run = evolveRun(store);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { curveChartSpec, xAxisTitle, type ChartSeries, type CurveChart } from '../../src/report/chart-spec.ts';
+import { curveChartSpec, MARKER_ORACLE, xAxisTitle, type ChartSeries, type CurveChart } from '../../src/report/chart-spec.ts';
 
 function run(label: string, values: number[], accepted: number[] = [], test: number | null = null): ChartSeries {
   const points = values.map((y, iteration) => ({ x: iteration, iteration, y, low: null, high: null, n: 1, accepted: accepted.includes(iteration) }));
@@ -57,6 +57,24 @@ describe('curveChartSpec', () => {
 
     const one: CurveChart = { title: 'ablation', x: 'iteration', series: [arm('a1', [0.2, 0.4], 1), arm('a2', [0.3, 0.35], 1)] };
     expect(layersOf(one).map((entry) => entry.name)).toEqual(['line', 'test', 'test-label']);
+  });
+
+  it('marks the oracle\'s true pass rate at the end of a line with its own shape and legend entry', () => {
+    const a1 = { ...arm('a1', [0.2, 0.4], 3), oracle: { x: 1, passRate: 0.37, n: 3 } };
+    const a2 = { ...arm('a2', [0.3, 0.35], 3), oracle: null };
+    const chart: CurveChart = { title: 'ablation', x: 'iteration', series: [a1, a2] };
+    expect(layersOf(chart).map((entry) => entry.name)).toEqual(['band', 'line', 'test', 'test-label', 'oracle', 'oracle-label']);
+    const oracle = layer(chart, 'oracle')!;
+    expect(oracle.data.values).toEqual([{ series: 'a1', marker: MARKER_ORACLE, x: 1, y: 0.37, n: 3 }]);
+    expect(MARKER_ORACLE).toBe('oracle: best candidate (true pass rate)');
+    const shape = oracle.encoding.shape as unknown as { scale: { domain: string[]; range: string[] } };
+    expect(shape.scale.domain).toEqual(['held-out test (best candidate)', MARKER_ORACLE]);
+    expect(shape.scale.range).toEqual(['diamond', 'triangle-up']);
+    expect(layer(chart, 'oracle-label')!.data.values.map((row) => row.y)).toEqual([0.37]);
+    // A run's oracle marker alone (no final test): the legend holds just that shape.
+    const single: CurveChart = { title: 't', x: 'iteration', series: [{ ...run('r', [0.1, 0.3, 0.3], [1]), oracle: { x: 2, passRate: 0.28, n: 1 } }] };
+    expect(layersOf(single).map((entry) => entry.name)).toEqual(['line', 'accepted', 'oracle', 'oracle-label']);
+    expect((layer(single, 'oracle')!.encoding.shape as unknown as { scale: { range: string[] } }).scale.range).toEqual(['circle', 'triangle-up']);
   });
 
   it('says on the x axis what is counted, and that it is a mean across seeds for arms', () => {

@@ -1,18 +1,22 @@
 // `autodata curve` on real tiny runs (in-process sim): a run's series, an ablation's mean lines with
-// their 95% band, and the CLI writing FILE.png / FILE.svg with FILE.vl.json beside it.
+// their 95% band, the oracle's end markers, and the CLI writing FILE.png / FILE.svg with FILE.vl.json beside it.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Harness } from '../../src/harness/index.ts';
+import { loadHarness } from '../../src/harness/index.ts';
+import { bestCandidate } from '../../src/outer/events.ts';
 import { finalTestFromStore } from '../../src/outer/final-test.ts';
 import { curvePoints, readRun } from '../../src/outer/inspect-run.ts';
-import { listIterations } from '../../src/outer/population-store.ts';
+import { listCandidates, listIterations } from '../../src/outer/population-store.ts';
+import { curveChartSpec, MARKER_ORACLE } from '../../src/report/chart-spec.ts';
 import { renderCurve } from '../../src/report/curve.ts';
 import { writeAblationManifest, type AblationCell } from '../../src/workflow/ablation-manifest.ts';
-import { curveChart, readRunCurve } from '../../src/workflow/curve-series.ts';
+import { curveChart, curveChartWithOracle, readRunCurve } from '../../src/workflow/curve-series.ts';
 import { meanInterval } from '../../src/workflow/intervals.ts';
-import { bin, loadTiny, runInProcess, writeTinyExperiment } from '../outer/support.ts';
+import { bin, loadTiny, repoRoot, runInProcess, writeTinyExperiment } from '../outer/support.ts';
 
 const outer = (trainMinibatchSize: number, finalTest: boolean) => ({
   iterations: 3,
@@ -139,6 +143,41 @@ describe('curve series', () => {
   });
 });
 
+describe('oracle end markers', () => {
+  // A stand-in for the sim's oracle with known answers: a value read off the harness's content hash.
+  const truth = (hash: string) => (parseInt(hash.slice(0, 6), 16) % 1000) / 1000;
+  const baselineHash = loadHarness(path.join(repoRoot, 'baselines/agentic-self-instruct')).contentHash;
+  const bestTruth = (dir: string) => {
+    const best = readRun(dir, bestCandidate)!;
+    const candidate = readRun(dir, listCandidates).find((entry) => entry.id === best.id)!;
+    return truth(candidate.contentHash ?? baselineHash);
+  };
+
+  it('puts the oracle\'s pass rate of each run\'s best candidate at the end of its line (an arm: the mean over seeds)', async () => {
+    const asked = new Map<string, number>();
+    const oracle = async (harness: Harness) => {
+      asked.set(harness.contentHash, (asked.get(harness.contentHash) ?? 0) + 1);
+      return truth(harness.contentHash);
+    };
+    const chart = await curveChartWithOracle([runDir, ablationDir], { x: 'iteration', oracle, episodes: 7, warn: () => {} });
+    const [run, a1, a2] = chart.series;
+    expect(run!.oracle).toEqual({ x: run!.points.at(-1)!.x, passRate: bestTruth(runDir), n: 1 });
+    expect(a1!.oracle!.n).toBe(2);
+    expect(a1!.oracle!.x).toBe(a1!.points.at(-1)!.x);
+    expect(a1!.oracle!.passRate).toBeCloseTo((bestTruth(cellDir('a1', 1)) + bestTruth(cellDir('a1', 2))) / 2, 12);
+    expect(a2!.oracle).toEqual({ x: a2!.points.at(-1)!.x, passRate: bestTruth(cellDir('a2', 1)), n: 1 });
+    // The baseline (the best candidate of a run that accepted nothing better) and any shared best: asked once.
+    expect([...asked.values()].every((count) => count === 1)).toBe(true);
+    expect(chart.subtitle).toContain('triangle: the oracle (7 episodes), itself an estimate');
+    const layers = (curveChartSpec(chart) as unknown as { layer: SavedLayer[] }).layer;
+    expect(layers.find((layer) => layer.name === 'oracle')!.data.values.map((row) => [row.series, row.y])).toEqual(
+      chart.series.map((series) => [series.label, series.oracle!.passRate]),
+    );
+    // Without the oracle the chart is as before.
+    expect(curveChart([runDir], { x: 'iteration', warn: () => {} }).series[0]!.oracle).toBeUndefined();
+  });
+});
+
 describe('autodata curve', () => {
   it('still prints the terminal curve of one run without --out', () => {
     const { status, stdout } = cli('tiny');
@@ -182,6 +221,25 @@ describe('autodata curve', () => {
     expect(band.length).toBe(4);
     expect(band.every((row) => row.series.startsWith('a1') && row.low! <= row.y && row.y <= row.high!)).toBe(true);
   });
+
+  it('draws the real oracle\'s end marker with --oracle N, in the legend as its own entry', () => {
+    const out = path.join(temp, 'oracle.svg');
+    const { status, stderr } = cli('tiny', '--out', out, '--oracle', '3');
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    const svg = fs.readFileSync(out, 'utf8');
+    expect(svg).toContain(MARKER_ORACLE);
+    expect(svg).toContain('held-out test (best candidate)');
+    const layers = savedLayers(path.join(temp, 'oracle.vl.json'));
+    expect(layers.map((layer) => layer.name)).toEqual(['line', 'accepted', 'test', 'test-label', 'oracle', 'oracle-label']);
+    const [marker] = layers.find((layer) => layer.name === 'oracle')!.data.values;
+    expect(marker).toMatchObject({ series: 'tiny', x: 3, n: 1 });
+    expect(marker!.y).toBeGreaterThanOrEqual(0);
+    expect(marker!.y).toBeLessThanOrEqual(1);
+    const terminal = cli('tiny', '--oracle', '3');
+    expect(terminal.status).toBe(1);
+    expect(terminal.stderr).toMatch(/--oracle.*add --out/);
+  }, 120_000);
 
   it('asks for --out to plot an ablation, and refuses --x calls in the terminal', () => {
     const ablation = cli('abl');
