@@ -58,6 +58,29 @@ const MARKER_TEST = 'held-out test (best candidate)';
 export const MARKER_ORACLE = 'oracle: best candidate (true pass rate)';
 const MARKER_SHAPES: Record<string, string> = { [MARKER_ACCEPTED]: 'circle', [MARKER_TEST]: 'diamond', [MARKER_ORACLE]: 'triangle-up' };
 
+/** An end label's height, and roughly the share of the picture's height the plot gets (title and legend take the rest). */
+const LABEL_HEIGHT_PX = 13;
+const PLOT_SHARE = 0.6;
+
+/**
+ * Label positions (in y units) for points at the same x: in order of y, each at least `gap` above the
+ * one below it, the whole group shifted down if that pushed it over 1. Returned in the input's order.
+ */
+export function dodgeLabels(points: ReadonlyArray<{ x: number; y: number }>, gap: number): number[] {
+  const placed = points.map((point) => point.y);
+  for (const x of new Set(points.map((point) => point.x))) {
+    const group = points.map((point, index) => ({ ...point, index })).filter((point) => point.x === x).sort((a, b) => a.y - b.y || a.index - b.index);
+    let previous = -Infinity;
+    for (const point of group) {
+      previous = Math.max(point.y, previous + gap);
+      placed[point.index] = previous;
+    }
+    const over = previous - 1;
+    if (over > 0) for (const point of group) placed[point.index] = placed[point.index]! - over;
+  }
+  return placed;
+}
+
 /** The x axis title: what is counted, and that an arm's x is the seeds' mean where it is not the iteration. */
 export function xAxisTitle(chart: CurveChart): string {
   if (chart.x === 'iteration') return 'iteration';
@@ -86,6 +109,10 @@ export function curveChartSpec(chart: CurveChart, size: ChartSize = { width: 720
   const oracleRows = chart.series.flatMap((series) =>
     series.oracle ? [{ series: series.label, marker: MARKER_ORACLE, x: series.oracle.x, y: series.oracle.passRate, n: series.oracle.n }] : [],
   );
+  // The end labels (test and oracle) of lines that end together are moved apart so they stay readable;
+  // the markers stay at their values.
+  const labelY = dodgeLabels([...testRows, ...oracleRows], LABEL_HEIGHT_PX / (PLOT_SHARE * size.height));
+  const labelled = <T extends { y: number }>(rows: T[], offset: number) => rows.map((row, index) => ({ ...row, labelY: labelY[offset + index]! }));
   const markers = [
     ...(acceptedRows.length > 0 ? [MARKER_ACCEPTED] : []), ...(testRows.length > 0 ? [MARKER_TEST] : []), ...(oracleRows.length > 0 ? [MARKER_ORACLE] : []),
   ];
@@ -157,9 +184,9 @@ export function curveChartSpec(chart: CurveChart, size: ChartSize = { width: 720
     });
     layers.push({
       name: 'test-label',
-      data: { values: testRows },
+      data: { values: labelled(testRows, 0) },
       mark: { type: 'text', align: 'left', dx: 9, fontSize: 11 },
-      encoding: { x, y, text: { field: 'y', type: 'quantitative', format: '.2f' } },
+      encoding: { x, y: { ...y, field: 'labelY' }, text: { field: 'y', type: 'quantitative', format: '.2f' } },
     });
   }
 
@@ -172,9 +199,9 @@ export function curveChartSpec(chart: CurveChart, size: ChartSize = { width: 720
     });
     layers.push({
       name: 'oracle-label',
-      data: { values: oracleRows },
+      data: { values: labelled(oracleRows, testRows.length) },
       mark: { type: 'text', align: 'left', dx: 9, fontSize: 11, fontStyle: 'italic' },
-      encoding: { x, y, text: { field: 'y', type: 'quantitative', format: '.2f' } },
+      encoding: { x, y: { ...y, field: 'labelY' }, text: { field: 'y', type: 'quantitative', format: '.2f' } },
     });
   }
 

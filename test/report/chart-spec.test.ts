@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { curveChartSpec, MARKER_ORACLE, xAxisTitle, type ChartSeries, type CurveChart } from '../../src/report/chart-spec.ts';
+import { curveChartSpec, dodgeLabels, MARKER_ORACLE, xAxisTitle, type ChartSeries, type CurveChart } from '../../src/report/chart-spec.ts';
 
 function run(label: string, values: number[], accepted: number[] = [], test: number | null = null): ChartSeries {
   const points = values.map((y, iteration) => ({ x: iteration, iteration, y, low: null, high: null, n: 1, accepted: accepted.includes(iteration) }));
@@ -75,6 +75,24 @@ describe('curveChartSpec', () => {
     const single: CurveChart = { title: 't', x: 'iteration', series: [{ ...run('r', [0.1, 0.3, 0.3], [1]), oracle: { x: 2, passRate: 0.28, n: 1 } }] };
     expect(layersOf(single).map((entry) => entry.name)).toEqual(['line', 'accepted', 'oracle', 'oracle-label']);
     expect((layer(single, 'oracle')!.encoding.shape as unknown as { scale: { range: string[] } }).scale.range).toEqual(['circle', 'triangle-up']);
+  });
+
+  it('moves end labels of one x apart (markers stay put), and keeps them under 1', () => {
+    const placed = dodgeLabels([{ x: 16, y: 0.757 }, { x: 16, y: 0.81 }, { x: 16, y: 0.737 }, { x: 3, y: 0.74 }], 0.05);
+    expect(placed[2]).toBeCloseTo(0.737, 12);
+    expect(placed[0]).toBeCloseTo(0.787, 12);
+    expect(placed[1]).toBeCloseTo(0.837, 12);
+    expect(placed[3]).toBe(0.74);
+    const top = dodgeLabels([{ x: 1, y: 1 }, { x: 1, y: 0.99 }], 0.05);
+    expect(top[0]).toBeCloseTo(1, 12);
+    expect(top[1]).toBeCloseTo(0.95, 12);
+    const chart: CurveChart = { title: 't', x: 'iteration', series: [{ ...arm('a1', [0.2, 0.4], 1), oracle: { x: 1, passRate: 0.51, n: 1 } }] };
+    const label = layer(chart, 'oracle-label')!;
+    expect(label.encoding.y!.field).toBe('labelY');
+    // The test marker's label (0.5) and the oracle's (0.51) are apart; the oracle marker itself is at 0.51.
+    expect(label.data.values[0]!.labelY as number).toBeGreaterThan(0.54);
+    expect(layer(chart, 'test-label')!.data.values[0]!.labelY).toBe(0.5);
+    expect(layer(chart, 'oracle')!.data.values[0]!.y).toBe(0.51);
   });
 
   it('says on the x axis what is counted, and that it is a mean across seeds for arms', () => {
