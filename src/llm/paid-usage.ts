@@ -12,6 +12,34 @@ export interface PaidUsage {
   tokens: number;
 }
 
+/** A logged call that went over the wire: not a cache hit, not a coalesced copy of another call. */
+const PAID = 'cache_hit = 0 AND attempts > 0';
+
+export interface RolePaidUsage {
+  role: string;
+  calls: number;
+  requests: number;
+  promptTokens: number;
+  completionTokens: number;
+  /** Calls answered from the cache: paid nothing, and in none of the other columns. */
+  cacheHits: number;
+}
+
+/** Paid usage per role (roles with only cache hits included), sorted by role. */
+export function paidUsageByRole(db: Database.Database): RolePaidUsage[] {
+  return db
+    .prepare(
+      `SELECT role,
+              COALESCE(SUM(CASE WHEN ${PAID} THEN 1 ELSE 0 END), 0) AS calls,
+              COALESCE(SUM(CASE WHEN ${PAID} THEN attempts ELSE 0 END), 0) AS requests,
+              COALESCE(SUM(CASE WHEN ${PAID} THEN prompt_tokens ELSE 0 END), 0) AS promptTokens,
+              COALESCE(SUM(CASE WHEN ${PAID} THEN completion_tokens ELSE 0 END), 0) AS completionTokens,
+              COALESCE(SUM(cache_hit), 0) AS cacheHits
+       FROM llm_call_log GROUP BY role ORDER BY role`,
+    )
+    .all() as RolePaidUsage[];
+}
+
 // The log is append-only (rows are never updated or deleted), so totals up to a row id never change:
 // each connection's running totals are extended with the rows added since, not summed again.
 const runningTotals = new WeakMap<Database.Database, { lastId: number; totals: PaidUsage }>();
@@ -26,7 +54,7 @@ export function paidUsage(db: Database.Database): PaidUsage {
       `SELECT COUNT(*) AS calls, COALESCE(SUM(attempts), 0) AS requests,
               COALESCE(SUM(MAX(attempts - 1 - reasked, 0)), 0) AS retried,
               COALESCE(SUM(prompt_tokens + completion_tokens), 0) AS tokens
-       FROM llm_call_log WHERE id > ? AND id <= ? AND cache_hit = 0 AND attempts > 0`,
+       FROM llm_call_log WHERE id > ? AND id <= ? AND ${PAID}`,
     )
     .get(known.lastId, newest) as PaidUsage;
   const totals: PaidUsage = {

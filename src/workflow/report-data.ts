@@ -9,6 +9,7 @@ import { documentResultSchema } from '../inner/result-schema.ts';
 import { findDocumentResult } from '../inner/document-results.ts';
 import { emptyFailureCounts, outcomeFromResult } from '../inner/outcome.ts';
 import type { FailureReason } from '../inner/result-schema.ts';
+import { paidUsageByRole, type RolePaidUsage } from '../llm/paid-usage.ts';
 import { failureAnalysisSchema } from '../outer/schemas.ts';
 import type { FinalTestResult } from '../outer/final-test.ts';
 import { locateRunStore, runStatus } from '../outer/inspect-run.ts';
@@ -62,16 +63,6 @@ export interface FailureRow {
   reasons: Record<FailureReason, number>;
 }
 
-export interface RoleCost {
-  role: string;
-  calls: number;
-  requests: number;
-  promptTokens: number;
-  completionTokens: number;
-  /** Calls answered from the cache (not paid, not in the other columns). */
-  cacheHits: number;
-}
-
 export interface ExampleView {
   documentId: string;
   title: string;
@@ -121,7 +112,7 @@ export interface RunReport {
   bestDiff: CandidateDiff | null;
   history: HistoryEntry[];
   failures: FailureRow[];
-  costByRole: RoleCost[];
+  costByRole: RolePaidUsage[];
   finalTest: FinalTestResult | null;
   examples: ExampleView[];
 }
@@ -193,7 +184,7 @@ export async function runReport(storePath: string, generatedAt: string): Promise
       bestDiff: status.best ? candidateDiff(store, status.best.id) : null,
       history: status.iterations.map((record) => historyEntry(store, record)),
       failures: failureRows(store),
-      costByRole: costByRole(store),
+      costByRole: paidUsageByRole(store.db),
       finalTest: status.finalTest,
       examples: acceptedExamples(store, status.best?.id ?? null, EXAMPLE_LIMIT),
     };
@@ -357,27 +348,6 @@ function failureRows(store: Store): FailureRow[] {
       missing,
       reasons,
     };
-  });
-}
-
-/** Paid calls per role, the filter of paidUsage (over the wire: no cache hits, no coalesced calls). */
-function costByRole(store: Store): RoleCost[] {
-  const paid = store.db
-    .prepare(
-      `SELECT role, COUNT(*) AS calls, COALESCE(SUM(attempts), 0) AS requests,
-              COALESCE(SUM(prompt_tokens), 0) AS promptTokens, COALESCE(SUM(completion_tokens), 0) AS completionTokens
-       FROM llm_call_log WHERE cache_hit = 0 AND attempts > 0 GROUP BY role ORDER BY role`,
-    )
-    .all() as Array<Omit<RoleCost, 'cacheHits'>>;
-  const hits = new Map(
-    (store.db.prepare('SELECT role, COUNT(*) AS hits FROM llm_call_log WHERE cache_hit = 1 GROUP BY role').all() as Array<{ role: string; hits: number }>).map(
-      (row) => [row.role, row.hits],
-    ),
-  );
-  const roles = [...new Set([...paid.map((row) => row.role), ...hits.keys()])].sort();
-  return roles.map((role) => {
-    const row = paid.find((entry) => entry.role === role);
-    return { role, calls: row?.calls ?? 0, requests: row?.requests ?? 0, promptTokens: row?.promptTokens ?? 0, completionTokens: row?.completionTokens ?? 0, cacheHits: hits.get(role) ?? 0 };
   });
 }
 

@@ -8,7 +8,7 @@ import { finalTestFromStore } from '../outer/final-test.ts';
 import { curvePoints } from '../outer/inspect-run.ts';
 import { listIterations } from '../outer/population-store.ts';
 import { RUN_KIND, STORE_FILE } from '../outer/run-evolution.ts';
-import { paidUsage } from '../llm/paid-usage.ts';
+import { paidUsage, paidUsageByRole } from '../llm/paid-usage.ts';
 import { listRuns, openStore, type RunStatus, type Store } from '../store/index.ts';
 
 export type RunState = RunStatus | 'not started';
@@ -114,15 +114,13 @@ export function runMetricsFromStore(store: Store, runDir: string, options: RunMe
   };
 }
 
-/** Same filter as paidUsage: calls that went over the wire (no cache hits, no coalesced calls). */
+/** Paid tokens per role (paidUsageByRole); roles that paid nothing (only cache hits) are left out. */
 function tokensByRole(store: Store): Record<string, number> {
-  const rows = store.db
-    .prepare(
-      `SELECT role, SUM(prompt_tokens + completion_tokens) AS tokens FROM llm_call_log
-       WHERE cache_hit = 0 AND attempts > 0 GROUP BY role ORDER BY role`,
-    )
-    .all() as Array<{ role: string; tokens: number }>;
-  return Object.fromEntries(rows.map((row) => [row.role, row.tokens]));
+  return Object.fromEntries(
+    paidUsageByRole(store.db)
+      .filter((row) => row.calls > 0)
+      .map((row) => [row.role, row.promptTokens + row.completionTokens]),
+  );
 }
 
 function notStarted(runDir: string, options: RunMetricsOptions): RunMetrics {

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { paidUsage } from '../../src/llm/paid-usage.ts';
+import { paidUsage, paidUsageByRole } from '../../src/llm/paid-usage.ts';
 import { createUsageTracker } from '../../src/llm/usage.ts';
 import { openStore } from '../../src/store/index.ts';
 
@@ -35,6 +35,8 @@ describe('paidUsage', () => {
       tracker.record(call(4, { reasked: true })); // two retries and a re-ask
       const again = paidUsage(store.db);
       expect(again).toEqual({ calls: 4, requests: 10, retried: 4, tokens: 40 });
+      // Per role, the same filter: the cache hit is counted apart and pays nothing.
+      expect(paidUsageByRole(store.db)).toEqual([{ role: 'judge', calls: 4, requests: 10, promptTokens: 40, completionTokens: 0, cacheHits: 1 }]);
       // A fresh connection recounts everything and agrees.
       const reader = openStore(store.path, { readonly: true });
       expect(paidUsage(reader.db)).toEqual(again);
