@@ -47,8 +47,7 @@ export function acceptChild(parent: PairedEvaluation, child: PairedEvaluation, r
       ? { ...base, accepted: true, reason: `${shown} > parent ${parentRate.toFixed(3)}${over}` }
       : { ...base, accepted: false, reason: `${shown} does not exceed parent ${parentRate.toFixed(3)}${over}` };
   }
-  const childBetter = pairs.filter((pair) => pair.child && !pair.parent).length;
-  const parentBetter = pairs.filter((pair) => pair.parent && !pair.child).length;
+  const { childBetter, parentBetter } = countDiscordant(pairs);
   const pValue = signTestPValue(childBetter, childBetter + parentBetter);
   const counts = `child alone accepted ${childBetter}, parent alone ${parentBetter} of ${paired} paired documents`;
   return pValue <= rule.alpha
@@ -75,7 +74,10 @@ export function discordantPairs(
   parent: PairedEvaluation,
   child: PairedEvaluation,
 ): { childBetter: number; parentBetter: number; paired: number } {
-  const pairs = completedPairs(parent, child);
+  return countDiscordant(completedPairs(parent, child));
+}
+
+function countDiscordant(pairs: ReadonlyArray<{ parent: boolean; child: boolean }>): { childBetter: number; parentBetter: number; paired: number } {
   return {
     childBetter: pairs.filter((pair) => pair.child && !pair.parent).length,
     parentBetter: pairs.filter((pair) => pair.parent && !pair.child).length,

@@ -271,7 +271,7 @@ class Interrupted extends Error {}
 /**
  * Every failed iteration of a wave is reported, not only the first: one line each (the same
  * message once). The run halts resumably when every failure is a halt (an endpoint, a void
- * evaluation); a programming fault among them is rethrown as it is, with the others on stderr.
+ * evaluation); a programming fault among them is rethrown as it is (the others are not listed then).
  */
 function waveFailure(failures: Array<{ iteration: number; error: unknown }>): unknown {
   if (failures.length === 1) return failures[0]!.error;
