@@ -175,35 +175,24 @@ export function curveChartSpec(chart: CurveChart, size: ChartSize = { width: 720
       encoding: { x, y, color, shape, tooltip },
     });
   }
-  if (testRows.length > 0) {
+  // End markers with their value beside them: the held-out test, then the oracle (labels spaced apart).
+  const endMarkers = (name: string, values: typeof testRows, size: number, labelOffset: number, fontStyle?: 'italic') => {
+    if (values.length === 0) return;
     layers.push({
-      name: 'test',
-      data: { values: testRows },
-      mark: { type: 'point', filled: true, size: 180, opacity: 1, stroke: 'black', strokeWidth: 1 },
+      name,
+      data: { values },
+      mark: { type: 'point', filled: true, size, opacity: 1, stroke: 'black', strokeWidth: 1 },
       encoding: { x, y, color, shape, tooltip },
     });
     layers.push({
-      name: 'test-label',
-      data: { values: labelled(testRows, 0) },
-      mark: { type: 'text', align: 'left', dx: 9, fontSize: 11 },
+      name: `${name}-label`,
+      data: { values: labelled(values, labelOffset) },
+      mark: { type: 'text', align: 'left', dx: 9, fontSize: 11, ...(fontStyle ? { fontStyle } : {}) },
       encoding: { x, y: { ...y, field: 'labelY' }, text: { field: 'y', type: 'quantitative', format: '.2f' } },
     });
-  }
-
-  if (oracleRows.length > 0) {
-    layers.push({
-      name: 'oracle',
-      data: { values: oracleRows },
-      mark: { type: 'point', filled: true, size: 160, opacity: 1, stroke: 'black', strokeWidth: 1 },
-      encoding: { x, y, color, shape, tooltip },
-    });
-    layers.push({
-      name: 'oracle-label',
-      data: { values: labelled(oracleRows, testRows.length) },
-      mark: { type: 'text', align: 'left', dx: 9, fontSize: 11, fontStyle: 'italic' },
-      encoding: { x, y: { ...y, field: 'labelY' }, text: { field: 'y', type: 'quantitative', format: '.2f' } },
-    });
-  }
+  };
+  endMarkers('test', testRows, 180, 0);
+  endMarkers('oracle', oracleRows, 160, testRows.length, 'italic');
 
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
