@@ -2,7 +2,7 @@
 // evolve run in its own folder, run concurrently in this process with the endpoints' concurrency
 // limits shared. The matrix and every cell's resolved experiment are written before any cell runs,
 // so `kill -9` at any moment loses nothing: `--resume` finishes only what is missing.
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { runExperiment } from '../app/run-experiment.ts';
 import { resolveDocuments } from '../app/resolve-documents.ts';
@@ -16,6 +16,8 @@ import { paidUsage } from '../llm/paid-usage.ts';
 import { STORE_FILE, type RunEvolutionResult } from '../outer/run-evolution.ts';
 import { acquireRunLock, getRun, listRuns, openStore } from '../store/index.ts';
 import { canonicalJson } from '../util/hash.ts';
+import { settleAll } from '../util/settle-all.ts';
+import { writeFileAtomically } from '../util/write-file-atomically.ts';
 import { ABLATION_FILE, cellRunDir, isAblationDir, readAblationManifest, writeAblationManifest, type AblationCell, type AblationManifest } from './ablation-manifest.ts';
 import { configForArm, expandArms, type VarySpec } from './vary.ts';
 
@@ -156,11 +158,7 @@ function checkedResume(dir: string, planned: AblationManifest): AblationManifest
 }
 
 function writeCellExperiment(dir: string, cell: AblationCell, config: ExperimentConfig): void {
-  const file = path.join(dir, cell.experimentFile);
-  mkdirSync(path.dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify(config, null, 2)}\n`);
-  renameSync(temporary, file);
+  writeFileAtomically(path.join(dir, cell.experimentFile), `${JSON.stringify(config, null, 2)}\n`);
 }
 
 /** Completed cells are skipped, started ones resumed, the rest started; `parallel` at a time. */
@@ -233,9 +231,8 @@ async function runCellsSharing(options: AblateOptions, manifest: AblationManifes
       await runCell(index);
     }
   };
-  const settled = await Promise.allSettled(Array.from({ length: Math.max(1, Math.min(options.parallel, manifest.cells.length)) }, worker));
-  const fault = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
-  if (fault) throw fault.reason;
+  // Every worker finishes its cell before a fault is rethrown: no cell is left writing to a closed cache.
+  await settleAll(Array.from({ length: Math.max(1, Math.min(options.parallel, manifest.cells.length)) }, worker));
   const haltedCells = outcomes.filter(({ outcome }) => outcome.kind === 'halted');
   if (haltedCells.length > 0) {
     const lines = haltedCells.map(({ cell, outcome }) => `${cell.arm} seed ${cell.seed}: ${(outcome as { message: string }).message}`);

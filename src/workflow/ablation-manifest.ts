@@ -1,10 +1,11 @@
 // The record of an ablation: a matrix of arms (values of the varied keys) x seeds, each cell an
 // ordinary evolve run in its own folder. Written once when the ablation starts (atomically), read
 // by `ablate --resume`, `compare`, `curve` and `report`.
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../errors.ts';
+import { writeFileAtomically } from '../util/write-file-atomically.ts';
 
 export const ABLATION_FILE = 'ablation.json';
 
@@ -48,11 +49,7 @@ export type AblationArm = AblationManifest['arms'][number];
 export type AblationCell = AblationManifest['cells'][number];
 
 export function writeAblationManifest(dir: string, manifest: AblationManifest): void {
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, ABLATION_FILE);
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify(ablationManifestSchema.parse(manifest), null, 2)}\n`);
-  renameSync(temporary, file);
+  writeFileAtomically(path.join(dir, ABLATION_FILE), `${JSON.stringify(ablationManifestSchema.parse(manifest), null, 2)}\n`);
 }
 
 export function isAblationDir(dir: string): boolean {
