@@ -5,8 +5,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../errors.ts';
-import { documentResultSchema } from '../inner/result-schema.ts';
-import { findDocumentResult } from '../inner/document-results.ts';
+import { acceptedDocumentResults, findDocumentResult } from '../inner/document-results.ts';
 import { emptyFailureCounts, outcomeFromResult } from '../inner/outcome.ts';
 import type { FailureReason } from '../inner/result-schema.ts';
 import { paidUsageByRole, type RolePaidUsage } from '../llm/paid-usage.ts';
@@ -355,29 +354,19 @@ function failureRows(store: Store): FailureRow[] {
 function acceptedExamples(store: Store, bestId: string | null, limit: number): ExampleView[] {
   const candidates = population.listCandidates(store);
   const bestHash = candidates.find((candidate) => candidate.id === bestId)?.contentHash ?? '';
-  const rows = store.db
-    .prepare(
-      `SELECT harness_hash, repeat, result_json FROM document_result WHERE accepted = 1
-       ORDER BY harness_hash = ? DESC, created_at, document_id, repeat`,
-    )
-    .iterate(bestHash) as IterableIterator<{ harness_hash: string; repeat: number; result_json: string }>;
   const examples: ExampleView[] = [];
   const seen = new Set<string>();
-  for (const row of rows) {
+  for (const { key, result, round } of acceptedDocumentResults(store, { firstHash: bestHash })) {
     if (examples.length >= limit) break;
-    const parsed = documentResultSchema.safeParse(JSON.parse(row.result_json));
-    if (!parsed.success || seen.has(parsed.data.document_id)) continue;
-    const result = parsed.data;
-    const round = result.rounds.find((entry) => entry.accepted);
-    if (!round) continue;
+    if (seen.has(result.document_id)) continue;
     seen.add(result.document_id);
     const items = Array.isArray(round.rubric) ? round.rubric : null;
     examples.push({
       documentId: result.document_id,
       title: result.title,
-      candidateIds: candidates.filter((candidate) => candidate.contentHash === row.harness_hash).map((candidate) => candidate.id),
+      candidateIds: candidates.filter((candidate) => candidate.contentHash === key.harnessHash).map((candidate) => candidate.id),
       round: round.round,
-      repeat: row.repeat,
+      repeat: key.repeat,
       questionType: round.question_type,
       question: round.question ?? '',
       context: round.context ?? '',

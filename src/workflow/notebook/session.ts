@@ -9,7 +9,7 @@ import { inspect } from 'node:util';
 import { ConfigError } from '../../errors.ts';
 import { BASELINE_CANDIDATE_ID, candidateBranch } from '../../harness/workspace.ts';
 import { loadHarness } from '../../harness/load-harness.ts';
-import { documentResultSchema } from '../../inner/result-schema.ts';
+import { acceptedDocumentResults } from '../../inner/document-results.ts';
 import { oracleEstimate, type OracleEstimate } from '../../lab/oracle.ts';
 import { curvePoints, formatRunStatus, locateRunStore, runStatus, type CurvePoint, type RunStatus } from '../../outer/inspect-run.ts';
 import * as population from '../../outer/population-store.ts';
@@ -291,19 +291,12 @@ function readExamples(store: Store): Example[] {
     if (candidate.contentHash === null) continue;
     byHash.set(candidate.contentHash, [...(byHash.get(candidate.contentHash) ?? []), candidate.id].sort());
   }
-  const rows = store.db
-    .prepare('SELECT harness_hash, document_id, seed, repeat, weak_mean, strong_mean, gap, result_json FROM document_result WHERE accepted = 1')
-    .all() as Array<{ harness_hash: string; document_id: string; seed: number; repeat: number; weak_mean: number | null; strong_mean: number | null; gap: number | null; result_json: string }>;
   const examples: Example[] = [];
-  for (const row of rows) {
-    const parsed = documentResultSchema.safeParse(JSON.parse(row.result_json));
-    if (!parsed.success) continue;
-    const result = parsed.data;
-    const round = result.rounds.find((entry) => entry.accepted);
+  for (const { key, result, round } of acceptedDocumentResults(store)) {
     examples.push(
       new Example(
-        byHash.get(row.harness_hash) ?? [], row.document_id, result.title, row.seed, row.repeat, round?.round ?? null, round?.question_type ?? null,
-        round?.question ?? '', round?.reference_answer ?? '', row.weak_mean, row.strong_mean, row.gap,
+        byHash.get(key.harnessHash) ?? [], key.documentId, result.title, key.seed, key.repeat, round.round, round.question_type,
+        round.question ?? '', round.reference_answer ?? '', round.weak?.mean ?? null, round.strong?.mean ?? null, round.gap,
       ),
     );
   }
