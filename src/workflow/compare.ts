@@ -92,12 +92,29 @@ export function compare(names: readonly string[], options: CompareOptions = {}):
   return compareRuns(runDirs, { ...options, names: [...names] });
 }
 
+/** The ablations and runs under `<cwd>/populations/`, by name. */
+export interface PopulationEntry {
+  name: string;
+  dir: string;
+  kind: 'ablation' | 'run';
+}
+
+export function listPopulations(cwd: string): PopulationEntry[] {
+  const folder = path.join(cwd, 'populations');
+  const names = existsSync(folder) ? readdirSync(folder, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort() : [];
+  return names.flatMap((name): PopulationEntry[] => {
+    const dir = path.join(folder, name);
+    if (isAblationDir(dir)) return [{ name, dir, kind: 'ablation' }];
+    return existsSync(path.join(dir, STORE_FILE)) ? [{ name, dir, kind: 'run' }] : [];
+  });
+}
+
 /** One line naming what `populations/` holds, for an unknown name. */
 export function describePopulations(cwd: string): string {
   const folder = path.join(cwd, 'populations');
-  const entries = existsSync(folder) ? readdirSync(folder, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort() : [];
-  const ablations = entries.filter((name) => isAblationDir(path.join(folder, name)));
-  const runs = entries.filter((name) => existsSync(path.join(folder, name, STORE_FILE)));
+  const entries = listPopulations(cwd);
+  const ablations = entries.filter((entry) => entry.kind === 'ablation').map((entry) => entry.name);
+  const runs = entries.filter((entry) => entry.kind === 'run').map((entry) => entry.name);
   if (ablations.length === 0 && runs.length === 0) return `populations/ holds no ablation or run (looked in ${folder})`;
   const list = (names: string[]) => (names.length === 0 ? 'none' : forTerminal(names.join(', '), 'line'));
   return `populations/ holds ablations: ${list(ablations)}; runs: ${list(runs)}`;

@@ -3,7 +3,7 @@
 // run's status, a curve, a table) carry it, and `display` shows a value as a cell's result.
 // Everything shown goes through forTerminal: examples, diffs and run histories hold model-written text.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { inspect } from 'node:util';
 import { ConfigError } from '../../errors.ts';
@@ -13,15 +13,15 @@ import { acceptedDocumentResults } from '../../inner/document-results.ts';
 import { oracleEstimate, type OracleEstimate } from '../../lab/oracle.ts';
 import { curvePoints, formatRunStatus, locateRunStore, runStatus, type CurvePoint, type RunStatus } from '../../outer/inspect-run.ts';
 import * as population from '../../outer/population-store.ts';
-import { STORE_FILE, WORKSPACE_FOLDER } from '../../outer/run-evolution.ts';
+import { WORKSPACE_FOLDER } from '../../outer/run-evolution.ts';
 import { curveChartSpec } from '../../report/chart-spec.ts';
 import { renderCurve } from '../../report/curve.ts';
 import { writeChart } from '../../report/render-chart.ts';
 import { renderTable, type Cell } from '../../report/table.ts';
 import { openStore, type Store } from '../../store/index.ts';
 import { forTerminal } from '../../util/terminal-text.ts';
-import { cellRunDir, isAblationDir, locateAblation, readAblationManifest, type AblationManifest } from '../ablation-manifest.ts';
-import { compare as compareLibrary, type Comparison } from '../compare.ts';
+import { cellRunDir, locateAblation, readAblationManifest, type AblationManifest } from '../ablation-manifest.ts';
+import { compare as compareLibrary, listPopulations, type Comparison } from '../compare.ts';
 import { formatComparison } from '../compare-text.ts';
 import { CURVE_X_AXES, curveChart } from '../curve-series.ts';
 import { readRunMetrics } from '../run-metrics.ts';
@@ -153,15 +153,13 @@ export function createBindings(options: SessionOptions = {}): NotebookBindings {
   return {
     runs() {
       const folder = path.join(cwd, 'populations');
-      const names = existsSync(folder) ? readdirSync(folder, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort() : [];
       const entries: RunEntry[] = [];
-      for (const name of names) {
-        const dir = path.join(folder, name);
-        if (isAblationDir(dir)) {
+      for (const { name, dir, kind } of listPopulations(cwd)) {
+        if (kind === 'ablation') {
           const manifest = readAblationManifest(dir);
           const completed = manifest.cells.filter((cell) => readRunMetrics(cellRunDir(dir, cell)).metrics.status === 'completed').length;
           entries.push({ name, kind: 'ablation', status: `${completed}/${manifest.cells.length} cells completed`, iterations: null, best: null });
-        } else if (existsSync(path.join(dir, STORE_FILE))) {
+        } else {
           const { metrics } = readRunMetrics(dir);
           const planned = metrics.iterationsPlanned === null ? '?' : String(metrics.iterationsPlanned);
           entries.push({ name, kind: 'run', status: metrics.status, iterations: `${metrics.iterationsDone}/${planned}`, best: metrics.bestValidation });
