@@ -8,7 +8,7 @@ import { ConfigError } from '../errors.ts';
 import { loadHarness, type Harness } from '../harness/index.ts';
 import { candidateHarnesses, type CandidateHarnesses } from '../outer/candidate-harnesses.ts';
 import { evolveRun } from '../outer/inspect-run.ts';
-import { listIterations } from '../outer/population-store.ts';
+import { candidateId, listIterations } from '../outer/population-store.ts';
 import { STORE_FILE } from '../outer/run-evolution.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { recomputeComparison, type Comparison } from './compare.ts';
@@ -17,7 +17,7 @@ import { meanInterval, type MeanInterval } from './intervals.ts';
 /** The true expected pass rate of a harness (on the sim). */
 export type HarnessOracle = (harness: Harness) => Promise<number>;
 
-const BASELINE_ID = 'c0000';
+const BASELINE_ID = candidateId(0);
 
 /**
  * Fills `oracleBest` and `oracleBaseline` of every completed run whose endpoints are the sim, then
