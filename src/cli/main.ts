@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import yargs, { type CommandModule } from 'yargs';
 import { AutodataError, RunHalted } from '../errors.ts';
 import { EXIT } from './exit-codes.ts';
+import { resumeCommand } from './resume-command.ts';
 
 const commandsDir = fileURLToPath(new URL('./commands/', import.meta.url));
 
@@ -52,9 +53,3 @@ export async function main(argv: string[]): Promise<void> {
   }
 }
 
-/** The command as typed, with --resume added for `evolve` (other commands reuse finished work on their own). */
-export function resumeCommand(argv: readonly string[]): string {
-  const args = [...argv];
-  if (args[0] === 'evolve' && !args.includes('--resume')) args.push('--resume');
-  return ['autodata', ...args].map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`)).join(' ');
-}

@@ -11,6 +11,7 @@ import { requirePositiveIntegers } from '../command-inputs.ts';
 import type { AblationCell } from '../../workflow/ablation-manifest.ts';
 import { parseVary } from '../../workflow/vary.ts';
 import { EXIT } from '../exit-codes.ts';
+import { resumeCommand } from '../resume-command.ts';
 
 interface AblateArgs {
   experiment: string;
@@ -94,7 +95,7 @@ const ablateCommand: CommandModule<object, AblateArgs> = {
       process.stdout.write(`ablation ${result.manifest.name} stored in ${result.dir} (${result.manifest.arms.length} arm(s) x ${result.manifest.seeds.length} seed(s)); compare with: autodata compare ${result.dir}\n`);
     }
     if (result.outcomes.some(({ outcome }) => outcome.kind === 'interrupted')) {
-      process.stderr.write(`interrupted; continue with: autodata ablate ${process.argv.slice(3).filter((arg) => arg !== '--resume').join(' ')} --resume\n`);
+      process.stderr.write(`interrupted; continue with: ${resumeCommand(process.argv.slice(2))}\n`);
       process.exitCode = EXIT.interrupted;
     }
   },

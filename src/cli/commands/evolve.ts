@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { EXIT } from '../exit-codes.ts';
+import { resumeCommand } from '../resume-command.ts';
 import { runExperiment } from '../../app/run-experiment.ts';
 import { SIM_FAULT_HELP } from '../../app/sim-faults.ts';
 import { loadExperiment } from '../../config/experiment.ts';
@@ -62,7 +63,7 @@ const evolveCommand: CommandModule<object, EvolveArgs> = {
       process.stdout.write(`run ${result.runId} stored in ${result.runDir} (store ${result.storePath}, git workspace ${path.join(result.runDir, 'workspace')})\n`);
     }
     if (result.stopReason === 'interrupted') {
-      process.stderr.write(`interrupted; continue with: autodata evolve ${args.experiment} --resume${args.out ? ` --out ${args.out}` : ''}\n`);
+      process.stderr.write(`interrupted; continue with: ${resumeCommand(process.argv.slice(2))}\n`);
       process.exitCode = EXIT.interrupted;
     }
   },
