@@ -32,8 +32,49 @@ export const endpointSettingsSchema = z.strictObject({
   maxRetries: z.int().min(0).max(20),
   /** First backoff before a retry (doubled each retry, jittered, capped at 60 s); a server's retry-after wins. */
   retryBaseDelayMs: z.int().min(0).max(60_000),
-  temperature: z.number().min(0).max(2),
+  /** null: not sent (OpenAI's o-series and gpt-5 accept only their default temperature). */
+  temperature: z.number().min(0).max(2).nullable(),
   maxTokens: z.int().min(1),
+  /** The body field that carries maxTokens: OpenAI's reasoning models take only max_completion_tokens. */
+  maxTokensField: z.enum(['max_tokens', 'max_completion_tokens']),
+  // Sampling settings sent only when set (the server's own default otherwise).
+  topP: z.number().gt(0).max(1).optional(),
+  /** vLLM / SGLang / Ollama; -1 turns it off on vLLM. */
+  topK: z.int().min(-1).max(100_000).optional(),
+  minP: z.number().min(0).max(1).optional(),
+  presencePenalty: z.number().min(-2).max(2).optional(),
+  frequencyPenalty: z.number().min(-2).max(2).optional(),
+  /** OpenAI reasoning models, OpenRouter, vLLM's gpt-oss: how much the model may think. */
+  reasoningEffort: z.enum(['none', 'minimal', 'low', 'medium', 'high', 'xhigh']).optional(),
+  stop: z.union([z.string().min(1), z.array(z.string().min(1)).min(1).max(16)]).optional(),
+  /**
+   * Vendor fields merged into the request body as they are (vLLM's chat_template_kwargs, OpenRouter's
+   * provider routing, ...). Part of the cache key. The fields autodata itself manages are refused.
+   */
+  extraBody: z.record(z.string(), z.json()).optional(),
+  /**
+   * How a structured reply is asked for. auto: json_schema, and on a server that refuses it
+   * json_object, then the schema in the prompt (each refusal steps down once per endpoint and is logged).
+   */
+  structuredOutput: z.enum(['auto', 'json_schema', 'json_object', 'prompt']),
+  /** false for a server that rejects `seed`; the seed still takes part in the cache key, so samples never collapse. */
+  sendSeed: z.boolean(),
+  /**
+   * Reasoning written inside the content: auto = the built-in tag styles (<think>...</think>, the
+   * closing tag alone, Kimi's ◁think▷...◁/think▷); none = keep the content whole; or one tag pair.
+   * A `reasoning` / `reasoning_content` field of the reply is always read as reasoning.
+   */
+  reasoningTags: z.union([z.enum(['auto', 'none']), z.strictObject({ open: z.string().min(1), close: z.string().min(1) })]),
+  /** Tokens the model takes in (prompt plus completion); unset: read from the server's model listing where it gives one. */
+  contextWindow: z.int().min(256).optional(),
+  /** Stream the reply: timeoutMs then bounds the wait for each chunk, not the whole generation. */
+  stream: z.boolean(),
+  /** Sent with every request (Azure's api-version, OpenRouter's HTTP-Referer / X-Title). Never a key: use apiKeyEnv. */
+  defaultHeaders: z.record(z.string(), z.string()).optional(),
+  defaultQuery: z.record(z.string(), z.string()).optional(),
+  /** OpenAI's organization and project ids (never read from OPENAI_ORG_ID / OPENAI_PROJECT_ID). */
+  organization: z.string().min(1).optional(),
+  project: z.string().min(1).optional(),
   /**
    * Failed calls in a row (after their retries) that stop the run: the endpoint is taken to be down.
    * An exhausted quota or a refused key stops it at the first call.
@@ -59,8 +100,20 @@ export const BUILT_IN_ENDPOINT_DEFAULTS = {
   retryBaseDelayMs: 500,
   temperature: 1.0,
   maxTokens: 4096,
+  maxTokensField: 'max_tokens',
   maxConsecutiveFailures: 5,
+  structuredOutput: 'auto',
+  sendSeed: true,
+  reasoningTags: 'auto',
+  stream: false,
 } as const satisfies Partial<EndpointSettings>;
+
+/** Request fields autodata sets itself: extraBody may not override them. */
+export const MANAGED_BODY_FIELDS = [
+  'model', 'messages', 'tools', 'tool_choice', 'response_format', 'seed', 'stream', 'stream_options', 'n',
+  'temperature', 'max_tokens', 'max_completion_tokens', 'top_p', 'top_k', 'min_p', 'presence_penalty',
+  'frequency_penalty', 'reasoning_effort', 'stop',
+] as const;
 
 /** One role's resolved endpoint. `id` identifies (baseURL, model) for cache keys and shared limits. */
 export interface Endpoint extends EndpointSettings {
@@ -126,6 +179,14 @@ export function parseEndpoints(value: unknown, source: string, env: NodeJS.Proce
       }
     }
     const settings = merged as EndpointSettings;
+    for (const key of Object.keys(settings.extraBody ?? {})) {
+      if ((MANAGED_BODY_FIELDS as readonly string[]).includes(key)) {
+        throw new ConfigError(
+          `endpoints.${role}.extraBody.${key}`,
+          `autodata sets this field itself; use the role's own setting instead (in ${source})`,
+        );
+      }
+    }
     roles[role] = { role, id: endpointId(settings.baseURL, settings.model), ...settings };
     if (settings.apiKeyEnv !== undefined) {
       const key = env[settings.apiKeyEnv];

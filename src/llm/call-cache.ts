@@ -11,6 +11,8 @@ export type CacheMode = (typeof CACHE_MODES)[number];
 
 export interface CachedReply {
   content: string | null;
+  /** The reasoning the reply carried (stored with the cached reply; absent in rows from before it was kept). */
+  reasoning?: string | null;
   toolCalls: ToolCall[];
   finishReason: string;
   promptTokens: number;
@@ -31,9 +33,12 @@ export interface CallCache {
   put(key: string, entry: { endpointId: string; model: string; reply: CachedReply }): void;
 }
 
-/** The WireRequest carries model, messages, tools, tool_choice, response_format, temperature, max_tokens, seed. */
-export function callCacheKey(endpointId: string, request: WireRequest): string {
-  return sha256Hex(canonicalJson({ endpointId, request }));
+/**
+ * Everything the body carries (model, messages, tools, response_format, sampling, extra_body) and the
+ * request's seed: an endpoint that does not send the seed still keeps its samples apart.
+ */
+export function callCacheKey(endpointId: string, request: WireRequest, seed: number): string {
+  return sha256Hex(canonicalJson(request.seed === seed ? { endpointId, request } : { endpointId, request, seed }));
 }
 
 /** SQLite-backed when a store's database is given (table from migration 002-llm.sql), else in memory. */

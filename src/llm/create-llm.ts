@@ -11,6 +11,7 @@ import { callCacheKey, createCallCache, createCoalescer, layeredCache, type Cach
 import { exchange, type ExchangeDependencies, type ExchangeOutcome } from './exchange.ts';
 import { createTransport, scrub, type Transport, type WireRequest } from './openai-transport.ts';
 import { parseStructuredReply, reaskMessages, responseFormatFor } from './structured.ts';
+import { baseWire, wireMaxTokens } from './wire-request.ts';
 import { ROLES, type CallUsage, type Llm, type LlmFailure, type LlmResult, type Role, type TextReply } from './types.ts';
 import { createUsageTracker } from './usage.ts';
 
@@ -87,6 +88,8 @@ const NOTHING_SENT = { attempts: 0, retries: 0, reasked: false, promptTokens: 0,
 interface CallSpec<V> {
   role: Role;
   wire: WireRequest;
+  /** The request's seed: in the cache key and the call log even when the endpoint does not send it. */
+  seed: number;
   schemaName?: string;
   perform: (dependencies: ExchangeDependencies) => Promise<Performed>;
   /** Turns a complete reply into the caller's value; undefined if it does not qualify. */
@@ -136,7 +139,7 @@ export function createLlm(options: CreateLlmOptions): Llm {
     const endpoint = endpoints.roles[spec.role];
     const breaker = breakers.get(endpoint.id)!;
     if (breaker.open) throw unavailable(spec.role, breaker.open);
-    const cacheKey = callCacheKey(endpoint.id, spec.wire);
+    const cacheKey = callCacheKey(endpoint.id, spec.wire, spec.seed);
 
     /**
      * Records the call, then lets the breaker judge it. `counts`: the call went to the endpoint
@@ -167,7 +170,7 @@ export function createLlm(options: CreateLlmOptions): Llm {
         outcome: failure ? failure.kind : 'ok',
         ...(failure ? { error: failure.message } : {}),
         ...(spec.schemaName ? { schemaName: spec.schemaName } : {}),
-        seed: spec.wire.seed,
+        seed: spec.seed,
         cacheKey,
         retries: performed.retries,
       });
@@ -211,11 +214,12 @@ export function createLlm(options: CreateLlmOptions): Llm {
       return call<TextReply>({
         role: request.role,
         wire,
+        seed: request.seed,
         perform: async (dependencies) => {
           const outcome = await exchange(wire, dependencies);
           return outcome.ok ? checkComplete(outcome, request.role, wire) : transportFailure(outcome, request.role);
         },
-        interpret: (reply) => ({ content: reply.content, toolCalls: reply.toolCalls, finishReason: reply.finishReason }),
+        interpret: (reply) => ({ content: reply.content, reasoning: reply.reasoning ?? null, toolCalls: reply.toolCalls, finishReason: reply.finishReason }),
       });
     },
 
@@ -232,6 +236,7 @@ export function createLlm(options: CreateLlmOptions): Llm {
       return call({
         role: request.role,
         wire,
+        seed: request.seed,
         schemaName: request.schemaName,
         perform: async (dependencies) => {
           const first = await exchange(wire, dependencies);
@@ -274,16 +279,6 @@ export function createLlm(options: CreateLlmOptions): Llm {
   };
 }
 
-function baseWire(endpoint: Endpoint, request: { messages: WireRequest['messages']; seed: number; temperature?: number; maxTokens?: number }) {
-  return {
-    model: endpoint.model,
-    messages: request.messages,
-    temperature: request.temperature ?? endpoint.temperature,
-    max_tokens: request.maxTokens ?? endpoint.maxTokens,
-    seed: request.seed,
-  };
-}
-
 /** A reply cut at the token limit or with nothing in it is a failure, never a value (and never cached). */
 function checkComplete(outcome: Extract<ExchangeOutcome, { ok: true }>, role: Role, wire: WireRequest): Performed {
   const { reply, attempts } = outcome;
@@ -296,7 +291,7 @@ function checkComplete(outcome: Extract<ExchangeOutcome, { ok: true }>, role: Ro
   };
   const rawText = reply.content ?? '';
   if (reply.finishReason === 'length') {
-    const message = `${role}: reply cut off at the token limit (max_tokens ${wire.max_tokens}); raise maxTokens for this role or ask for less`;
+    const message = `${role}: reply cut off at the token limit (maxTokens ${wireMaxTokens(wire)}); raise maxTokens for this role or ask for less`;
     return { ...spent, failure: { kind: 'truncated', message, rawText } };
   }
   if (rawText.trim() === '' && reply.toolCalls.length === 0) {

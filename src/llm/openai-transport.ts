@@ -7,24 +7,49 @@ import type { JsonSchemaResponseFormat } from './structured.ts';
 import { parseRetryAfter } from './retry.ts';
 import type { ChatMessage, ToolCall, ToolSpec } from './types.ts';
 
-/** The chat-completions body we send; every field takes part in the cache key. */
+/**
+ * The chat-completions body we send; every field takes part in the cache key. Built from the role's
+ * endpoint settings in one place (wire-request.ts); optional fields are sent only when set.
+ */
 export interface WireRequest {
   model: string;
   messages: ChatMessage[];
-  temperature: number;
-  max_tokens: number;
-  seed: number;
+  /** Absent when the endpoint's temperature is null (reasoning models that accept only their default). */
+  temperature?: number;
+  /** Exactly one of max_tokens / max_completion_tokens, by the endpoint's maxTokensField. */
+  max_tokens?: number;
+  max_completion_tokens?: number;
+  /** Absent when the endpoint's sendSeed is false (the cache key still carries the seed). */
+  seed?: number;
+  top_p?: number;
+  top_k?: number;
+  min_p?: number;
+  presence_penalty?: number;
+  frequency_penalty?: number;
+  reasoning_effort?: string;
+  stop?: string | string[];
   tools?: ToolSpec[];
   tool_choice?: 'auto' | 'required' | 'none';
-  response_format?: JsonSchemaResponseFormat;
+  response_format?: JsonSchemaResponseFormat | { type: 'json_object' };
+  /** The endpoint's extraBody, merged into the body at the top level when sent. */
+  extra_body?: Record<string, unknown>;
 }
 
 export interface WireReply {
+  /** The answer only: reasoning written inside the content is moved to `reasoning` (reasoning.ts). */
   content: string | null;
+  /** The model's thinking: the reply's reasoning / reasoning_content field, or tags cut out of the content. */
+  reasoning: string | null;
   toolCalls: ToolCall[];
   finishReason: string;
   promptTokens: number;
   completionTokens: number;
+  /** usage.completion_tokens_details.reasoning_tokens, when the server reports it (part of completionTokens). */
+  reasoningTokens?: number;
+  /** usage.prompt_tokens_details.cached_tokens, when reported (part of promptTokens). */
+  cachedTokens?: number;
+  /** A cost the provider reports with the reply (OpenRouter's usage.cost), in its currency (USD). */
+  providerCost?: number;
 }
 
 export interface Transport {
@@ -97,8 +122,10 @@ export function createTransport(options: { endpoint: Endpoint; apiKey: string | 
 
   return {
     async complete(request) {
+      const { extra_body: extraBody, ...fields } = request;
+      const body = { ...extraBody, ...fields };
       const raw: unknown = await withDeadline((signal) =>
-        client.chat.completions.create(request as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming, { signal }),
+        client.chat.completions.create(body as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming, { signal }),
       );
       const envelope = envelopeSchema.safeParse(raw);
       if (!envelope.success) {
@@ -110,6 +137,7 @@ export function createTransport(options: { endpoint: Endpoint; apiKey: string | 
       const choice = envelope.data.choices[0]!;
       return {
         content: choice.message.content ?? null,
+        reasoning: null,
         toolCalls: (choice.message.tool_calls ?? []).map((call) => ({
           id: call.id,
           type: 'function' as const,

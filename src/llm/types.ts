@@ -48,7 +48,8 @@ export type LlmFailureKind =
   | 'transport' // retries exhausted: network, 429, 5xx, timeout
   | 'invalid-output' // did not validate, even after repair and one re-ask
   | 'truncated' // finish_reason = length
-  | 'empty' // no content and no tool call
+  | 'empty' // no content and no tool call (reasoning alone is no answer)
+  | 'too-long' // the prompt cannot fit the role's context window (estimated); nothing was sent
   | 'cache-miss'; // replay-only mode and the call is not cached
 
 export interface LlmFailure {
@@ -65,7 +66,10 @@ export type LlmResult<T> =
   | { ok: false; failure: LlmFailure; usage: CallUsage };
 
 export interface TextReply {
+  /** The answer only: any reasoning the model wrote is in `reasoning`. */
   content: string | null;
+  /** The model's thinking (from the reply's reasoning field or its think tags); never shown to a judge. */
+  reasoning: string | null;
   toolCalls: ToolCall[];
   finishReason: string;
 }

@@ -40,7 +40,12 @@ describe('parseEndpoints', () => {
       retryBaseDelayMs: 500,
       temperature: 0,
       maxTokens: BUILT_IN_ENDPOINT_DEFAULTS.maxTokens,
+      maxTokensField: 'max_tokens',
       maxConsecutiveFailures: 5,
+      structuredOutput: 'auto',
+      sendSeed: true,
+      reasoningTags: 'auto',
+      stream: false,
     });
     expect(endpoints.roles.challenger.model).toBe('qwen');
     expect(endpoints.roles.challenger.id).not.toBe(endpoints.roles.judge.id);

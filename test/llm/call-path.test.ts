@@ -184,7 +184,7 @@ describe('incomplete replies', () => {
     if (text.ok || structured.ok) return;
     expect(text.failure.kind).toBe('truncated');
     expect(text.failure.message).toBe(
-      'weakSolver: reply cut off at the token limit (max_tokens 64); raise maxTokens for this role or ask for less',
+      'weakSolver: reply cut off at the token limit (maxTokens 64); raise maxTokens for this role or ask for less',
     );
     expect(structured.failure.kind).toBe('truncated');
     expect(structured.usage.reasked).toBe(false);
