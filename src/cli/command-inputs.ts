@@ -12,9 +12,9 @@ export function requirePositiveIntegers(values: Record<string, number | undefine
   }
 }
 
-/** The endpoints file given to --endpoints, else the in-process sim; `simulated` when every role is on the sim. */
+/** The endpoints file given to --endpoints, else (absent or "sim") the in-process sim; `simulated` when every role is on the sim. */
 export function endpointsOption(file: string | undefined): { endpoints: Endpoints; simulated: boolean } {
-  const endpoints = file ? loadEndpointsFile(file) : defaultSimEndpoints();
+  const endpoints = file === undefined || file === 'sim' ? defaultSimEndpoints() : loadEndpointsFile(file);
   return { endpoints, simulated: Object.values(endpoints.roles).every(isSimEndpoint) };
 }
 

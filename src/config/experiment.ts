@@ -22,7 +22,8 @@ export const experimentSchema = z.strictObject({
   metaPrompts: z.string().min(1).default('baselines/meta-optimizer').describe('Folder with analyzer.md and implementer.md.'),
   documents: z.string().min(1).default('sim:cs?n=100&seed=0').describe('Documents: a folder, a .jsonl file or a sim: corpus spec.'),
   split: z.string().min(1).default('splits/sim-cs.json').describe('Split file (train / validation / test ids).'),
-  endpoints: z.string().min(1).default('sim').describe('"sim" for the in-process simulated lab, or an endpoints file.'),
+  // No default: a run on real endpoints that forgot this field must not quietly run on the sim.
+  endpoints: z.string().min(1).describe('Required: "sim" for the in-process simulated lab, or an endpoints file.'),
   simSeed: z.number().int().min(0).default(0).describe('Seed of the simulated lab (ignored by real endpoints).'),
   seed: z.number().int().min(0).default(0).describe('Run seed: parent choices, minibatches and every request seed derive from it.'),
   inner: z
@@ -105,6 +106,12 @@ export function loadExperiment(file: string, options: { cwd?: string; overrides?
 
 /** Validates a parsed value; the error names every offending field and the file. */
 export function parseExperiment(value: unknown, source: string): ExperimentConfig {
+  if (typeof value === 'object' && value !== null && !Array.isArray(value) && !Object.hasOwn(value, 'endpoints')) {
+    throw new ConfigError(
+      'experiment.endpoints',
+      `required: write "sim" for the in-process simulated lab, or the path of an endpoints file (in ${source})`,
+    );
+  }
   const parsed = experimentSchema.safeParse(value, { reportInput: true });
   if (parsed.success) return parsed.data;
   throw formatConfigIssues(parsed.error.issues, 'experiment', source);

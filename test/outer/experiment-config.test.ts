@@ -27,8 +27,17 @@ describe('loadExperiment', () => {
     expect(paper.outer.validationLimit).toBeNull();
   });
 
+  it('never falls back to the sim: an experiment without endpoints is refused with the fix', () => {
+    const file = writeExperiment('no-endpoints.json', { name: 'no-endpoints' });
+    const error = catchConfigError(() => loadExperiment(file, { cwd: repoRoot }));
+    expect(error.path).toBe('experiment.endpoints');
+    expect(error.message).toBe(
+      `experiment.endpoints: required: write "sim" for the in-process simulated lab, or the path of an endpoints file (in ${file})`,
+    );
+  });
+
   it('applies defaults to a minimal config', () => {
-    const file = writeExperiment('minimal.json', { name: 'minimal' });
+    const file = writeExperiment('minimal.json', { name: 'minimal', endpoints: 'sim' });
     const { config } = loadExperiment(file, { cwd: repoRoot });
     expect(config.outer).toEqual({
       iterations: 233,
@@ -48,7 +57,7 @@ describe('loadExperiment', () => {
   });
 
   it('applies command-line overrides', () => {
-    const file = writeExperiment('override.json', { name: 'override' });
+    const file = writeExperiment('override.json', { name: 'override', endpoints: 'sim' });
     const { config } = loadExperiment(file, { cwd: repoRoot, overrides: { iterations: 7, seed: 3, name: 'other' } });
     expect([config.outer.iterations, config.seed, config.name]).toEqual([7, 3, 'other']);
     expect(catchConfigError(() => loadExperiment(file, { cwd: repoRoot, overrides: { iterations: 0 } })).message).toBe(
@@ -57,13 +66,13 @@ describe('loadExperiment', () => {
   });
 
   it('rejects an unknown key, naming the field and the file', () => {
-    const file = writeExperiment('unknown.json', { name: 'x', outer: { iterations: 3, temprature: 0.1 } });
+    const file = writeExperiment('unknown.json', { name: 'x', endpoints: 'sim', outer: { iterations: 3, temprature: 0.1 } });
     const error = catchConfigError(() => loadExperiment(file, { cwd: repoRoot }));
     expect(error.message).toBe(`experiment.outer.temprature: unknown key; check the spelling or remove it (in ${file})`);
   });
 
   it('names every problem of a config with three, each at its path', () => {
-    const file = writeExperiment('three.json', { name: 'x', seed: 'zero', outer: { iterations: 0, temprature: 0.1 } });
+    const file = writeExperiment('three.json', { name: 'x', endpoints: 'sim', seed: 'zero', outer: { iterations: 0, temprature: 0.1 } });
     const error = catchConfigError(() => loadExperiment(file, { cwd: repoRoot }));
     expect(error.issues).toEqual([
       'experiment.seed: expected number, got "zero"',
@@ -81,20 +90,20 @@ describe('loadExperiment', () => {
   });
 
   it('rejects a wrong type and an unknown selection strategy', () => {
-    const wrongType = writeExperiment('type.json', { name: 'x', outer: { iterations: 'many' } });
+    const wrongType = writeExperiment('type.json', { name: 'x', endpoints: 'sim', outer: { iterations: 'many' } });
     expect(catchConfigError(() => loadExperiment(wrongType, { cwd: repoRoot })).message).toBe(
       `experiment.outer.iterations: expected number, got "many" (in ${wrongType})`,
     );
-    const strategy = writeExperiment('strategy.json', { name: 'x', outer: { parentSelection: { kind: 'roulette' } } });
+    const strategy = writeExperiment('strategy.json', { name: 'x', endpoints: 'sim', outer: { parentSelection: { kind: 'roulette' } } });
     expect(catchConfigError(() => loadExperiment(strategy, { cwd: repoRoot })).path).toBe('experiment.outer.parentSelection.kind');
   });
 
   it('names a missing harness folder and a missing split file', () => {
-    const harness = writeExperiment('harness.json', { name: 'x', baseline: 'baselines/no-such-harness' });
+    const harness = writeExperiment('harness.json', { name: 'x', endpoints: 'sim', baseline: 'baselines/no-such-harness' });
     expect(catchConfigError(() => loadExperiment(harness, { cwd: repoRoot })).message).toBe(
       `${harness}: baseline: harness folder not found: baselines/no-such-harness (paths are relative to ${repoRoot})`,
     );
-    const split = writeExperiment('split.json', { name: 'x', split: 'splits/missing.json' });
+    const split = writeExperiment('split.json', { name: 'x', endpoints: 'sim', split: 'splits/missing.json' });
     expect(catchConfigError(() => loadExperiment(split, { cwd: repoRoot })).message).toBe(
       `${split}: split: split file not found: splits/missing.json (paths are relative to ${repoRoot})`,
     );
