@@ -19,7 +19,7 @@ export function describeIssue(issue: z.core.$ZodIssue, root: string): Array<{ pa
       // One zod issue can name several keys: each is its own problem, at its own path.
       return issue.keys.map((key) => ({ path: issuePath(at, [key]), message: 'unknown key; check the spelling or remove it' }));
     case 'invalid_type': {
-      const expected = issue.expected === 'int' ? 'integer' : issue.expected;
+      const expected = issue.expected === 'int' ? 'integer' : issue.expected === 'record' ? 'object' : issue.expected;
       if (issue.input === undefined) return [{ path: at, message: `required (expected ${expected})` }];
       return [{ path: at, message: `expected ${expected}, got ${briefValue(issue.input)}` }];
     }

@@ -154,12 +154,32 @@ describe('defaultSimEndpoints', () => {
 });
 
 describe('the example endpoints file', () => {
-  it('loads, with the key read from the named variable', () => {
-    const file = new URL('../../src/config/endpoints.example.yaml', import.meta.url).pathname;
-    const endpoints = loadEndpointsFile(file, { OPENROUTER_API_KEY: 'sk-or-example' });
-    expect(endpoints.roles.strongSolver).toMatchObject({ baseURL: 'https://openrouter.ai/api/v1', model: 'openai/gpt-4o', concurrency: 4 });
-    expect(endpoints.roles.judge).toMatchObject({ model: 'Qwen/Qwen3-32B', temperature: 0, concurrency: 8, maxConsecutiveFailures: 5 });
-    expect(endpoints.apiKey('strongSolver')).toBe('sk-or-example');
+  const file = new URL('../../src/config/endpoints.example.yaml', import.meta.url).pathname;
+
+  it('loads, with per-role sampling settings over the defaults', () => {
+    const endpoints = loadEndpointsFile(file, {});
+    expect(endpoints.roles.weakSolver).toMatchObject({ model: 'Qwen/Qwen3.5-4B', temperature: 0.6, topP: 0.95, topK: 20, contextWindow: 32768 });
+    expect(endpoints.roles.mainAgent).toMatchObject({ model: 'moonshotai/Kimi-K2-Thinking', structuredOutput: 'auto', reasoningTags: 'auto' });
+    expect(endpoints.roles.judge).toMatchObject({ temperature: 0, concurrency: 8, maxConsecutiveFailures: 5 });
     expect(endpoints.apiKey('judge')).toBeUndefined();
+  });
+
+  it('shows alternatives (OpenRouter, OpenAI reasoning models) that load once uncommented', () => {
+    const text = fs.readFileSync(file, 'utf8');
+    // Each commented block starts at "# ROLE:" and runs over the "#   " lines below it.
+    const blocks = [...text.matchAll(/^# (strongSolver|judge):\n((?:#   .*\n)+)/gm)].map(
+      (match) => `${match[1]}:\n${match[2]!.replace(/^# /gm, '')}`,
+    );
+    expect(blocks).toHaveLength(2);
+    const base = 'defaults:\n  baseURL: http://127.0.0.1:8000/v1\n  model: m\n';
+    const openRouter = loadEndpointsFile(writeTemp('openrouter.yaml', base + blocks[0]), { OPENROUTER_API_KEY: 'sk-or-example' });
+    expect(openRouter.roles.strongSolver).toMatchObject({
+      baseURL: 'https://openrouter.ai/api/v1',
+      extraBody: { provider: { order: ['deepinfra'], allow_fallbacks: false } },
+      defaultHeaders: { 'HTTP-Referer': 'https://example.org/my-study', 'X-Title': 'my-study' },
+    });
+    expect(openRouter.apiKey('strongSolver')).toBe('sk-or-example');
+    const openAi = loadEndpointsFile(writeTemp('openai.yaml', base + blocks[1]), { OPENAI_API_KEY: 'sk-example' });
+    expect(openAi.roles.judge).toMatchObject({ temperature: null, maxTokensField: 'max_completion_tokens', reasoningEffort: 'low' });
   });
 });
