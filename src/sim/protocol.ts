@@ -4,11 +4,15 @@ import type { ChatMessage, ToolSpec } from '../llm/types.ts';
 import { sha256Hex } from '../util/hash.ts';
 import { canonicalJsonOfParsed } from './canonical-json.ts';
 import type { SimReply, SimRequest } from './personas/index.ts';
+import type { ReasonedReply } from './reasoning.ts';
+import { findSchemaBlock } from './schema-block.ts';
+import { contextRefusal, parseServedModel, servingRefusal, SIM_MODELS, type ServingOptions } from './serving-options.ts';
+import type { CompletionBody } from './stream.ts';
 import type { SimToolChoice } from './tool-choice.ts';
 import type { SimHttpResponse } from './types.ts';
 
-/** The models the sim serves (GET /v1/models). */
-export const SIM_MODELS = ['sim-agent', 'sim-weak', 'sim-strong'] as const;
+/** The models the sim serves (GET /v1/models); a request may add serving options (serving-options.ts). */
+export { SIM_MODELS };
 
 /** Replies carry a fixed `created` time so that they are byte-identical across runs and transports. */
 const FIXED_CREATED = 1_700_000_000;
@@ -60,27 +64,57 @@ const chatRequestSchema = z.looseObject({
   seed: z.number().int().nullish(),
   n: z.number().int().nullish(),
   stream: z.boolean().nullish(),
+  stream_options: z.looseObject({ include_usage: z.boolean().nullish() }).nullish(),
 });
 
-export type ParsedRequest = { ok: true; request: SimRequest } | { ok: false; message: string; param: string | null };
+/** A chat request as the handler serves it. */
+export interface ParsedChat {
+  /** What the personas see: the base model, the canonical body without the serving options, a schema block read. */
+  request: SimRequest;
+  /** The model name as sent, options included; replies echo it. */
+  servedModel: string;
+  options: ServingOptions;
+  /** The sim's estimate of the prompt as sent. */
+  promptTokens: number;
+  /** Present for stream: true. */
+  stream?: { includeUsage: boolean };
+}
 
-/** Parses a request body; a body that is not a valid chat-completions request gives a 400 message. */
+export type ParsedRequest =
+  | { ok: true; chat: ParsedChat }
+  | { ok: false; status: 400 | 404; message: string; param: string | null; code?: string };
+
+/**
+ * Parses a request body; a body that is not a valid chat-completions request, or that the serving
+ * options refuse, gives a 400 message; an unknown model a 404.
+ */
 export function parseChatRequest(body: string): ParsedRequest {
   let raw: unknown;
   try {
     raw = JSON.parse(body);
   } catch {
-    return { ok: false, message: 'The request body is not valid JSON.', param: null };
+    return { ok: false, status: 400, message: 'The request body is not valid JSON.', param: null };
   }
   const parsed = chatRequestSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const param = issue && issue.path.length > 0 ? issue.path.join('.') : null;
-    return { ok: false, message: `Invalid request: ${param ?? 'body'}: ${issue?.message ?? 'invalid'}`, param };
+    return { ok: false, status: 400, message: `Invalid request: ${param ?? 'body'}: ${issue?.message ?? 'invalid'}`, param };
   }
   const data = parsed.data;
-  if (data.stream) return { ok: false, message: 'Streaming is not supported by the sim; send stream: false.', param: 'stream' };
-  if (data.n != null && data.n !== 1) return { ok: false, message: 'The sim returns one choice; n must be 1.', param: 'n' };
+  const served = parseServedModel(data.model);
+  if (!served.ok) {
+    return { ok: false, status: served.status, message: served.message, param: 'model', code: served.status === 404 ? 'model_not_found' : 'invalid_model' };
+  }
+  const options = served.options;
+  if (data.n != null && data.n !== 1) return { ok: false, status: 400, message: 'The sim returns one choice; n must be 1.', param: 'n' };
+  const refusal = servingRefusal(options, {
+    hasTools: (data.tools ?? []).length > 0,
+    toolChoice: data.tool_choice,
+    responseFormatType: data.response_format?.type,
+    seed: data.seed,
+  });
+  if (refusal) return { ok: false, status: 400, message: refusal.message, param: refusal.param };
   const tools: ToolSpec[] | undefined =
     data.tools && data.tools.length > 0 && data.tool_choice !== 'none'
       ? data.tools.map((tool) => ({
@@ -93,7 +127,7 @@ export function parseChatRequest(body: string): ParsedRequest {
         }))
       : undefined;
   const toolChoice = parseToolChoice(data.tool_choice, tools);
-  if (!toolChoice.ok) return { ok: false, message: toolChoice.message, param: 'tool_choice' };
+  if (!toolChoice.ok) return { ok: false, status: 400, message: toolChoice.message, param: 'tool_choice' };
   const format = data.response_format;
   const responseFormat =
     format?.type === 'json_schema'
@@ -102,18 +136,48 @@ export function parseChatRequest(body: string): ParsedRequest {
         ? { name: 'json_object', schema: { type: 'object' } }
         : undefined;
   const maxTokens = data.max_completion_tokens ?? data.max_tokens ?? undefined;
+  const seed = options.seed === 'ignore' ? undefined : (data.seed ?? undefined);
   const request: SimRequest = {
-    model: data.model,
+    model: served.base,
     messages: data.messages.map(toChatMessage),
-    canonical: canonicalJsonOfParsed(raw),
+    canonical: canonicalJsonOfParsed(unservedBody(raw as Record<string, unknown>, served.base, options, data.stream === true)),
     ...(tools ? { tools } : {}),
     ...(toolChoice.value !== undefined ? { toolChoice: toolChoice.value } : {}),
     ...(responseFormat ? { responseFormat } : {}),
     ...(data.temperature != null ? { temperature: data.temperature } : {}),
     ...(maxTokens !== undefined ? { maxTokens } : {}),
-    ...(data.seed != null ? { seed: data.seed } : {}),
+    ...(seed !== undefined ? { seed } : {}),
   };
-  return { ok: true, request };
+  const promptTokens = Math.ceil(promptLength(request) / 4);
+  if (options.context !== undefined) {
+    const tooLong = contextRefusal(options.context, promptTokens, maxTokens);
+    if (tooLong) return { ok: false, status: 400, message: tooLong, param: 'messages', code: 'context_length_exceeded' };
+  }
+  const block = format?.type === 'json_schema' ? undefined : findSchemaBlock(request.messages);
+  const chat: ParsedChat = {
+    request: block ? { ...request, messages: block.messages, responseFormat: { name: block.name, schema: block.schema } } : request,
+    servedModel: data.model,
+    options,
+    promptTokens,
+    ...(data.stream ? { stream: { includeUsage: data.stream_options?.include_usage === true } } : {}),
+  };
+  return { ok: true, chat };
+}
+
+/**
+ * The body the plain model would have been sent: the base model name, no ignored seed, no stream
+ * fields (a streamed reply carries the same content as the unstreamed one). Untouched, and so
+ * canonically the same bytes as before, when there is nothing to take out.
+ */
+function unservedBody(raw: Record<string, unknown>, base: string, options: ServingOptions, stream: boolean): Record<string, unknown> {
+  if (raw.model === base && options.seed !== 'ignore' && !stream) return raw;
+  const body: Record<string, unknown> = { ...raw, model: base };
+  if (options.seed === 'ignore') delete body.seed;
+  if (stream) {
+    delete body.stream;
+    delete body.stream_options;
+  }
+  return body;
 }
 
 const namedToolChoiceSchema = z.looseObject({ type: z.literal('function'), function: z.looseObject({ name: z.string().min(1) }) });
@@ -215,21 +279,31 @@ export function enforceMaxTokens(reply: SimReply, maxTokens: number | undefined)
   return { content: text.slice(0, maxTokens * 4), finishReason: 'length' };
 }
 
-export function chatCompletionResponse(request: SimRequest, reply: SimReply, simSeed: number): SimHttpResponse {
-  const digest = sha256Hex(`${simSeed}\u0000${request.canonical}`);
+/**
+ * The chat.completion object. `sampleTag` tells repeated samples of one request apart in the ids
+ * ('' for the first); `reasoned` carries a thinking model's reasoning field and token counts.
+ */
+export function chatCompletionBody(
+  chat: ParsedChat,
+  reply: SimReply,
+  simSeed: number,
+  sampleTag: string,
+  reasoned?: Omit<ReasonedReply, 'reply'>,
+): CompletionBody {
+  const digest = sha256Hex(`${simSeed}\u0000${chat.request.canonical}${sampleTag === '' ? '' : `\u0000${sampleTag}`}`);
   const toolCalls = (reply.toolCalls ?? []).map((call, index) => ({
     id: `call_${digest.slice(0, 16)}_${index}`,
     type: 'function' as const,
     function: { name: call.name, arguments: call.arguments },
   }));
   const finishReason = reply.finishReason ?? (toolCalls.length > 0 ? 'tool_calls' : 'stop');
-  const promptTokens = Math.ceil(promptLength(request) / 4);
-  const completionTokens = estimateTokens(completionText(reply));
-  const body = {
+  const promptTokens = chat.promptTokens;
+  const completionTokens = reasoned ? reasoned.completionTokens : estimateTokens(completionText(reply));
+  return {
     id: `chatcmpl-sim-${digest.slice(0, 24)}`,
     object: 'chat.completion',
     created: FIXED_CREATED,
-    model: request.model,
+    model: chat.servedModel,
     system_fingerprint: `sim-${simSeed}`,
     choices: [
       {
@@ -237,6 +311,7 @@ export function chatCompletionResponse(request: SimRequest, reply: SimReply, sim
         message: {
           role: 'assistant',
           content: reply.content,
+          ...reasoningField(reasoned?.field),
           refusal: null,
           ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
         },
@@ -244,9 +319,18 @@ export function chatCompletionResponse(request: SimRequest, reply: SimReply, sim
         finish_reason: finishReason,
       },
     ],
-    usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
+    usage: {
+      prompt_tokens: promptTokens,
+      completion_tokens: completionTokens,
+      total_tokens: promptTokens + completionTokens,
+      ...(reasoned ? { completion_tokens_details: { reasoning_tokens: reasoned.reasoningTokens } } : {}),
+    },
   };
-  return jsonResponse(200, body);
+}
+
+function reasoningField(field: ReasonedReply['field']): { reasoning?: string; reasoning_content?: string } {
+  if (!field) return {};
+  return field.name === 'reasoning' ? { reasoning: field.text } : { reasoning_content: field.text };
 }
 
 export function errorResponse(

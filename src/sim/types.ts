@@ -48,6 +48,11 @@ export interface SimOptions {
   faults?: FaultSpec[];
   /** Replaces the standard persona list (first match wins); for tests and lab experiments. */
   personas?: readonly Persona[];
+  /**
+   * Model names with serving options (e.g. `sim-weak?reasoning=field`) that GET /v1/models lists
+   * after the plain sim models; any such name is served whether listed or not.
+   */
+  servedModels?: string[];
 }
 
 export interface SimHttpResponse {

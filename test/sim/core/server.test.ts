@@ -83,9 +83,9 @@ describe('sim server over HTTP', () => {
     expect(noMessagesBody.error.type).toBe('invalid_request_error');
     expect(noMessagesBody.error.param).toBe('messages');
 
-    const streaming = await postJson(server.baseURL, textBody(1, { stream: true }));
-    expect(streaming.status).toBe(400);
-    expect(((await streaming.json()) as any).error.param).toBe('stream');
+    const twoChoices = await postJson(server.baseURL, textBody(1, { n: 2 }));
+    expect(twoChoices.status).toBe(400);
+    expect(((await twoChoices.json()) as any).error.param).toBe('n');
   });
 
   it('counts requests by status and the peak concurrency', async () => {
