@@ -24,7 +24,7 @@ export interface AppLlmOptions {
 export function createAppLlm(options: AppLlmOptions): Llm {
   return createLlm({
     endpoints: options.endpoints,
-    fetchFor: appFetchFor(options.simSeed, options.simFaults),
+    fetchFor: appFetchFor(options.simSeed, options.simFaults, simModels(options.endpoints)),
     ...(options.store ? { store: options.store } : {}),
     ...(options.cacheMode ? { cacheMode: options.cacheMode } : {}),
     ...(options.log ? { log: options.log } : {}),
@@ -35,13 +35,24 @@ export function createAppLlm(options: AppLlmOptions): Llm {
 
 /**
  * One sim fetch shared by every sim:// endpoint (created on first use); undefined = global fetch.
- * The faults are checked here, at once, so a bad spec fails before the run starts.
+ * The faults are checked here, at once, so a bad spec fails before the run starts. `servedModels`
+ * (the sim:// endpoints' model names, serving options included) are listed by its /models.
  */
-export function appFetchFor(simSeed: number, simFaults: FaultSpec[] = []): (endpoint: Endpoint) => typeof fetch | undefined {
-  let simFetch: typeof fetch | undefined = simFaults.length > 0 ? createSimFetch({ seed: simSeed, faults: simFaults }) : undefined;
+export function appFetchFor(
+  simSeed: number,
+  simFaults: FaultSpec[] = [],
+  servedModels: string[] = [],
+): (endpoint: Endpoint) => typeof fetch | undefined {
+  const create = () => createSimFetch({ seed: simSeed, faults: simFaults, servedModels });
+  let simFetch: typeof fetch | undefined = simFaults.length > 0 ? create() : undefined;
   return (endpoint) => {
     if (!isSimEndpoint(endpoint)) return undefined;
-    simFetch ??= createSimFetch({ seed: simSeed, faults: simFaults });
+    simFetch ??= create();
     return simFetch;
   };
+}
+
+/** The model names of the sim:// endpoints, each once. */
+export function simModels(endpoints: Pick<Endpoints, 'roles'>): string[] {
+  return [...new Set(Object.values(endpoints.roles).filter(isSimEndpoint).map((endpoint) => endpoint.model))];
 }

@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { appFetchFor } from '../../app/create-llm.ts';
+import { appFetchFor, simModels } from '../../app/create-llm.ts';
 import { checkEndpoints, type EndpointCheck } from '../../llm/check-endpoints.ts';
 import { endpointsOption } from '../command-inputs.ts';
 
@@ -17,7 +17,7 @@ const doctorCommand: CommandModule<object, DoctorArgs> = {
       .option('json', { type: 'boolean', default: false, describe: 'Print the checks as JSON' }),
   handler: async (args) => {
     const { endpoints } = endpointsOption(args.endpoints);
-    const checks = await checkEndpoints({ endpoints, fetchFor: appFetchFor(0) });
+    const checks = await checkEndpoints({ endpoints, fetchFor: appFetchFor(0, [], simModels(endpoints)) });
     if (args.json) {
       process.stdout.write(`${JSON.stringify({ source: endpoints.source, checks }, null, 2)}\n`);
     } else {
