@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Endpoint, Endpoints } from '../config/endpoints.ts';
 import { LlmCallError } from '../errors.ts';
 import { createLlm } from './create-llm.ts';
-import { createTransport } from './openai-transport.ts';
+import { createTransport, type ListedModel } from './openai-transport.ts';
 import { ROLES, type Llm } from './types.ts';
 
 export interface EndpointCheck {
@@ -31,7 +31,7 @@ export interface CheckEndpointsOptions {
 }
 
 const pingSchema = z.object({ ok: z.boolean() });
-type ModelList = string[] | LlmCallError;
+type ModelList = ListedModel[] | LlmCallError;
 
 /** One check per role, in ROLES order, one role at a time (so a latency is not time spent queueing). */
 export async function checkEndpoints(options: CheckEndpointsOptions): Promise<EndpointCheck[]> {
@@ -75,8 +75,8 @@ async function checkRole(endpoint: Endpoint, listed: ModelList, llm: Llm, clock:
     const problem = `${listed.message}; start the server or fix endpoints.${role}.baseURL`;
     return { ...base, ...notTried, reachable: false, modelListed: undefined, problem };
   }
-  if (Array.isArray(listed) && !listed.includes(endpoint.model)) {
-    const names = listed.slice(0, 5).join(', ') + (listed.length > 5 ? ', ...' : '');
+  if (Array.isArray(listed) && !listed.some((model) => model.id === endpoint.model)) {
+    const names = listed.slice(0, 5).map((model) => model.id).join(', ') + (listed.length > 5 ? ', ...' : '');
     const problem = `model "${endpoint.model}" is not listed by ${endpoint.baseURL}/models (it lists: ${names || 'nothing'}); fix endpoints.${role}.model`;
     return { ...base, ...notTried, reachable: true, modelListed: false, problem };
   }

@@ -71,3 +71,54 @@ export function parseRetryAfter(headers: { get(name: string): string | null } | 
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
+
+/** One Go-style duration part: `1h`, `6m`, `0.5s`, `20ms` (OpenAI writes `6m0s`, `1h2m3.5s`, `20ms`). */
+const DURATION_PART = /(\d+(?:\.\d+)?)(h|ms|m|s|us|\u00b5s|\u03bcs|ns)/y;
+const UNIT_MS: ReadonlyMap<string, number> = new Map([
+  ['h', 3_600_000], ['m', 60_000], ['s', 1000], ['ms', 1], ['us', 0.001], ['\u00b5s', 0.001], ['\u03bcs', 0.001], ['ns', 0.000_001],
+]);
+
+/**
+ * Milliseconds in a reset duration such as `1s`, `6m0s`, `20ms` or `1h2m3.5s`; a bare number is
+ * seconds (some gateways send one). Undefined for anything else, and for more than 24 hours.
+ */
+export function parseDurationMs(value: string): number | undefined {
+  const text = value.trim();
+  if (text === '' || text.length > 40) return undefined;
+  if (/^\d+(?:\.\d+)?$/.test(text)) return boundedMs(Number(text) * 1000);
+  let total = 0;
+  DURATION_PART.lastIndex = 0;
+  while (DURATION_PART.lastIndex < text.length) {
+    const match = DURATION_PART.exec(text);
+    if (!match) return undefined;
+    total += Number(match[1]) * UNIT_MS.get(match[2]!)!;
+  }
+  return boundedMs(total);
+}
+
+function boundedMs(ms: number): number | undefined {
+  return Number.isFinite(ms) && ms >= 0 && ms <= 86_400_000 ? Math.ceil(ms) : undefined;
+}
+
+/**
+ * The wait a 429 implies from OpenAI's x-ratelimit-* headers: the reset of each limit that is
+ * exhausted (its x-ratelimit-remaining-* is 0, or not sent), the longer of the two when both are.
+ * Undefined when neither says it is exhausted (backoff then decides), and capped at `maxMs`.
+ */
+export function parseRateLimitReset(
+  headers: { get(name: string): string | null } | undefined,
+  maxMs: number = DEFAULT_MAX_DELAY_MS,
+): number | undefined {
+  if (!headers) return undefined;
+  let wait: number | undefined;
+  for (const limit of ['requests', 'tokens'] as const) {
+    const reset = headers.get(`x-ratelimit-reset-${limit}`);
+    const resetMs = reset === null ? undefined : parseDurationMs(reset);
+    if (resetMs === undefined) continue;
+    const remaining = headers.get(`x-ratelimit-remaining-${limit}`);
+    const remainingCount = remaining === null || remaining.trim() === '' ? undefined : Number(remaining);
+    const exhausted = remainingCount === undefined || Number.isNaN(remainingCount) || remainingCount <= 0;
+    if (exhausted) wait = Math.max(wait ?? 0, resetMs);
+  }
+  return wait === undefined ? undefined : Math.min(wait, maxMs);
+}
