@@ -33,7 +33,7 @@ export interface CreateLlmOptions {
   increaseAfterSuccesses?: number;
   /**
    * Limiters shared with the other Llm instances of this process (the runs of an ablation): one per
-   * (server, model, API key), so concurrent runs together keep to each endpoint's concurrency.
+   * (server, API key), so concurrent runs together keep to each server's concurrency.
    */
   limiterRegistry?: LimiterRegistry;
   /**
@@ -131,7 +131,7 @@ export function createLlm(options: CreateLlmOptions): Llm {
       transports.set(role, transport);
     }
     const breaker = breakers.get(endpoint.id)!;
-    return { endpoint, transport, limiter: limiters.get(endpoint.id)!, rng, sleep, log, halted: () => breaker.open !== undefined };
+    return { endpoint, transport, limiter: limiters.get(role)!, rng, sleep, log, halted: () => breaker.open !== undefined };
   }
 
   async function call<V>(spec: CallSpec<V>): Promise<LlmResult<V>> {
@@ -359,34 +359,43 @@ function createBreakers(endpoints: Endpoints): Map<string, Breaker> {
   return breakers;
 }
 
-/** One limiter per endpoint id; roles sharing an endpoint share its most conservative concurrency. */
+/**
+ * One limiter per server and API key: the roles on one baseURL (whatever their models) with the same
+ * key share one concurrency, the smallest any of them sets; a server limits a key, not a model.
+ */
 function createLimiters(
   endpoints: Endpoints,
   increaseAfterSuccesses: number | undefined,
   log: (line: string) => void,
   registry: LimiterRegistry = createLimiterRegistry(),
-) {
-  const byId = new Map<string, Endpoint[]>();
+): Map<Role, AdaptiveLimiter> {
+  const byServer = new Map<string, Endpoint[]>();
   for (const role of ROLES) {
     const endpoint = endpoints.roles[role];
-    byId.set(endpoint.id, [...(byId.get(endpoint.id) ?? []), endpoint]);
+    const key = limiterKey(endpoint, endpoints.apiKey(role));
+    byServer.set(key, [...(byServer.get(key) ?? []), endpoint]);
   }
-  const limiters = new Map<string, AdaptiveLimiter>();
-  for (const [id, sharing] of byId) {
-    const first = sharing[0]!;
-    // The key's fingerprint, never the key: two keys on one server are two quotas.
-    const keyFingerprint = sha256Hex(endpoints.apiKey(first.role) ?? '').slice(0, 16);
-    limiters.set(
-      id,
-      registry.get(`${id}\u0000${keyFingerprint}`, () =>
-        createAdaptiveLimiter({
-          maxConcurrency: Math.min(...sharing.map((endpoint) => endpoint.concurrency)),
-          ...(increaseAfterSuccesses !== undefined ? { increaseAfterSuccesses } : {}),
-          onLimitChange: (from, to, why) =>
-            log(`llm endpoint ${first.baseURL} (${first.model}): concurrency ${from} -> ${to} (${why})`),
-        }),
-      ),
+  const limiters = new Map<Role, AdaptiveLimiter>();
+  for (const [key, sharing] of byServer) {
+    const server = normalizedBaseURL(sharing[0]!.baseURL);
+    const models = [...new Set(sharing.map((endpoint) => endpoint.model))].join(', ');
+    const limiter = registry.get(key, () =>
+      createAdaptiveLimiter({
+        maxConcurrency: Math.min(...sharing.map((endpoint) => endpoint.concurrency)),
+        ...(increaseAfterSuccesses !== undefined ? { increaseAfterSuccesses } : {}),
+        onLimitChange: (from, to, why) => log(`llm endpoint ${server} (${models}): concurrency ${from} -> ${to} (${why})`),
+      }),
     );
+    for (const endpoint of sharing) limiters.set(endpoint.role, limiter);
   }
   return limiters;
+}
+
+/** The server (baseURL without trailing slashes) and the key's fingerprint, never the key: two keys on one server are two quotas. */
+function limiterKey(endpoint: Endpoint, apiKey: string | undefined): string {
+  return `${normalizedBaseURL(endpoint.baseURL)}\u0000${sha256Hex(apiKey ?? '').slice(0, 16)}`;
+}
+
+function normalizedBaseURL(baseURL: string): string {
+  return baseURL.replace(/\/+$/, '');
 }
