@@ -27,14 +27,37 @@ export function proxyDispatcher(env: NodeJS.ProcessEnv = process.env): Dispatche
   if (!dispatcher) {
     // Every value passed explicitly ('' for unset): the agent then reads nothing from process.env
     // itself. An https URL with only HTTP_PROXY set goes through that proxy (undici's rule).
-    dispatcher = new EnvHttpProxyAgent({
-      httpProxy: settings.httpProxy ?? '',
-      httpsProxy: settings.httpsProxy ?? '',
-      noProxy: settings.noProxy ?? '',
-    });
+    dispatcher = quietly(
+      () =>
+        new EnvHttpProxyAgent({
+          httpProxy: settings.httpProxy ?? '',
+          httpsProxy: settings.httpsProxy ?? '',
+          noProxy: settings.noProxy ?? '',
+        }),
+    );
     dispatchers.set(key, dispatcher);
   }
   return dispatcher;
+}
+
+/**
+ * undici warns once per process that EnvHttpProxyAgent is experimental: a note for us (the version
+ * is pinned), not for the person running a command. Only that warning is held back, and only
+ * while the agent is constructed (synchronously).
+ */
+function quietly<T>(construct: () => T): T {
+  const emitWarning = process.emitWarning;
+  process.emitWarning = function (this: unknown, warning: string | Error, ...rest: unknown[]) {
+    const options = rest[0];
+    const code = typeof options === 'object' && options !== null ? (options as { code?: unknown }).code : rest[1];
+    if (code === 'UNDICI-EHPA') return;
+    return (emitWarning as (...args: unknown[]) => void).call(process, warning, ...rest);
+  } as typeof process.emitWarning;
+  try {
+    return construct();
+  } finally {
+    process.emitWarning = emitWarning;
+  }
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
