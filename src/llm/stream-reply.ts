@@ -89,7 +89,6 @@ export function createStreamAccumulator(context: CallContext): StreamAccumulator
   let finishReason: string | undefined;
   let usage: ReplyUsage | undefined;
   let sawChoice = false;
-  let sawContent = false;
   let characters = 0;
 
   const count = (text: string) => {
@@ -148,7 +147,6 @@ export function createStreamAccumulator(context: CallContext): StreamAccumulator
           if (text !== null) {
             count(text);
             content.push(text);
-            sawContent = true;
           }
           if (typeof delta['reasoning'] === 'string') {
             count(delta['reasoning']);
@@ -176,7 +174,9 @@ export function createStreamAccumulator(context: CallContext): StreamAccumulator
       }
       const calls = [...toolCalls.entries()].sort(([a], [b]) => a - b);
       return {
-        content: sawContent ? content.join('') : null,
+        // A stream cannot tell empty content from none (servers open with `content: ''` even
+        // before tool calls): nothing written is null, as in a whole tool-call reply.
+        content: content.join('') || null,
         reasoningField: joinedReasoning(reasoning.join(''), legacyReasoning.join('')),
         toolCalls: calls.map(([index, parts]) => {
           if (parts.name === '') throw protocolError(context, `streamed tool call ${index} has no name`);
