@@ -4,7 +4,7 @@ import { deriveSeed } from '../util/hash.ts';
 import { applyContentFault, createFaultPlanner } from './faults.ts';
 import { replyDelayMs, resolveLatencyModel, sleep } from './latency.ts';
 import { createSimMemo, type SimMemo } from './memo.ts';
-import { choosePersona, personas, type Persona, type SimReply, type SimRequest } from './personas/index.ts';
+import { choosePersona, personas, type Persona, type SimReply } from './personas/index.ts';
 import { chatCompletionBody, enforceMaxTokens, errorResponse, jsonResponse, parseChatRequest, SIM_MODELS, type ParsedChat } from './protocol.ts';
 import { reasoningText, withReasoning, type ReasonedReply } from './reasoning.ts';
 import { createSampleCounter, type Sample } from './samples.ts';
