@@ -11,7 +11,7 @@ export type CacheMode = (typeof CACHE_MODES)[number];
 
 export interface CachedReply {
   content: string | null;
-  /** The reasoning the reply carried (stored with the cached reply; absent in rows from before it was kept). */
+  /** The reasoning the reply carried (stored with it in reply_json; null in rows from before it was kept). */
   reasoning?: string | null;
   toolCalls: ToolCall[];
   finishReason: string;
@@ -57,14 +57,28 @@ export function createCallCache(options: { db?: Database.Database; now?: () => s
   const entry = (key: string): CallCacheEntry | undefined => {
     const row = select.get(key) as { endpointId: string; model: string; replyJson: string; promptTokens: number; completionTokens: number } | undefined;
     if (!row) return undefined;
-    const reply = JSON.parse(row.replyJson) as Pick<CachedReply, 'content' | 'toolCalls' | 'finishReason'>;
-    return { endpointId: row.endpointId, model: row.model, reply: { ...reply, promptTokens: row.promptTokens, completionTokens: row.completionTokens } };
+    const stored = JSON.parse(row.replyJson) as Pick<CachedReply, 'content' | 'reasoning' | 'toolCalls' | 'finishReason'>;
+    const reply: CachedReply = {
+      content: stored.content,
+      // Rows written before the reasoning was kept have none.
+      reasoning: stored.reasoning ?? null,
+      toolCalls: stored.toolCalls,
+      finishReason: stored.finishReason,
+      promptTokens: row.promptTokens,
+      completionTokens: row.completionTokens,
+    };
+    return { endpointId: row.endpointId, model: row.model, reply };
   };
   return {
     get: (key) => entry(key)?.reply,
     entry,
     put(key, { endpointId, model, reply }) {
-      const replyJson = JSON.stringify({ content: reply.content, toolCalls: reply.toolCalls, finishReason: reply.finishReason });
+      const replyJson = JSON.stringify({
+        content: reply.content,
+        reasoning: reply.reasoning ?? null,
+        toolCalls: reply.toolCalls,
+        finishReason: reply.finishReason,
+      });
       insert.run(key, endpointId, model, replyJson, reply.promptTokens, reply.completionTokens, now());
     },
   };

@@ -9,7 +9,7 @@ import type { Store } from '../store/index.ts';
 import { createAdaptiveLimiter, type AdaptiveLimiter } from './adaptive-limiter.ts';
 import { callCacheKey, createCallCache, createCoalescer, layeredCache, type CachedReply, type CacheMode } from './call-cache.ts';
 import { exchange, type ExchangeDependencies, type ExchangeOutcome } from './exchange.ts';
-import { createTransport, scrub, type Transport, type WireRequest } from './openai-transport.ts';
+import { createTransport, scrub, type Transport, type WireReply, type WireRequest } from './openai-transport.ts';
 import { parseStructuredReply, reaskMessages, responseFormatFor } from './structured.ts';
 import { baseWire, wireMaxTokens } from './wire-request.ts';
 import { ROLES, type CallUsage, type Llm, type LlmFailure, type LlmResult, type Role, type TextReply } from './types.ts';
@@ -78,12 +78,38 @@ interface Performed {
   reasked: boolean;
   promptTokens: number;
   completionTokens: number;
+  /** What the replies reported beyond the token counts (summed; a field absent when no reply had it). */
+  reported: Reported;
   /** The LlmCallError code of a transport failure (the breaker opens at once on LLM_QUOTA / LLM_AUTH). */
   errorCode?: string;
 }
 
+interface Reported {
+  reasoningTokens?: number;
+  cachedTokens?: number;
+  providerCost?: number;
+}
+
 /** Nothing sent, nothing spent. */
-const NOTHING_SENT = { attempts: 0, retries: 0, reasked: false, promptTokens: 0, completionTokens: 0 } as const;
+const NOTHING_SENT = { attempts: 0, retries: 0, reasked: false, promptTokens: 0, completionTokens: 0, reported: {} } as const;
+
+function reportedBy(reply: WireReply): Reported {
+  return {
+    ...(reply.reasoningTokens !== undefined ? { reasoningTokens: reply.reasoningTokens } : {}),
+    ...(reply.cachedTokens !== undefined ? { cachedTokens: reply.cachedTokens } : {}),
+    ...(reply.providerCost !== undefined ? { providerCost: reply.providerCost } : {}),
+  };
+}
+
+function addReported(a: Reported, b: Reported): Reported {
+  const sum = (x: number | undefined, y: number | undefined) => (x === undefined ? y : y === undefined ? x : x + y);
+  const total: Reported = {};
+  for (const field of ['reasoningTokens', 'cachedTokens', 'providerCost'] as const) {
+    const value = sum(a[field], b[field]);
+    if (value !== undefined) total[field] = value;
+  }
+  return total;
+}
 
 interface CallSpec<V> {
   role: Role;
@@ -157,6 +183,7 @@ export function createLlm(options: CreateLlmOptions): Llm {
         model: endpoint.model,
         promptTokens: performed.promptTokens,
         completionTokens: performed.completionTokens,
+        reasoningTokens: performed.reported.reasoningTokens ?? 0,
         latencyMs: clock() - started,
         attempts: performed.attempts,
         cacheHit,
@@ -173,6 +200,7 @@ export function createLlm(options: CreateLlmOptions): Llm {
         seed: spec.seed,
         cacheKey,
         retries: performed.retries,
+        reported: performed.reported,
       });
       if (failure?.kind === 'cache-miss') return { ok: false, failure, usage: callUsage };
       if (counts) breaker.judge(failure, performed.errorCode);
@@ -257,6 +285,7 @@ export function createLlm(options: CreateLlmOptions): Llm {
             reasked: true,
             promptTokens: first.reply.promptTokens + performed.promptTokens,
             completionTokens: first.reply.completionTokens + performed.completionTokens,
+            reported: addReported(reportedBy(first.reply), performed.reported),
           });
           if (!second.ok) return combined(transportFailure(second, request.role));
           const secondChecked = checkComplete(second, request.role, reaskWire);
@@ -269,7 +298,9 @@ export function createLlm(options: CreateLlmOptions): Llm {
             issues: reparsed.error.issues,
             rawText: second.reply.content ?? '',
           };
-          return combined({ failure, ...NOTHING_SENT });
+          // The second reply was paid for: its tokens count although it is not used.
+          const { reply: _unused, ...spentOnSecond } = secondChecked;
+          return combined({ ...spentOnSecond, failure });
         },
         interpret,
       }).then((result) => (result.ok ? { ...result, value: result.value.value } : result));
@@ -279,7 +310,10 @@ export function createLlm(options: CreateLlmOptions): Llm {
   };
 }
 
-/** A reply cut at the token limit or with nothing in it is a failure, never a value (and never cached). */
+/**
+ * A reply cut at the token limit or with nothing in it is a failure, never a value (and never
+ * cached). Only the answer counts: a reply with reasoning and no answer is no answer.
+ */
 function checkComplete(outcome: Extract<ExchangeOutcome, { ok: true }>, role: Role, wire: WireRequest): Performed {
   const { reply, attempts } = outcome;
   const spent = {
@@ -288,14 +322,23 @@ function checkComplete(outcome: Extract<ExchangeOutcome, { ok: true }>, role: Ro
     reasked: false,
     promptTokens: reply.promptTokens,
     completionTokens: reply.completionTokens,
+    reported: reportedBy(reply),
   };
   const rawText = reply.content ?? '';
+  const noAnswer = rawText.trim() === '' && reply.toolCalls.length === 0;
+  const reasoned = (reply.reasoning ?? '').trim() !== '';
   if (reply.finishReason === 'length') {
-    const message = `${role}: reply cut off at the token limit (maxTokens ${wireMaxTokens(wire)}); raise maxTokens for this role or ask for less`;
+    const message =
+      noAnswer && reasoned
+        ? `${role}: the model ran out of tokens while still reasoning, before any answer (maxTokens ${wireMaxTokens(wire)}); raise maxTokens for this role or lower its reasoningEffort`
+        : `${role}: reply cut off at the token limit (maxTokens ${wireMaxTokens(wire)}); raise maxTokens for this role or ask for less`;
     return { ...spent, failure: { kind: 'truncated', message, rawText } };
   }
-  if (rawText.trim() === '' && reply.toolCalls.length === 0) {
-    return { ...spent, failure: { kind: 'empty', message: `${role}: the model returned no content and no tool call`, rawText } };
+  if (noAnswer) {
+    const message = reasoned
+      ? `${role}: the model returned only reasoning, with no answer and no tool call after it`
+      : `${role}: the model returned no content and no tool call`;
+    return { ...spent, failure: { kind: 'empty', message, rawText } };
   }
   return { ...spent, reply };
 }

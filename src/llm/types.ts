@@ -36,6 +36,8 @@ export interface CallUsage {
   model: string;
   promptTokens: number;
   completionTokens: number;
+  /** Of completionTokens, those the model spent reasoning, as the server reports them (0 when it does not). */
+  reasoningTokens: number;
   latencyMs: number;
   /** Attempts sent over the wire for this call (0 for a cache hit). */
   attempts: number;
@@ -104,6 +106,8 @@ export interface RoleUsageSummary {
   retries: number;
   promptTokens: number;
   completionTokens: number;
+  /** Of completionTokens, spent reasoning (summed as servers report it). */
+  reasoningTokens: number;
   latencyMs: number;
 }
 

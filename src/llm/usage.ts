@@ -13,6 +13,11 @@ export interface CallRecord {
   cacheKey: string;
   /** Wire requests of this call that repeated a failed attempt (a re-ask is a new question, not a retry). */
   retries: number;
+  /**
+   * What the replies of this call reported, summed over them; absent when none did (a cache hit, a
+   * failure before any reply, a server that does not report it). Logged as NULL then.
+   */
+  reported?: { reasoningTokens?: number; cachedTokens?: number; providerCost?: number };
 }
 
 export interface UsageTracker {
@@ -21,7 +26,7 @@ export interface UsageTracker {
 }
 
 export function emptyRoleUsage(): RoleUsageSummary {
-  return { calls: 0, cacheHits: 0, failures: 0, retries: 0, promptTokens: 0, completionTokens: 0, latencyMs: 0 };
+  return { calls: 0, cacheHits: 0, failures: 0, retries: 0, promptTokens: 0, completionTokens: 0, reasoningTokens: 0, latencyMs: 0 };
 }
 
 /** Sums calls per role; when a database is given, also appends one llm_call_log row per call. */
@@ -30,9 +35,9 @@ export function createUsageTracker(options: { db?: Database.Database; now?: () =
   const totals = Object.fromEntries(ROLES.map((role) => [role, emptyRoleUsage()])) as Record<Role, RoleUsageSummary>;
   const insert = options.db?.prepare(
     `INSERT INTO llm_call_log (role, endpoint_id, model, schema_name, seed, cache_key, prompt_tokens, completion_tokens,
-       latency_ms, cache_hit, attempts, reasked, outcome, error, created_at)
+       reasoning_tokens, cached_tokens, provider_cost, latency_ms, cache_hit, attempts, reasked, outcome, error, created_at)
      VALUES (@role, @endpointId, @model, @schemaName, @seed, @cacheKey, @promptTokens, @completionTokens,
-       @latencyMs, @cacheHit, @attempts, @reasked, @outcome, @error, @createdAt)`,
+       @reasoningTokens, @cachedTokens, @providerCost, @latencyMs, @cacheHit, @attempts, @reasked, @outcome, @error, @createdAt)`,
   );
   return {
     record(call) {
@@ -44,6 +49,7 @@ export function createUsageTracker(options: { db?: Database.Database; now?: () =
       summary.retries += call.retries;
       summary.promptTokens += usage.promptTokens;
       summary.completionTokens += usage.completionTokens;
+      summary.reasoningTokens += usage.reasoningTokens;
       summary.latencyMs += usage.latencyMs;
       insert?.run({
         role: usage.role,
@@ -54,6 +60,9 @@ export function createUsageTracker(options: { db?: Database.Database; now?: () =
         cacheKey: call.cacheKey,
         promptTokens: usage.promptTokens,
         completionTokens: usage.completionTokens,
+        reasoningTokens: call.reported?.reasoningTokens ?? null,
+        cachedTokens: call.reported?.cachedTokens ?? null,
+        providerCost: call.reported?.providerCost ?? null,
         latencyMs: Math.round(usage.latencyMs),
         cacheHit: usage.cacheHit ? 1 : 0,
         attempts: usage.attempts,

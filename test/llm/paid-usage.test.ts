@@ -12,7 +12,7 @@ function call(attempts: number, options: { cacheHit?: boolean; reasked?: boolean
   const tokens = options.tokens ?? 10;
   return {
     usage: {
-      role: 'judge' as const, endpointId: 'e', model: 'm', promptTokens: tokens, completionTokens: 0, latencyMs: 1,
+      role: 'judge' as const, endpointId: 'e', model: 'm', promptTokens: tokens, completionTokens: 0, reasoningTokens: 0, latencyMs: 1,
       attempts, cacheHit: options.cacheHit ?? false, reasked: options.reasked ?? false,
     },
     outcome: 'ok' as const,

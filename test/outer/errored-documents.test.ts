@@ -24,7 +24,7 @@ function losingDocument(llm: Llm, lost: { calls: number }): Llm {
   const failure = <T>(role: string): LlmResult<T> => ({
     ok: false,
     failure: { kind: 'transport', message: `${role}: HTTP 503 from http://127.0.0.1:9/v1 (gave up after 5 attempt(s))` },
-    usage: { role: 'challenger', endpointId: 'x', model: 'sim-agent', promptTokens: 0, completionTokens: 0, latencyMs: 0, attempts: 5, cacheHit: false, reasked: false },
+    usage: { role: 'challenger', endpointId: 'x', model: 'sim-agent', promptTokens: 0, completionTokens: 0, reasoningTokens: 0, latencyMs: 0, attempts: 5, cacheHit: false, reasked: false },
   });
   return {
     text: (request) => llm.text(request),

@@ -103,7 +103,7 @@ describe('evolve on the in-process sim', () => {
           summary: 'Make the weak solver answer briefly.',
           edits: [{ file: 'prompts/weak-solver.md', search: weakSolverFirstLine, replace: `${weakSolverFirstLine}\nAnswer briefly.` }],
         };
-        const usage = { role: request.role, endpointId: 'test', model: 'test', promptTokens: 1, completionTokens: 1, latencyMs: 0, attempts: 1, cacheHit: false, reasked: false };
+        const usage = { role: request.role, endpointId: 'test', model: 'test', promptTokens: 1, completionTokens: 1, reasoningTokens: 0, latencyMs: 0, attempts: 1, cacheHit: false, reasked: false };
         return { ok: true as const, value: value as T, usage };
       },
     });

@@ -14,7 +14,7 @@ const metaPrompts = loadMetaPrompts(path.join(repoRoot, 'baselines/meta-optimize
 const challengerFirstLine = baseline.files['prompts/challenger.md']!.split('\n')[0]!;
 
 const usage: CallUsage = {
-  role: 'implementer', endpointId: 'scripted', model: 'scripted', promptTokens: 100, completionTokens: 20,
+  role: 'implementer', endpointId: 'scripted', model: 'scripted', promptTokens: 100, completionTokens: 20, reasoningTokens: 0,
   latencyMs: 0, attempts: 1, cacheHit: false, reasked: false,
 };
 

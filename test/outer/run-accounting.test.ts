@@ -80,7 +80,7 @@ describe('run accounting', () => {
           ? {
               ok: false,
               failure: { kind: 'transport', message: `analyzer: cannot reach http://127.0.0.1:9/v1 (ECONNREFUSED, request seed ${request.seed})` },
-              usage: { role: 'analyzer', endpointId: 'down', model: 'sim-agent', promptTokens: 0, completionTokens: 0, latencyMs: 0, attempts: 1, cacheHit: false, reasked: false },
+              usage: { role: 'analyzer', endpointId: 'down', model: 'sim-agent', promptTokens: 0, completionTokens: 0, reasoningTokens: 0, latencyMs: 0, attempts: 1, cacheHit: false, reasked: false },
             }
           : llm.structured(request),
     });
