@@ -27,6 +27,7 @@ export function startEpisode(harness: Harness, document: InnerDocument, options:
     seed: options.seed,
     repeat: options.repeat,
     ...(options.simulated ? { simulated: true } : {}),
+    ...(document.fit ? { document_fit: document.fit } : {}),
     question_type: null,
     reasoning_skills: [],
     rounds: [],

@@ -9,10 +9,13 @@ import { settleAll } from '../util/settle-all.ts';
 import { countingLlm } from './counting-llm.ts';
 import { findDocumentResult, saveDocumentResult } from './document-results.ts';
 import { finishEpisode, resultFileName, startEpisode, writeResult } from './episode.ts';
+import { fitDocuments } from './fit-document.ts';
 import { outcomeFromResult } from './outcome.ts';
 import { runScripted, runSingleShot, type EpisodeEnd } from './scripted-orchestrator.ts';
 import type { EpisodeContext } from './stages.ts';
+import type { DocumentFitRecord } from './result-schema.ts';
 import { summarizeEvaluation } from './summarize-evaluation.ts';
+import { canonicalJson } from '../util/hash.ts';
 import type { DocumentOutcome, EvaluateOptions, HarnessEvaluation, InnerDeps, InnerDocument, RunDocumentOptions } from './types.ts';
 
 /** One document's episode. Bad input and failed episodes are outcomes with `error`; only code faults throw. */
@@ -45,14 +48,26 @@ export async function runDocument(
   return outcomeFromResult(result, false);
 }
 
-/** Every document through the harness; `passRate` = accepted / documents that reached a verdict. */
+/**
+ * Every document through the harness; `passRate` = accepted / documents that reached a verdict.
+ * With `contextFit`, a document too long for a role's context window is first truncated or
+ * skipped (inner/fit-document.ts); a skipped one is never sent, is no outcome, and is counted in
+ * `summary.skipped` (its result.json says why).
+ */
 export async function evaluateHarness(
   deps: InnerDeps,
   harness: Harness,
-  documents: InnerDocument[],
+  given: InnerDocument[],
   options: EvaluateOptions,
 ): Promise<HarnessEvaluation> {
-  const { concurrency, onDocumentDone, ...runOptions } = options;
+  const { concurrency, onDocumentDone, contextFit, ...runOptions } = options;
+  const fitted = contextFit ? fitDocuments(given, contextFit) : { documents: given, skipped: [] };
+  const documents = fitted.documents;
+  for (const { documentId, fit } of fitted.skipped) {
+    const document = given.find((entry) => entry.id === documentId)!;
+    writeSkippedResult(harness, { ...document, fit }, runOptions);
+    deps.log?.(`${documentId}: skipped (${fit.detail})`);
+  }
   const now = deps.now ?? (() => new Date().toISOString());
   const outcomes: DocumentOutcome[] = new Array(documents.length);
   let next = 0;
@@ -61,7 +76,8 @@ export async function evaluateHarness(
   const runOne = async (document: InnerDocument): Promise<DocumentOutcome> => {
     const key = { harnessHash: harness.contentHash, documentId: document.id, seed: options.seed, repeat: options.repeat };
     const stored = deps.store ? findDocumentResult(deps.store, key) : undefined;
-    if (stored) {
+    // A stored episode ran on the text it recorded: reused only when the document is fitted the same way now.
+    if (stored && sameFit(stored.document_fit, document.fit)) {
       if (runOptions.resultsDir) writeResult({ result: stored, resultPath: resultPathFor(runOptions, document.id) });
       return outcomeFromResult(stored, true);
     }
@@ -90,8 +106,19 @@ export async function evaluateHarness(
     }
   };
   await settleAll(Array.from({ length: Math.max(1, Math.min(concurrency, documents.length)) }, worker));
-  const summary = summarizeEvaluation(outcomes);
+  const summary = summarizeEvaluation(outcomes, fitted.skipped);
   return { passRate: summary.passRate, outcomes, summary };
+}
+
+function sameFit(stored: DocumentFitRecord | undefined, current: DocumentFitRecord | undefined): boolean {
+  return canonicalJson(stored ?? null) === canonicalJson(current ?? null);
+}
+
+/** A skipped document's result.json: no rounds, no calls, `document_fit` saying why. Never stored (nothing ran). */
+function writeSkippedResult(harness: Harness, document: InnerDocument, options: RunDocumentOptions): void {
+  if (!options.resultsDir) return;
+  const episode = startEpisode(harness, document, options);
+  finishEpisode(episode, null);
 }
 
 function resultPathFor(options: RunDocumentOptions, documentId: string): string | undefined {

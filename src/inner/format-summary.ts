@@ -30,6 +30,7 @@ export function formatSummary(summary: EvaluationSummary): string {
       `accepted ${summary.accepted}, pass rate ${summary.passRate === null ? 'n/a (no document reached a verdict)' : summary.passRate.toFixed(3)}, ` +
       `rounds per accepted example ${summary.roundsPerAccepted === null ? '-' : summary.roundsPerAccepted.toFixed(2)}` +
       (summary.falseAcceptanceClaims > 0 ? `, false acceptance claims overruled ${summary.falseAcceptanceClaims}` : ''),
+    ...(summary.documentFit === null ? [] : [`context windows: ${summary.documentFit}`]),
     '',
     overview,
     '',
@@ -40,6 +41,10 @@ export function formatSummary(summary: EvaluationSummary): string {
   if (summary.errors.length > 0) {
     lines.push('', `${summary.errors.length} document(s) ended with an error (no verdict; left out of the pass rate; a rerun retries them):`);
     for (const error of summary.errors) lines.push(`  ${forTerminal(`${error.documentId}: ${error.error}`, 'line')}`);
+  }
+  if (summary.skippedDocuments.length > 0) {
+    lines.push('', `${summary.skippedDocuments.length} document(s) skipped, never sent to a model (not in the pass rate, for every harness alike):`);
+    for (const skipped of summary.skippedDocuments) lines.push(`  ${forTerminal(`${skipped.documentId}: ${skipped.reason}: ${skipped.detail}`, 'line')}`);
   }
   return lines.join('\n');
 }

@@ -13,13 +13,32 @@ export type {
 export {
   FAILURE_REASONS,
   documentResultSchema,
+  documentFitSchema,
   type AttemptReport,
+  type DocumentFitRecord,
   type DocumentResult,
   type FailureReason,
   type RoundRecord,
   type RubricItem,
 } from './result-schema.ts';
 export { evaluateHarness, runDocument } from './evaluate-harness.ts';
+export {
+  contextFitFor,
+  DEFAULT_LONG_DOCUMENT_POLICY,
+  describeDocumentFit,
+  DOCUMENT_ROLES,
+  fitDocument,
+  fitDocuments,
+  LONG_DOCUMENT_POLICIES,
+  TOO_LONG_FOR_CONTEXT,
+  type ContextFit,
+  type DocumentRole,
+  type EndpointLimits,
+  type FitDecision,
+  type FittedDocuments,
+  type LongDocumentPolicy,
+  type RoleWindow,
+} from './fit-document.ts';
 export { summarizeEvaluation } from './summarize-evaluation.ts';
 export { formatTrajectory } from './format-trajectory.ts';
 export { acceptanceVerdict, weakStageVerdict, type AcceptanceVerdict, type AcceptancePreset } from './acceptance.ts';

@@ -83,6 +83,32 @@ export const roundRecordSchema = z.object({
 });
 export type RoundRecord = z.infer<typeof roundRecordSchema>;
 
+/**
+ * How a document was made to fit the context windows of the roles that carry it (inner/fit-document.ts).
+ * Absent when the whole document fits (or no window is set).
+ */
+export const documentFitSchema = z.object({
+  /** truncated: run on its title, abstract and the leading sections that fit; skipped: never sent to a model. */
+  action: z.enum(['truncated', 'skipped']),
+  policy: z.enum(['truncate', 'skip']),
+  /** Why it was not run whole. */
+  reason: z.literal('too-long-for-context'),
+  /** The role whose window leaves the document the least room, and that window (tokens). */
+  role: z.string(),
+  context_window: z.number().int(),
+  /** Estimated tokens that role's prompt leaves for the document (window - maxTokens - reserves). */
+  room_tokens: z.number().int(),
+  /** Estimated tokens of the whole document in its tag, and of what was sent (null when skipped). */
+  document_tokens: z.number().int(),
+  kept_tokens: z.number().int().nullable(),
+  /** Sections (Markdown headings after the title) kept, and the headings of the ones left out. */
+  kept_sections: z.number().int(),
+  omitted_sections: z.array(z.string()),
+  /** One line for a person. */
+  detail: z.string(),
+});
+export type DocumentFitRecord = z.infer<typeof documentFitSchema>;
+
 const roleUsageSchema = z.object({ calls: z.number(), prompt_tokens: z.number(), completion_tokens: z.number() });
 export type RoleUsage = z.infer<typeof roleUsageSchema>;
 
@@ -93,6 +119,8 @@ export const documentResultSchema = z.object({
   seed: z.number(),
   repeat: z.number(),
   simulated: z.boolean().optional(),
+  /** Present when the document was truncated (or skipped) to fit a role's context window. */
+  document_fit: documentFitSchema.optional(),
   question_type: z.string().nullable(),
   reasoning_skills: z.array(z.string()),
   rounds: z.array(roundRecordSchema),

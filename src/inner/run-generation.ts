@@ -6,6 +6,7 @@ import { paidUsage, type PaidUsage } from '../llm/paid-usage.ts';
 import type { Llm } from '../llm/types.ts';
 import { acquireRunLock, finishRun, openStore, recordRun, type Store } from '../store/index.ts';
 import { evaluateHarness } from './evaluate-harness.ts';
+import type { ContextFit } from './fit-document.ts';
 import type { DocumentOutcome, HarnessEvaluation, InnerDocument } from './types.ts';
 
 export interface GenerationOptions {
@@ -19,6 +20,8 @@ export interface GenerationOptions {
   seed: number;
   concurrency: number;
   simulated: boolean;
+  /** Context windows of the document roles and the long-document policy (inner/fit-document.ts); absent: documents go whole. */
+  contextFit?: ContextFit;
   /** Recorded with the run: where the documents come from (split file and part, endpoints); not which ones. */
   source: Record<string, unknown>;
   onDocumentDone?: (outcome: DocumentOutcome, done: number, total: number) => void;
@@ -52,7 +55,13 @@ export async function runGeneration(options: GenerationOptions): Promise<Generat
         name: options.harnessName,
         seed: options.seed,
         // The document list is not part of the config: a rerun with a larger --limit extends the same run.
-        config: { harness: options.harnessName, harnessHash: options.harness.contentHash, ...options.source },
+        // The policy only where a window makes it matter, so a folder made before windows existed keeps its config.
+        config: {
+          harness: options.harnessName,
+          harnessHash: options.harness.contentHash,
+          ...options.source,
+          ...(options.contextFit && options.contextFit.windows.length > 0 ? { longDocuments: options.contextFit.policy } : {}),
+        },
       });
     }
     const llm = options.createLlm(store);
@@ -61,6 +70,7 @@ export async function runGeneration(options: GenerationOptions): Promise<Generat
       repeat: 0,
       concurrency: options.concurrency,
       simulated: options.simulated,
+      ...(options.contextFit ? { contextFit: options.contextFit } : {}),
       ...(resultsDir ? { resultsDir } : {}),
       ...(options.onDocumentDone ? { onDocumentDone: options.onDocumentDone } : {}),
     });

@@ -1,15 +1,21 @@
 // The numbers a run reports: pass rate, Table 1 statistics, failure reasons, calls and tokens.
 import type { Role } from '../llm/types.ts';
 import { mean } from './acceptance.ts';
+import { describeDocumentFit } from './fit-document.ts';
 import { emptyFailureCounts } from './outcome.ts';
-import type { RoundRecord } from './result-schema.ts';
+import type { DocumentFitRecord, RoundRecord } from './result-schema.ts';
 import type { DocumentOutcome, EvaluationSummary, ExampleStatistics, RoleCounts } from './types.ts';
 
 /**
  * A document that ended with an error (an infrastructure fault, a prompt that cannot be rendered)
  * reached no verdict: it is counted as errored and left out of the pass rate, never read as a 0.
+ * A document skipped because it cannot fit a context window was never run: it is not an outcome,
+ * only counted (`skipped`), the same for every harness.
  */
-export function summarizeEvaluation(outcomes: readonly DocumentOutcome[]): EvaluationSummary {
+export function summarizeEvaluation(
+  outcomes: readonly DocumentOutcome[],
+  skipped: ReadonlyArray<{ documentId: string; fit: DocumentFitRecord }> = [],
+): EvaluationSummary {
   const accepted = outcomes.filter((outcome) => outcome.accepted);
   const errored = outcomes.filter((outcome) => outcome.error !== undefined).length;
   const completed = outcomes.length - errored;
@@ -31,6 +37,7 @@ export function summarizeEvaluation(outcomes: readonly DocumentOutcome[]): Evalu
     // Infrastructure rounds are not attempts at a question, so they do not count as rounds used.
     outcome.result.rounds.filter((round) => round.round <= (outcome.acceptedRound ?? 0) && round.failure_reason !== 'infrastructure').length,
   );
+  const truncated = outcomes.flatMap((outcome) => (outcome.result.document_fit?.action === 'truncated' ? [{ fit: outcome.result.document_fit }] : []));
   return {
     documents: outcomes.length,
     completed,
@@ -38,6 +45,10 @@ export function summarizeEvaluation(outcomes: readonly DocumentOutcome[]): Evalu
     accepted: accepted.length,
     passRate: completed === 0 ? null : accepted.length / completed,
     errors: outcomes.filter((outcome) => outcome.error).map((outcome) => ({ documentId: outcome.documentId, error: outcome.error as string })),
+    truncated: truncated.length,
+    skipped: skipped.length,
+    skippedDocuments: skipped.map(({ documentId, fit }) => ({ documentId, reason: fit.reason, detail: fit.detail })),
+    documentFit: describeDocumentFit({ truncated, skipped: skipped.length }) ?? null,
     acceptedExamples: statistics(acceptedRounds),
     evaluatedRounds: statistics(evaluatedRounds),
     roundsPerAccepted: roundsToAccept.length === 0 ? null : mean(roundsToAccept),

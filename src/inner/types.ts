@@ -1,7 +1,8 @@
 // Public types of the inner loop (consumed by the outer loop and the CLI).
 import type { Llm, Role } from '../llm/types.ts';
 import type { Store } from '../store/open-store.ts';
-import type { DocumentResult, FailureReason } from './result-schema.ts';
+import type { ContextFit } from './fit-document.ts';
+import type { DocumentFitRecord, DocumentResult, FailureReason } from './result-schema.ts';
 
 export interface InnerDeps {
   llm: Llm;
@@ -16,6 +17,8 @@ export interface InnerDocument {
   id: string;
   title: string;
   text: string;
+  /** Set when `text` was truncated to fit a context window (inner/fit-document.ts); recorded in result.json. */
+  fit?: DocumentFitRecord;
 }
 
 export interface RunDocumentOptions {
@@ -29,6 +32,11 @@ export interface RunDocumentOptions {
 
 export interface EvaluateOptions extends RunDocumentOptions {
   concurrency: number;
+  /**
+   * The context windows of the roles that carry the document, and the long-document policy: a
+   * document that cannot fit is truncated or skipped (never sent). Absent: documents run as given.
+   */
+  contextFit?: ContextFit;
   onDocumentDone?: (outcome: DocumentOutcome, done: number, total: number) => void;
 }
 
@@ -73,6 +81,7 @@ export interface ExampleStatistics {
 }
 
 export interface EvaluationSummary {
+  /** Documents run (skipped ones are not: see `skipped`); completed + errored. */
   documents: number;
   /** Documents that reached a verdict (accepted or not); the pass rate's denominator. */
   completed: number;
@@ -83,6 +92,14 @@ export interface EvaluationSummary {
   passRate: number | null;
   /** Documents that ended with an error (not a verdict), with the error line. */
   errors: Array<{ documentId: string; error: string }>;
+  /** Documents run on a truncated text to fit a role's context window (inner/fit-document.ts); they count like any other. */
+  truncated: number;
+  /** Documents never sent to any model: too long for a role's context window. Not in `documents`, not in the pass rate. */
+  skipped: number;
+  /** Each skipped document with its reason (`too-long-for-context`) and one line of detail. */
+  skippedDocuments: Array<{ documentId: string; reason: string; detail: string }>;
+  /** `2 documents truncated to fit challenger's 8192-token window, 1 skipped (...)`; null when every document went whole. */
+  documentFit: string | null;
   /** Over accepted examples (the agentic loop's Table 1 numbers). */
   acceptedExamples: ExampleStatistics;
   /** Over every round that passed QV and was evaluated (the single-shot baseline's Table 1 numbers). */

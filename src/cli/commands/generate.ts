@@ -5,6 +5,7 @@ import { createAppLlm } from '../../app/create-llm.ts';
 import { SIM_FAULT_HELP, simFaultsOption } from '../../app/sim-faults.ts';
 import { SPLIT_PARTS, type SplitPart } from '../../documents/index.ts';
 import { loadHarness } from '../../harness/load-harness.ts';
+import { contextFitFor, DEFAULT_LONG_DOCUMENT_POLICY, fitDocuments, LONG_DOCUMENT_POLICIES, type LongDocumentPolicy } from '../../inner/fit-document.ts';
 import { formatSummary } from '../../inner/format-summary.ts';
 import { runGeneration } from '../../inner/run-generation.ts';
 import { createProgress } from '../../report/progress.ts';
@@ -21,6 +22,7 @@ interface GenerateArgs {
   endpoints?: string;
   seed: number;
   concurrency: number;
+  longDocuments?: LongDocumentPolicy;
   simFault?: string[];
   json: boolean;
 }
@@ -39,6 +41,12 @@ const generateCommand: CommandModule<object, GenerateArgs> = {
       .option('endpoints', { type: 'string', describe: 'Endpoints file (default: the in-process sim)' })
       .option('seed', { type: 'number', default: 0, describe: 'Run seed (every call derives its seed from it)' })
       .option('concurrency', { type: 'number', default: 4, describe: 'Documents in flight at once' })
+      .option('long-documents', {
+        choices: LONG_DOCUMENT_POLICIES,
+        default: DEFAULT_LONG_DOCUMENT_POLICY,
+        describe:
+          "A document too long for the challenger's or quality verifier's contextWindow (endpoints file): truncate it to title, abstract and the leading sections that fit, or skip it (never sent, not in the pass rate)",
+      })
       .option('sim-fault', { type: 'string', array: true, describe: SIM_FAULT_HELP })
       .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON' }) as Argv<GenerateArgs>,
   handler: async (args) => {
@@ -54,7 +62,9 @@ const generateCommand: CommandModule<object, GenerateArgs> = {
     });
     const { endpoints, simulated } = endpointsOption(args.endpoints);
     const simFaults = simFaultsOption(args.simFault, endpoints);
-    const progress = createProgress({ total: documents.length, label: `generate ${harnessName}` });
+    const contextFit = contextFitFor(endpoints.roles, args.longDocuments ?? DEFAULT_LONG_DOCUMENT_POLICY);
+    // Skipped documents never run: the bar counts the ones that will.
+    const progress = createProgress({ total: fitDocuments(documents, contextFit).documents.length, label: `generate ${harnessName}` });
     let accepted = 0;
     const result = await runGeneration({
       harness,
@@ -65,6 +75,7 @@ const generateCommand: CommandModule<object, GenerateArgs> = {
       seed: args.seed,
       concurrency: args.concurrency,
       simulated,
+      contextFit,
       source: { split: args.split, part: args.part, documents: args.documents ?? split.documents, endpoints: endpoints.source },
       onDocumentDone: (outcome, done) => {
         if (outcome.accepted) accepted += 1;
