@@ -37,6 +37,7 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunE
     documents,
     runDir: options.runDir,
     resume: options.resume,
+    endpointLimits: endpoints.roles,
     createLlm: (store) =>
       createAppLlm({
         endpoints,

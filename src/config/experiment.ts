@@ -6,6 +6,7 @@ import YAML from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../errors.ts';
 import { formatConfigIssues } from './format-issues.ts';
+import { DEFAULT_LONG_DOCUMENT_POLICY, LONG_DOCUMENT_POLICIES } from '../inner/fit-document.ts';
 import { acceptanceRuleSchema } from '../outer/accept-child.ts';
 import { parentSelectionSchema } from '../outer/select-parent.ts';
 
@@ -29,6 +30,12 @@ export const experimentSchema = z.strictObject({
   inner: z
     .strictObject({
       documentConcurrency: positiveInt.default(4).describe('Documents evaluated at once within one evaluation.'),
+      longDocuments: z
+        .enum(LONG_DOCUMENT_POLICIES)
+        .default(DEFAULT_LONG_DOCUMENT_POLICY)
+        .describe(
+          "A document too long for the challenger's or quality verifier's contextWindow: truncate (title, abstract, the leading whole sections that fit) or skip (never sent, not in any pass rate).",
+        ),
     })
     .prefault({}),
   outer: z

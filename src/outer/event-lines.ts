@@ -10,6 +10,8 @@ export function describeEvent(event: EvolveEvent): string | undefined {
       return event.resumed
         ? `resuming: ${event.completedIterations} iteration(s) on record${event.redoneIterations.length > 0 ? `, redoing ${event.redoneIterations.join(', ')}` : ''}; ${event.plannedIterations} planned`
         : `starting: ${event.plannedIterations} iterations planned`;
+    case 'documents-fitted':
+      return event.line;
     case 'baseline-started':
       return `iteration 0: evaluating the baseline on ${event.documents} validation documents`;
     case 'iteration-started':

@@ -32,6 +32,8 @@ export interface EvolveProgress {
 
 export type EvolveEvent =
   | { type: 'run-started'; resumed: boolean; completedIterations: number; plannedIterations: number; redoneIterations: number[] }
+  /** Before the loop: which documents were truncated or skipped to fit the context windows (outer/fit-split-parts.ts). */
+  | { type: 'documents-fitted'; line: string }
   | { type: 'baseline-started'; documents: number }
   | { type: 'iteration-started'; iteration: number; parentId: string }
   | { type: 'edit-refused'; iteration: number; attempt: number; reason: string; message: string }

@@ -1,22 +1,26 @@
 // One `autodata evolve`: open (or resume) the run in its folder, record the resolved config, run
 // the loop, mark the run finished. The model client is made by the caller (the composition root),
 // from the opened store, so the call cache lives in the run store.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { ExperimentConfig, LoadedExperiment } from '../config/experiment.ts';
+import { experimentSchema, type ExperimentConfig, type LoadedExperiment } from '../config/experiment.ts';
 import { documentsForPart, loadSplit, type Document } from '../documents/index.ts';
 import { ConfigError, RunHalted } from '../errors.ts';
 import { loadHarness, loadMetaPrompts } from '../harness/index.ts';
+import { contextFitFor, type DocumentRole, type EndpointLimits } from '../inner/fit-document.ts';
 import type { Llm } from '../llm/types.ts';
 import { acquireRunLock, finishRun, listRuns, openStore, recordRun, type RunRecord, type Store } from '../store/index.ts';
 import { canonicalJson } from '../util/hash.ts';
 import type { Emit, StopReason } from './events.ts';
 import { evolve, type EvolveResult, type EvolveSetup } from './evolve.ts';
+import { fitSplitParts, type DocumentFitReport } from './fit-split-parts.ts';
 import { getCandidate } from './population-store.ts';
 
 export const RUN_KIND = 'evolve';
 export const STORE_FILE = 'run.sqlite';
 export const WORKSPACE_FOLDER = 'workspace';
+/** Which documents were truncated or skipped to fit the context windows (rewritten on every start and resume). */
+export const DOCUMENT_FIT_FILE = 'document-fit.json';
 
 export interface RunEvolutionOptions {
   experiment: LoadedExperiment;
@@ -25,6 +29,11 @@ export interface RunEvolutionOptions {
   runDir: string;
   resume: boolean;
   createLlm: (store: Store) => Llm;
+  /**
+   * contextWindow and maxTokens of the roles that carry the document (the endpoints' `roles`): with
+   * `inner.longDocuments` they decide which documents are truncated or skipped. Absent: none.
+   */
+  endpointLimits?: Record<DocumentRole, EndpointLimits>;
   emit?: Emit;
   signal?: AbortSignal;
   now?: () => Date;
@@ -36,22 +45,29 @@ export interface RunEvolutionResult extends EvolveResult {
   runId: string;
   runDir: string;
   storePath: string;
+  /** The documents truncated or skipped to fit the context windows, per split part. */
+  documentFit: DocumentFitReport;
 }
 
 export async function runEvolution(options: RunEvolutionOptions): Promise<RunEvolutionResult> {
   const { experiment, runDir, resume } = options;
   const storePath = path.join(runDir, STORE_FILE);
-  const setup = evolveSetup(experiment, options.documents, runDir);
+  const { setup, documentFit } = evolveSetup(experiment, options.documents, runDir, options.endpointLimits);
   // One writer per run folder: a second `evolve --resume` stops here with one line, the first goes on.
   const lock = acquireRunLock(runDir, { command: `autodata evolve ${resume ? '--resume ' : ''}(${experiment.config.name})` });
   try {
-    return await runLocked(options, setup, storePath);
+    return { ...(await runLocked(options, setup, storePath, documentFit)), documentFit };
   } finally {
     lock.release();
   }
 }
 
-async function runLocked(options: RunEvolutionOptions, setup: Omit<EvolveSetup, 'config'>, storePath: string): Promise<RunEvolutionResult> {
+async function runLocked(
+  options: RunEvolutionOptions,
+  setup: Omit<EvolveSetup, 'config'>,
+  storePath: string,
+  documentFit: DocumentFitReport,
+): Promise<Omit<RunEvolutionResult, 'documentFit'>> {
   const { experiment, runDir, resume } = options;
   if (!resume && existsSync(storePath)) {
     throw new ConfigError(runDir, 'already holds a run; pass --resume to continue it, or --name / --out to start a new run elsewhere');
@@ -64,6 +80,8 @@ async function runLocked(options: RunEvolutionOptions, setup: Omit<EvolveSetup, 
   try {
     const { run, config } = resume ? resumeRun(store, experiment) : startRun(store, experiment.config, setup.baseline.contentHash);
     runId = run.id;
+    writeDocumentFit(runDir, documentFit);
+    if (documentFit.windows.length > 0) options.emit?.({ type: 'documents-fitted', line: documentFit.line });
     const baselineCandidate = getCandidate(store, 'c0000');
     if (baselineCandidate && baselineCandidate.contentHash !== setup.baseline.contentHash) {
       throw new ConfigError(experiment.config.baseline, 'the baseline harness changed since this run started; restore it or start a new run');
@@ -84,7 +102,12 @@ async function runLocked(options: RunEvolutionOptions, setup: Omit<EvolveSetup, 
 }
 
 /** Everything the loop needs from disk; bad paths and impossible sizes fail here, before the store is touched. */
-function evolveSetup(experiment: LoadedExperiment, documents: Document[], runDir: string): Omit<EvolveSetup, 'config'> {
+function evolveSetup(
+  experiment: LoadedExperiment,
+  documents: Document[],
+  runDir: string,
+  endpointLimits: Record<DocumentRole, EndpointLimits> | undefined,
+): { setup: Omit<EvolveSetup, 'config'>; documentFit: DocumentFitReport } {
   const { config, paths, file } = experiment;
   const baseline = loadHarness(paths.baseline);
   const metaPrompts = loadMetaPrompts(paths.metaPrompts);
@@ -108,16 +131,46 @@ function evolveSetup(experiment: LoadedExperiment, documents: Document[], runDir
   if (testLimit > allTest.length && config.outer.finalTest) {
     throw new ConfigError(file, `outer.testLimit is ${testLimit} but the split has ${allTest.length} test documents; lower it`);
   }
-  return {
-    baseline,
-    baselineDir: paths.baseline,
-    metaPrompts,
-    trainDocuments,
-    validationDocuments: allValidation.slice(0, limit),
-    testDocuments: allTest.slice(0, testLimit),
-    workspaceDir: path.join(runDir, WORKSPACE_FOLDER),
-    simulated: paths.endpoints === 'sim',
+  // Documents too long for a context window: truncated or left out here, once, for every harness alike.
+  const policy = config.inner.longDocuments;
+  const contextFit = endpointLimits ? contextFitFor(endpointLimits, policy) : { policy, windows: [] };
+  const parts = { train: trainDocuments, validation: allValidation.slice(0, limit), ...(config.outer.finalTest ? { test: allTest.slice(0, testLimit) } : {}) };
+  const { documents: fitted, report } = fitSplitParts(parts, contextFit);
+  const left = (part: 'train' | 'validation' | 'test') => fitted[part] ?? [];
+  const skippedNote = (part: 'train' | 'validation' | 'test') => {
+    const skipped = report.parts[part]?.skipped.length ?? 0;
+    return skipped > 0 ? ` (${skipped} skipped as too long for the context window; inner.longDocuments is ${policy})` : '';
   };
+  if (config.outer.trainMinibatchSize > left('train').length) {
+    throw new ConfigError(file, `outer.trainMinibatchSize is ${config.outer.trainMinibatchSize} but only ${left('train').length} training documents can be sent${skippedNote('train')}; lower it`);
+  }
+  if (left('validation').length === 0) {
+    throw new ConfigError(file, `no validation document can be sent${skippedNote('validation')}; raise the challenger's or quality verifier's contextWindow, lower their maxTokens, or use shorter documents`);
+  }
+  if (config.outer.finalTest && left('test').length === 0) {
+    throw new ConfigError(file, `no test document can be sent${skippedNote('test')}; raise the contextWindow, or set outer.finalTest to false`);
+  }
+  return {
+    setup: {
+      baseline,
+      baselineDir: paths.baseline,
+      metaPrompts,
+      trainDocuments: left('train'),
+      validationDocuments: left('validation'),
+      testDocuments: left('test'),
+      workspaceDir: path.join(runDir, WORKSPACE_FOLDER),
+      simulated: paths.endpoints === 'sim',
+    },
+    documentFit: report,
+  };
+}
+
+/** `document-fit.json` in the run folder: the policy, the windows and every truncated or skipped document per part. */
+function writeDocumentFit(runDir: string, report: DocumentFitReport): void {
+  const file = path.join(runDir, DOCUMENT_FIT_FILE);
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, `${JSON.stringify(report, null, 2)}\n`);
+  renameSync(temporary, file);
 }
 
 function startRun(store: Store, config: ExperimentConfig, baselineHash: string): { run: RunRecord; config: ExperimentConfig } {
@@ -132,7 +185,8 @@ function startRun(store: Store, config: ExperimentConfig, baselineHash: string):
 function resumeRun(store: Store, experiment: LoadedExperiment): { run: RunRecord; config: ExperimentConfig } {
   const existing = listRuns(store).find((run) => run.kind === RUN_KIND);
   if (!existing) throw new ConfigError(store.path, 'holds no evolve run to resume; start a new run without --resume');
-  const recorded = existing.config as ExperimentConfig;
+  // Defaults of settings added since the run was recorded (e.g. inner.longDocuments) filled in, so they do not read as a difference.
+  const recorded = experimentSchema.safeParse(existing.config).data ?? (existing.config as ExperimentConfig);
   const differing = differingKeys(identity(recorded), identity(experiment.config));
   if (differing.length > 0) {
     throw new ConfigError(

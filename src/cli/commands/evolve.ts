@@ -60,6 +60,7 @@ const evolveCommand: CommandModule<object, EvolveArgs> = {
     } else {
       process.stdout.write(`${renderCurve(points)}\n`);
       if (result.finalTest) process.stdout.write(`${formatFinalTest(result.finalTest)}\n`);
+      if (result.documentFit.windows.length > 0) process.stdout.write(`${result.documentFit.line}\n`);
       process.stdout.write(`run ${result.runId} stored in ${result.runDir} (store ${result.storePath}, git workspace ${path.join(result.runDir, 'workspace')})\n`);
     }
     if (result.stopReason === 'interrupted') {
@@ -92,6 +93,8 @@ function createDisplay(stream: NodeJS.WriteStream): Emit {
         calls: progress.calls,
         tokens: progress.tokens,
       });
+    } else if (event.type === 'documents-fitted') {
+      stream.write(`${describeEvent(event)}\n`);
     } else if (event.type === 'final-test-started' || event.type === 'final-test-finished') {
       bar?.stop();
       bar = undefined;
