@@ -43,7 +43,7 @@ describe('autodata CLI', () => {
   it('prints every problem of an invalid experiment config, each naming its field, and exits 1', () => {
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'autodata-'));
     const file = path.join(folder, 'three-problems.json');
-    fs.writeFileSync(file, JSON.stringify({ name: 'x', seed: -1, inner: { documentConcurency: 2 }, outer: { parentSelection: { kind: 'roulette' } } }));
+    fs.writeFileSync(file, JSON.stringify({ name: 'x', endpoints: 'sim', seed: -1, inner: { documentConcurency: 2 }, outer: { parentSelection: { kind: 'roulette' } } }));
     let status = 0;
     let stderr = '';
     try {

@@ -113,14 +113,16 @@ export function loadExperiment(file: string, options: { cwd?: string; overrides?
 
 /** Validates a parsed value; the error names every offending field and the file. */
 export function parseExperiment(value: unknown, source: string): ExperimentConfig {
-  if (typeof value === 'object' && value !== null && !Array.isArray(value) && !Object.hasOwn(value, 'endpoints')) {
+  const parsed = experimentSchema.safeParse(value, { reportInput: true });
+  if (parsed.success) return parsed.data;
+  const missingEndpoints = parsed.error.issues.length === 1 && parsed.error.issues[0]!.path.join('.') === 'endpoints';
+  if (missingEndpoints && typeof value === 'object' && value !== null && !Object.hasOwn(value, 'endpoints')) {
+    // The one problem is the field with no default: say what to write there.
     throw new ConfigError(
       'experiment.endpoints',
       `required: write "sim" for the in-process simulated lab, or the path of an endpoints file (in ${source})`,
     );
   }
-  const parsed = experimentSchema.safeParse(value, { reportInput: true });
-  if (parsed.success) return parsed.data;
   throw formatConfigIssues(parsed.error.issues, 'experiment', source);
 }
 
