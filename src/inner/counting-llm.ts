@@ -20,6 +20,7 @@ export function countingLlm(inner: Llm): CountingLlm {
     text: async (request) => count(request.role, await inner.text(request)),
     structured: async (request) => count(request.role, await inner.structured(request)),
     usageByRole: () => inner.usageByRole(),
+    structuredMode: (role) => inner.structuredMode(role),
   };
   return { llm, usage };
 }

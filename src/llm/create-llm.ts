@@ -4,15 +4,15 @@ import type Database from 'better-sqlite3';
 import seedrandom from 'seedrandom';
 import { sha256Hex } from '../util/hash.ts';
 import type { Endpoint, Endpoints } from '../config/endpoints.ts';
-import { EndpointUnavailable } from '../errors.ts';
+import { EndpointUnavailable, type LlmCallError } from '../errors.ts';
 import type { Store } from '../store/index.ts';
 import { createAdaptiveLimiter, type AdaptiveLimiter } from './adaptive-limiter.ts';
 import { callCacheKey, createCallCache, createCoalescer, layeredCache, type CachedReply, type CacheMode } from './call-cache.ts';
 import { exchange, type ExchangeDependencies, type ExchangeOutcome } from './exchange.ts';
 import { createTransport, scrub, type Transport, type WireReply, type WireRequest } from './openai-transport.ts';
-import { parseStructuredReply, reaskMessages, responseFormatFor } from './structured.ts';
+import { NEXT_STRUCTURED_MODE, parseStructuredReply, reaskMessages, structuredWire } from './structured.ts';
 import { baseWire, wireMaxTokens } from './wire-request.ts';
-import { ROLES, type CallUsage, type Llm, type LlmFailure, type LlmResult, type Role, type TextReply } from './types.ts';
+import { ROLES, type CallUsage, type Llm, type LlmFailure, type LlmResult, type Role, type StructuredMode, type TextReply } from './types.ts';
 import { createUsageTracker } from './usage.ts';
 
 export interface CreateLlmOptions {
@@ -113,13 +113,24 @@ function addReported(a: Reported, b: Reported): Reported {
 
 interface CallSpec<V> {
   role: Role;
-  wire: WireRequest;
   /** The request's seed: in the cache key and the call log even when the endpoint does not send it. */
   seed: number;
   schemaName?: string;
-  perform: (dependencies: ExchangeDependencies) => Promise<Performed>;
+  /** The request as it goes out now (a structured one in the endpoint's current mode); asked again after a step-down. */
+  prepare: () => Prepared;
   /** Turns a complete reply into the caller's value; undefined if it does not qualify. */
   interpret: (reply: CachedReply) => V | undefined;
+}
+
+interface Prepared {
+  wire: WireRequest;
+  perform: (dependencies: ExchangeDependencies) => Promise<Performed>;
+}
+
+/** The structured mode a server refused (HTTP 400 / 422): the call is sent again in the next mode. */
+interface Refusal {
+  mode: StructuredMode;
+  error: LlmCallError;
 }
 
 export function createLlm(options: CreateLlmOptions): Llm {
@@ -133,10 +144,30 @@ export function createLlm(options: CreateLlmOptions): Llm {
   const ownCache = createCallCache({ db: options.store?.db, now });
   const cache = options.sharedCacheDb ? layeredCache(ownCache, createCallCache({ db: options.sharedCacheDb, now })) : ownCache;
   const usage = createUsageTracker({ db: options.store?.db, now });
-  const coalescer = createCoalescer<Performed>();
+  const coalescer = createCoalescer<Performed & { refused?: Refusal }>();
   const limiters = createLimiters(endpoints, options.increaseAfterSuccesses, log, options.limiterRegistry);
   const breakers = createBreakers(endpoints);
   const transports = new Map<Role, Transport>();
+  /** Per endpoint id: the mode `auto` has stepped down to (json_schema until a refusal). */
+  const autoModes = new Map<string, StructuredMode>();
+
+  function structuredMode(role: Role): StructuredMode {
+    const endpoint = endpoints.roles[role];
+    if (endpoint.structuredOutput !== 'auto') return endpoint.structuredOutput;
+    return autoModes.get(endpoint.id) ?? 'json_schema';
+  }
+
+  /** A refused mode steps the endpoint down once; calls that were refused in the same mode meanwhile just follow. */
+  function stepDown(role: Role, refusal: Refusal): void {
+    const endpoint = endpoints.roles[role];
+    const next = NEXT_STRUCTURED_MODE[refusal.mode];
+    if (next === undefined || structuredMode(role) !== refusal.mode) return;
+    autoModes.set(endpoint.id, next);
+    log(
+      `llm ${role}: ${endpoint.baseURL} (${endpoint.model}) refused response_format ${refusal.mode} ` +
+        `(${refusalSummary(refusal.error, endpoint)}); using ${next} from now on`,
+    );
+  }
 
   /** Thrown instead of a result once the endpoint's breaker is open. */
   function unavailable(role: Role, opened: OpenBreaker): EndpointUnavailable {
@@ -165,70 +196,88 @@ export function createLlm(options: CreateLlmOptions): Llm {
     const endpoint = endpoints.roles[spec.role];
     const breaker = breakers.get(endpoint.id)!;
     if (breaker.open) throw unavailable(spec.role, breaker.open);
-    const cacheKey = callCacheKey(endpoint.id, spec.wire, spec.seed);
+    /** Requests refused in an earlier structured mode: sent and counted, though their reply was a 400. */
+    let refusedSpent: Spent = NOTHING_SPENT;
 
-    /**
-     * Records the call, then lets the breaker judge it. `counts`: the call went to the endpoint
-     * itself (not a cache hit, a replay-only miss or a coalesced copy of another caller's call).
-     */
-    const finish = (
-      performed: Performed,
-      cacheHit: boolean,
-      value: V | undefined = performed.reply ? spec.interpret(performed.reply) : undefined,
-      counts = !cacheHit,
-    ): LlmResult<V> => {
-      const callUsage: CallUsage = {
-        role: spec.role,
-        endpointId: endpoint.id,
-        model: endpoint.model,
-        promptTokens: performed.promptTokens,
-        completionTokens: performed.completionTokens,
-        reasoningTokens: performed.reported.reasoningTokens ?? 0,
-        latencyMs: clock() - started,
-        attempts: performed.attempts,
-        cacheHit,
-        reasked: performed.reasked,
+    for (;;) {
+      const prepared = spec.prepare();
+      const cacheKey = callCacheKey(endpoint.id, prepared.wire, spec.seed);
+
+      /**
+       * Records the call, then lets the breaker judge it. `counts`: the call went to the endpoint
+       * itself (not a cache hit, a replay-only miss or a coalesced copy of another caller's call).
+       */
+      const finish = (
+        performedNow: Performed,
+        cacheHit: boolean,
+        value: V | undefined = performedNow.reply ? spec.interpret(performedNow.reply) : undefined,
+        counts = !cacheHit,
+      ): LlmResult<V> => {
+        const performed = withRefusals(performedNow, refusedSpent);
+        const callUsage: CallUsage = {
+          role: spec.role,
+          endpointId: endpoint.id,
+          model: endpoint.model,
+          promptTokens: performed.promptTokens,
+          completionTokens: performed.completionTokens,
+          reasoningTokens: performed.reported.reasoningTokens ?? 0,
+          latencyMs: clock() - started,
+          attempts: performed.attempts,
+          cacheHit: cacheHit && performed.attempts === 0,
+          reasked: performed.reasked,
+        };
+        const failure: LlmFailure | undefined =
+          performed.failure ??
+          (value === undefined ? { kind: 'invalid-output', message: `${spec.role}: the reply could not be read` } : undefined);
+        usage.record({
+          usage: callUsage,
+          outcome: failure ? failure.kind : 'ok',
+          ...(failure ? { error: failure.message } : {}),
+          ...(spec.schemaName ? { schemaName: spec.schemaName } : {}),
+          seed: spec.seed,
+          cacheKey,
+          retries: performed.retries,
+          reported: performed.reported,
+        });
+        if (failure?.kind === 'cache-miss') return { ok: false, failure, usage: callUsage };
+        if (counts) breaker.judge(failure, performed.errorCode);
+        if (failure && breaker.open) throw unavailable(spec.role, breaker.open);
+        return failure ? { ok: false, failure, usage: callUsage } : { ok: true, value: value as V, usage: callUsage };
       };
-      const failure: LlmFailure | undefined =
-        performed.failure ??
-        (value === undefined ? { kind: 'invalid-output', message: `${spec.role}: the reply could not be read` } : undefined);
-      usage.record({
-        usage: callUsage,
-        outcome: failure ? failure.kind : 'ok',
-        ...(failure ? { error: failure.message } : {}),
-        ...(spec.schemaName ? { schemaName: spec.schemaName } : {}),
-        seed: spec.seed,
-        cacheKey,
-        retries: performed.retries,
-        reported: performed.reported,
-      });
-      if (failure?.kind === 'cache-miss') return { ok: false, failure, usage: callUsage };
-      if (counts) breaker.judge(failure, performed.errorCode);
-      if (failure && breaker.open) throw unavailable(spec.role, breaker.open);
-      return failure ? { ok: false, failure, usage: callUsage } : { ok: true, value: value as V, usage: callUsage };
-    };
 
-    if (mode === 'off') return finish(await spec.perform(dependenciesFor(spec.role)), false);
-
-    const hit = cache.get(cacheKey);
-    // Interpreted once: the same value decides whether the hit qualifies and is what the caller gets.
-    const hitValue = hit ? spec.interpret(hit) : undefined;
-    if (hit && hitValue !== undefined) {
-      return finish({ reply: hit, ...NOTHING_SENT }, true, hitValue);
+      let performed: Performed & { refused?: Refusal };
+      let shared = false;
+      if (mode === 'off') {
+        performed = await prepared.perform(dependenciesFor(spec.role));
+      } else {
+        const hit = cache.get(cacheKey);
+        // Interpreted once: the same value decides whether the hit qualifies and is what the caller gets.
+        const hitValue = hit ? spec.interpret(hit) : undefined;
+        if (hit && hitValue !== undefined) {
+          return finish({ reply: hit, ...NOTHING_SENT }, true, hitValue);
+        }
+        if (mode === 'replay-only') {
+          const message = `${spec.role}: this call is not in the cache and the cache mode is replay-only; rerun with cache mode "use" to call the model`;
+          return finish({ failure: { kind: 'cache-miss', message }, ...NOTHING_SENT }, false);
+        }
+        const run = coalescer.run(cacheKey, async () => {
+          const result = await prepared.perform(dependenciesFor(spec.role));
+          if (result.reply) cache.put(cacheKey, { endpointId: endpoint.id, model: endpoint.model, reply: result.reply });
+          return result;
+        });
+        performed = await run.promise;
+        shared = run.shared;
+      }
+      if (performed.refused) {
+        // Not a failure of the endpoint: the breaker does not see it. The call goes out again at once.
+        stepDown(spec.role, performed.refused);
+        if (!shared) refusedSpent = addSpent(refusedSpent, performed);
+        continue;
+      }
+      if (!shared) return finish(performed, false);
+      // A coalesced caller sent nothing and paid nothing: it reused the first caller's reply.
+      return finish({ ...performed, ...NOTHING_SENT }, performed.reply !== undefined, undefined, false);
     }
-    if (mode === 'replay-only') {
-      const message = `${spec.role}: this call is not in the cache and the cache mode is replay-only; rerun with cache mode "use" to call the model`;
-      return finish({ failure: { kind: 'cache-miss', message }, ...NOTHING_SENT }, false);
-    }
-    const { promise, shared } = coalescer.run(cacheKey, async () => {
-      const performed = await spec.perform(dependenciesFor(spec.role));
-      if (performed.reply) cache.put(cacheKey, { endpointId: endpoint.id, model: endpoint.model, reply: performed.reply });
-      return performed;
-    });
-    const performed = await promise;
-    if (!shared) return finish(performed, false);
-    // A coalesced caller sent nothing and paid nothing: it reused the first caller's reply.
-    return finish({ ...performed, ...NOTHING_SENT }, performed.reply !== undefined, undefined, false);
   }
 
   return {
@@ -241,73 +290,136 @@ export function createLlm(options: CreateLlmOptions): Llm {
       };
       return call<TextReply>({
         role: request.role,
-        wire,
         seed: request.seed,
-        perform: async (dependencies) => {
-          const outcome = await exchange(wire, dependencies);
-          return outcome.ok ? checkComplete(outcome, request.role, wire) : transportFailure(outcome, request.role);
-        },
+        prepare: () => ({
+          wire,
+          perform: async (dependencies) => {
+            const outcome = await exchange(wire, dependencies);
+            return outcome.ok ? checkComplete(outcome, request.role, wire) : transportFailure(outcome, request.role);
+          },
+        }),
         interpret: (reply) => ({ content: reply.content, reasoning: reply.reasoning ?? null, toolCalls: reply.toolCalls, finishReason: reply.finishReason }),
       });
     },
 
     structured(request) {
       const endpoint = endpoints.roles[request.role];
-      const wire: WireRequest = {
-        ...baseWire(endpoint, request),
-        response_format: responseFormatFor(request.schemaName, request.schema),
-      };
+      const base = baseWire(endpoint, request);
       const interpret = (reply: CachedReply) => {
+        // The answer only: the transport has moved any reasoning out of the content.
         const parsed = parseStructuredReply(reply.content ?? '', request.schema);
         return parsed.ok ? { value: parsed.value } : undefined;
       };
-      return call({
-        role: request.role,
-        wire,
-        seed: request.seed,
-        schemaName: request.schemaName,
-        perform: async (dependencies) => {
-          const first = await exchange(wire, dependencies);
-          if (!first.ok) return transportFailure(first, request.role);
-          const firstChecked = checkComplete(first, request.role, wire);
-          if (firstChecked.failure) return firstChecked;
-          const firstText = first.reply.content ?? '';
-          const parsed = parseStructuredReply(firstText, request.schema);
-          if (parsed.ok) return firstChecked;
+      const prepare = (): Prepared => {
+        const structured = structuredMode(request.role);
+        const wire = structuredWire(base, structured, request.schemaName, request.schema);
+        const mayStepDown = endpoint.structuredOutput === 'auto' && NEXT_STRUCTURED_MODE[structured] !== undefined;
+        return { wire, perform: (dependencies) => performStructured(wire, structured, mayStepDown, dependencies) };
+      };
 
-          log(`llm ${request.role}: ${request.schemaName} reply did not validate (${parsed.error.issues.length} issue(s)); asking once more`);
-          const reaskWire: WireRequest = { ...wire, messages: reaskMessages(wire.messages, firstText, parsed.error) };
-          const second = await exchange(reaskWire, dependencies);
-          const combined = (performed: Performed): Performed => ({
-            ...performed,
-            attempts: first.attempts + second.attempts,
-            retries: Math.max(0, first.attempts - 1) + Math.max(0, second.attempts - 1),
-            reasked: true,
-            promptTokens: first.reply.promptTokens + performed.promptTokens,
-            completionTokens: first.reply.completionTokens + performed.completionTokens,
-            reported: addReported(reportedBy(first.reply), performed.reported),
-          });
-          if (!second.ok) return combined(transportFailure(second, request.role));
-          const secondChecked = checkComplete(second, request.role, reaskWire);
-          if (secondChecked.failure) return combined(secondChecked);
-          const reparsed = parseStructuredReply(second.reply.content ?? '', request.schema);
-          if (reparsed.ok) return combined(secondChecked);
-          const failure: LlmFailure = {
-            kind: 'invalid-output',
-            message: `${request.role}: ${request.schemaName} reply does not match the schema after one re-ask (${reparsed.error.issues[0] ?? 'invalid'})`,
-            issues: reparsed.error.issues,
-            rawText: second.reply.content ?? '',
-          };
-          // The second reply was paid for: its tokens count although it is not used.
-          const { reply: _unused, ...spentOnSecond } = secondChecked;
-          return combined({ ...spentOnSecond, failure });
-        },
-        interpret,
-      }).then((result) => (result.ok ? { ...result, value: result.value.value } : result));
+      const performStructured = async (
+        wire: WireRequest,
+        structured: StructuredMode,
+        mayStepDown: boolean,
+        dependencies: ExchangeDependencies,
+      ): Promise<Performed & { refused?: Refusal }> => {
+        const first = await exchange(wire, dependencies);
+        if (!first.ok) {
+          const failed = transportFailure(first, request.role);
+          return mayStepDown && isRefusal(first.error) ? { ...failed, refused: { mode: structured, error: first.error } } : failed;
+        }
+        const firstChecked = checkComplete(first, request.role, wire);
+        if (firstChecked.failure) return firstChecked;
+        const firstText = first.reply.content ?? '';
+        const parsed = parseStructuredReply(firstText, request.schema);
+        if (parsed.ok) return firstChecked;
+
+        log(`llm ${request.role}: ${request.schemaName} reply did not validate (${parsed.error.issues.length} issue(s)); asking once more`);
+        // The answer alone goes back, never the reasoning. In json_object and prompt modes the fixing
+        // message, now the last user message, carries the schema block too.
+        const reaskWire = structuredWire(
+          { ...base, messages: reaskMessages(wire.messages, firstText, parsed.error) },
+          structured,
+          request.schemaName,
+          request.schema,
+        );
+        const second = await exchange(reaskWire, dependencies);
+        const combined = (performed: Performed): Performed => ({
+          ...performed,
+          attempts: first.attempts + second.attempts,
+          retries: Math.max(0, first.attempts - 1) + Math.max(0, second.attempts - 1),
+          reasked: true,
+          promptTokens: first.reply.promptTokens + performed.promptTokens,
+          completionTokens: first.reply.completionTokens + performed.completionTokens,
+          reported: addReported(reportedBy(first.reply), performed.reported),
+        });
+        if (!second.ok) return combined(transportFailure(second, request.role));
+        const secondChecked = checkComplete(second, request.role, reaskWire);
+        if (secondChecked.failure) return combined(secondChecked);
+        const reparsed = parseStructuredReply(second.reply.content ?? '', request.schema);
+        if (reparsed.ok) return combined(secondChecked);
+        const failure: LlmFailure = {
+          kind: 'invalid-output',
+          message: `${request.role}: ${request.schemaName} reply does not match the schema after one re-ask (${reparsed.error.issues[0] ?? 'invalid'})`,
+          issues: reparsed.error.issues,
+          rawText: second.reply.content ?? '',
+        };
+        // The second reply was paid for: its tokens count although it is not used.
+        const { reply: _unused, ...spentOnSecond } = secondChecked;
+        return combined({ ...spentOnSecond, failure });
+      };
+
+      return call({ role: request.role, seed: request.seed, schemaName: request.schemaName, prepare, interpret }).then((result) =>
+        result.ok ? { ...result, value: result.value.value } : result,
+      );
     },
 
     usageByRole: () => usage.byRole(),
+    structuredMode,
   };
+}
+
+/** What a step-down resend adds to the call: the refused requests were sent, and each was repeated. */
+type Spent = Pick<Performed, 'attempts' | 'retries' | 'promptTokens' | 'completionTokens' | 'reported'>;
+
+const NOTHING_SPENT: Spent = { attempts: 0, retries: 0, promptTokens: 0, completionTokens: 0, reported: {} };
+
+function addSpent(spent: Spent, refused: Performed): Spent {
+  return {
+    attempts: spent.attempts + refused.attempts,
+    // Every refused request is repeated in the next mode: a retry, as paidUsage counts them.
+    retries: spent.retries + refused.retries + refused.attempts,
+    promptTokens: spent.promptTokens + refused.promptTokens,
+    completionTokens: spent.completionTokens + refused.completionTokens,
+    reported: addReported(spent.reported, refused.reported),
+  };
+}
+
+function withRefusals(performed: Performed, refused: Spent): Performed {
+  if (refused.attempts === 0) return performed;
+  return {
+    ...performed,
+    attempts: performed.attempts + refused.attempts,
+    retries: performed.retries + refused.retries,
+    promptTokens: performed.promptTokens + refused.promptTokens,
+    completionTokens: performed.completionTokens + refused.completionTokens,
+    reported: addReported(performed.reported, refused.reported),
+  };
+}
+
+/** A server that does not take this structured mode answers 400 (vLLM, llama.cpp, OpenAI) or 422 (some proxies). */
+function isRefusal(error: LlmCallError): boolean {
+  return !error.retryable && error.code === 'LLM_HTTP' && (error.status === 400 || error.status === 422);
+}
+
+/** "HTTP 400: the server's short message", from the error's text (already scrubbed and one line). */
+function refusalSummary(error: LlmCallError, endpoint: Endpoint): string {
+  const where = `${endpoint.baseURL} (${endpoint.model})`;
+  const after = error.message.includes(where) ? error.message.slice(error.message.indexOf(where) + where.length) : error.message;
+  const colon = after.indexOf(': ');
+  const detail = colon === -1 ? '' : after.slice(colon + 2).trim();
+  const short = detail.length > 120 ? `${detail.slice(0, 117)}...` : detail;
+  return `HTTP ${error.status}${short ? `: ${short}` : ''}`;
 }
 
 /**

@@ -2,7 +2,8 @@
 import { z } from 'zod';
 import { OutputSchemaError } from '../errors.ts';
 import { parseLenientJson } from './json-repair.ts';
-import type { ChatMessage } from './types.ts';
+import type { WireRequest } from './openai-transport.ts';
+import type { ChatMessage, StructuredMode } from './types.ts';
 
 export interface JsonSchemaResponseFormat {
   type: 'json_schema';
@@ -12,6 +13,47 @@ export interface JsonSchemaResponseFormat {
 /** `strict: false`: not every server supports strict mode, and our own validation is the real check. */
 export function responseFormatFor(schemaName: string, schema: z.ZodType): JsonSchemaResponseFormat {
   return { type: 'json_schema', json_schema: { name: schemaName, schema: jsonSchemaOf(schema), strict: false } };
+}
+
+/** Where `auto` goes when a server refuses a mode: json_schema -> json_object -> prompt (the last one). */
+export const NEXT_STRUCTURED_MODE: Record<StructuredMode, StructuredMode | undefined> = {
+  json_schema: 'json_object',
+  json_object: 'prompt',
+  prompt: undefined,
+};
+
+/**
+ * What json_object and prompt modes append to the last user message. A contract with the sim
+ * (src/sim/schema-block.ts): a blank line, then exactly
+ * `<response_schema name="NAME">` newline, the JSON schema on one line, newline, `</response_schema>`,
+ * then one sentence.
+ */
+export function schemaBlock(schemaName: string, schema: z.ZodType): string {
+  return (
+    `\n\n<response_schema name="${schemaName}">\n${JSON.stringify(jsonSchemaOf(schema))}\n</response_schema>\n` +
+    'Reply with exactly one JSON object that follows this schema, and nothing else.'
+  );
+}
+
+/**
+ * The request of a structured call in `mode`: json_schema sends the schema as response_format;
+ * json_object sends `{type: 'json_object'}` and the schema block in the prompt; prompt sends the
+ * block alone. The bodies differ, so the cache keeps each mode's replies apart.
+ */
+export function structuredWire(base: WireRequest, mode: StructuredMode, schemaName: string, schema: z.ZodType): WireRequest {
+  if (mode === 'json_schema') return { ...base, response_format: responseFormatFor(schemaName, schema) };
+  const messages = withSchemaBlock(base.messages, schemaBlock(schemaName, schema));
+  return mode === 'json_object' ? { ...base, messages, response_format: { type: 'json_object' } } : { ...base, messages };
+}
+
+/** The block appended to the last user message (a new user message if there is none). */
+function withSchemaBlock(messages: ChatMessage[], block: string): ChatMessage[] {
+  let last = -1;
+  messages.forEach((message, index) => {
+    if (message.role === 'user') last = index;
+  });
+  if (last === -1) return [...messages, { role: 'user', content: block.trimStart() }];
+  return messages.map((message, index) => (index === last ? { role: 'user', content: `${message.content as string}${block}` } : message));
 }
 
 // Every structured call sends its schema, and converting a zod schema costs far more than the rest

@@ -91,8 +91,15 @@ export interface TextRequest extends BaseRequest {
   toolChoice?: 'auto' | 'required' | 'none';
 }
 
+/**
+ * How a structured reply is asked for: `json_schema` sends the schema as response_format;
+ * `json_object` sends response_format `{type: 'json_object'}` and the schema in the prompt (a
+ * `<response_schema>` block appended to the last user message); `prompt` sends the block alone.
+ */
+export type StructuredMode = 'json_schema' | 'json_object' | 'prompt';
+
 export interface StructuredRequest<T> extends BaseRequest {
-  /** Name sent as response_format.json_schema.name (models and the sim see it). */
+  /** Name sent as response_format.json_schema.name, or in the prompt's schema block (models and the sim see it). */
   schemaName: string;
   /** The same schema builds the JSON schema sent and validates the reply. */
   schema: z.ZodType<T>;
@@ -128,4 +135,9 @@ export interface Llm {
   structured<T>(request: StructuredRequest<T>): Promise<LlmResult<T>>;
   /** Usage so far in this process, per role. */
   usageByRole(): Record<Role, RoleUsageSummary>;
+  /**
+   * The structured-output mode `role`'s endpoint uses now: its `structuredOutput` setting, or for
+   * `auto` the mode it has stepped down to after refusals (json_schema until one).
+   */
+  structuredMode(role: Role): StructuredMode;
 }

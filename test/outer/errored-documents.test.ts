@@ -36,6 +36,7 @@ function losingDocument(llm: Llm, lost: { calls: number }): Llm {
       return llm.structured(request);
     },
     usageByRole: () => llm.usageByRole(),
+    structuredMode: (role) => llm.structuredMode(role),
   };
 }
 

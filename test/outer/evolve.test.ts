@@ -97,6 +97,7 @@ describe('evolve on the in-process sim', () => {
     const tamperingImplementer = (llm: Llm): Llm => ({
       text: (request) => llm.text(request),
       usageByRole: () => llm.usageByRole(),
+      structuredMode: (role) => llm.structuredMode(role),
       structured: async <T,>(request: StructuredRequest<T>) => {
         if (request.role !== 'implementer') return llm.structured(request);
         const value = {

@@ -33,6 +33,7 @@ function scriptedLlm(replies: Array<LlmResult<unknown>>): Llm & { requests: Arra
     usageByRole: () => {
       throw new Error('not used');
     },
+    structuredMode: () => 'json_schema',
   };
 }
 
