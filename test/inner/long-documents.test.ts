@@ -71,7 +71,9 @@ function recording(llm: Llm, sent: SentRequest[]): Llm {
       content: request.messages.map((message) => message.content ?? '').join('\n'),
       promptEstimate: estimatePromptTokens({ messages: request.messages, extra }),
     });
+  // Spread first: whatever else the call path offers passes through unchanged.
   return {
+    ...llm,
     text: (request) => {
       note(request, [request.tools]);
       return llm.text(request);
@@ -80,7 +82,6 @@ function recording(llm: Llm, sent: SentRequest[]): Llm {
       note(request, [responseFormatFor(request.schemaName, request.schema)]);
       return llm.structured(request);
     },
-    usageByRole: () => llm.usageByRole(),
   };
 }
 
