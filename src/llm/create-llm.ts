@@ -11,6 +11,7 @@ import { callCacheKey, createCallCache, createCoalescer, layeredCache, type Cach
 import { exchange, type ExchangeDependencies, type ExchangeOutcome } from './exchange.ts';
 import { createTransport, scrub, type Transport, type WireReply, type WireRequest } from './openai-transport.ts';
 import { NEXT_STRUCTURED_MODE, parseStructuredReply, reaskMessages, structuredWire } from './structured.ts';
+import { estimatePromptTokens } from './token-estimate.ts';
 import { baseWire, wireMaxTokens } from './wire-request.ts';
 import { ROLES, type CallUsage, type Llm, type LlmFailure, type LlmResult, type Role, type StructuredMode, type TextReply } from './types.ts';
 import { createUsageTracker } from './usage.ts';
@@ -245,11 +246,7 @@ export function createLlm(options: CreateLlmOptions): Llm {
         return failure ? { ok: false, failure, usage: callUsage } : { ok: true, value: value as V, usage: callUsage };
       };
 
-      let performed: Performed & { refused?: Refusal };
-      let shared = false;
-      if (mode === 'off') {
-        performed = await prepared.perform(dependenciesFor(spec.role));
-      } else {
+      if (mode !== 'off') {
         const hit = cache.get(cacheKey);
         // Interpreted once: the same value decides whether the hit qualifies and is what the caller gets.
         const hitValue = hit ? spec.interpret(hit) : undefined;
@@ -260,6 +257,20 @@ export function createLlm(options: CreateLlmOptions): Llm {
           const message = `${spec.role}: this call is not in the cache and the cache mode is replay-only; rerun with cache mode "use" to call the model`;
           return finish({ failure: { kind: 'cache-miss', message }, ...NOTHING_SENT }, false);
         }
+      }
+      // The backstop of the context window: a request that cannot fit is never sent. It says nothing
+      // about the endpoint, so the breaker does not see it.
+      const overflow = contextOverflow(endpoint, prepared.wire);
+      if (overflow) {
+        const message = `${spec.role}: the prompt (about ${overflow.promptTokens} tokens) plus maxTokens ${overflow.maxTokens} ${overflow.doesNotFit}; not sent`;
+        return finish({ failure: { kind: 'too-long', message }, ...NOTHING_SENT }, false, undefined, false);
+      }
+
+      let performed: Performed & { refused?: Refusal };
+      let shared = false;
+      if (mode === 'off') {
+        performed = await prepared.perform(dependenciesFor(spec.role));
+      } else {
         const run = coalescer.run(cacheKey, async () => {
           const result = await prepared.perform(dependenciesFor(spec.role));
           if (result.reply) cache.put(cacheKey, { endpointId: endpoint.id, model: endpoint.model, reply: result.reply });
@@ -343,6 +354,19 @@ export function createLlm(options: CreateLlmOptions): Llm {
           request.schemaName,
           request.schema,
         );
+        const overflow = contextOverflow(endpoint, reaskWire);
+        if (overflow) {
+          const { reply: _unusable, ...spentOnFirst } = firstChecked;
+          const failure: LlmFailure = {
+            kind: 'invalid-output',
+            message:
+              `${request.role}: ${request.schemaName} reply does not match the schema (${parsed.error.issues[0] ?? 'invalid'}), and the re-ask was not sent: ` +
+              `its prompt (about ${overflow.promptTokens} tokens) plus maxTokens ${overflow.maxTokens} ${overflow.doesNotFit}`,
+            issues: parsed.error.issues,
+            rawText: firstText,
+          };
+          return { ...spentOnFirst, failure };
+        }
         const second = await exchange(reaskWire, dependencies);
         const combined = (performed: Performed): Performed => ({
           ...performed,
@@ -405,6 +429,22 @@ function withRefusals(performed: Performed, refused: Spent): Performed {
     completionTokens: performed.completionTokens + refused.completionTokens,
     reported: addReported(performed.reported, refused.reported),
   };
+}
+
+/**
+ * Whether `wire` fits the endpoint's context window: the prompt as estimated (token-estimate.ts:
+ * messages, tool calls, tools, response_format) plus the maxTokens asked for. Undefined when it fits
+ * or the endpoint sets no window.
+ */
+function contextOverflow(endpoint: Endpoint, wire: WireRequest): { promptTokens: number; maxTokens: number; doesNotFit: string } | undefined {
+  if (endpoint.contextWindow === undefined) return undefined;
+  const promptTokens = estimatePromptTokens({
+    messages: wire.messages,
+    extra: [wire.tools, wire.response_format, ...wire.messages.map((message) => (message.role === 'assistant' ? message.tool_calls : undefined))],
+  });
+  const maxTokens = wireMaxTokens(wire) ?? 0;
+  if (promptTokens + maxTokens <= endpoint.contextWindow) return undefined;
+  return { promptTokens, maxTokens, doesNotFit: `does not fit the context window ${endpoint.contextWindow} of ${endpoint.model}` };
 }
 
 /** A server that does not take this structured mode answers 400 (vLLM, llama.cpp, OpenAI) or 422 (some proxies). */

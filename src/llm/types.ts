@@ -122,14 +122,18 @@ export interface RoleUsageSummary {
  * Callers get an LlmResult, never a thrown model error, with ONE exception: `EndpointUnavailable`
  * (a `RunHalted`, src/errors.ts). Each endpoint (baseURL + model, shared by the roles on it) has a
  * circuit breaker; it opens after `maxConsecutiveFailures` failed calls in a row (failures of kind
- * transport, invalid-output, truncated or empty; a success resets the count; cache hits and
- * cache misses do not count), or at once when the endpoint is out of quota or refuses the key.
+ * transport, invalid-output, truncated or empty; a success resets the count; cache hits, cache
+ * misses, too-long prompts and a structured mode the server refused do not count), or at once when
+ * the endpoint is out of quota or refuses the key.
  * The call that opens it is recorded in usage and the call log, then throws; every later call on
  * that endpoint throws without sending anything. Code that turns errors into a document's error
  * must let it through: it stops the run, resumably.
  */
 export interface Llm {
-  /** Free text (and tool calls). Fails with 'truncated' / 'empty' / 'transport'. */
+  /**
+   * Free text (and tool calls). Fails with 'truncated' / 'empty' / 'transport', or 'too-long' when the
+   * endpoint's contextWindow is set and the estimated prompt plus maxTokens exceeds it (nothing is sent).
+   */
   text(request: TextRequest): Promise<LlmResult<TextReply>>;
   /** JSON validated against `schema`: repair, then one re-ask, then an 'invalid-output' failure. */
   structured<T>(request: StructuredRequest<T>): Promise<LlmResult<T>>;
