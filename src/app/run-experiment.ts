@@ -7,7 +7,10 @@ import type { SharedCallResources } from '../llm/create-llm.ts';
 import type { Emit, StopReason } from '../outer/events.ts';
 import { runEvolution, type RunEvolutionResult } from '../outer/run-evolution.ts';
 import type { FaultSpec } from '../sim/index.ts';
+import { loadHarness } from '../harness/load-harness.ts';
+import { requiredRoles } from '../harness/roles.ts';
 import { createAppLlm } from './create-llm.ts';
+import { preflightEndpoints } from './preflight.ts';
 import { resolveDocuments } from './resolve-documents.ts';
 import { simFaultsOption } from './sim-faults.ts';
 
@@ -25,6 +28,8 @@ export interface RunExperimentOptions {
   sharedBudget?: () => StopReason | undefined;
   /** Documents already resolved for this experiment's `documents` spec (cells of an ablation share them). */
   documents?: Document[];
+  /** Lines of the endpoint check made before the run (real endpoints only). */
+  log?: (line: string) => void;
 }
 
 export async function runExperiment(options: RunExperimentOptions): Promise<RunEvolutionResult> {
@@ -32,6 +37,9 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunE
   const endpoints = experiment.paths.endpoints === 'sim' ? defaultSimEndpoints() : loadEndpointsFile(experiment.paths.endpoints);
   const simFaults: FaultSpec[] = simFaultsOption(options.simFaults, endpoints);
   const documents = options.documents ?? resolveDocuments(experiment.paths.documents).documents;
+  // The baseline's orchestrator says whether the main agent is called; analyzer and implementer always are.
+  const roles = [...requiredRoles(loadHarness(experiment.paths.baseline).settings), 'analyzer', 'implementer'] as const;
+  await preflightEndpoints({ endpoints, roles, ...(options.log ? { log: options.log } : {}) });
   return runEvolution({
     experiment,
     documents,

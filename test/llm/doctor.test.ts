@@ -38,7 +38,10 @@ describe('checkEndpoints', () => {
     expect(checks.map((check) => check.role)).toEqual([
       'mainAgent', 'challenger', 'qualityVerifier', 'weakSolver', 'strongSolver', 'judge', 'analyzer', 'implementer',
     ]);
-    expect(byRole.weakSolver).toMatchObject({ ok: true, reachable: true, modelListed: true, structuredOutput: true });
+    expect(byRole.weakSolver).toMatchObject({ ok: true, reachable: true, modelListed: true, seed: 'accepted', structuredOutput: undefined, reasoning: false });
+    expect(byRole.challenger).toMatchObject({ ok: true, structuredOutput: 'json_schema', structuredRefused: [], toolCalls: undefined });
+    expect(byRole.mainAgent).toMatchObject({ ok: true, structuredOutput: undefined });
+    expect(byRole.mainAgent!.toolCalls).toBeTruthy();
     expect(byRole.strongSolver).toMatchObject({
       ok: false,
       reachable: true,
@@ -51,6 +54,51 @@ describe('checkEndpoints', () => {
       problem: `cannot reach ${deadURL} (sim-agent) (ECONNREFUSED); start the server or fix endpoints.judge.baseURL`,
     });
     expect(checks.filter((check) => check.ok)).toHaveLength(6);
+  });
+});
+
+describe('checkEndpoints on servers that lack what a role needs', () => {
+  it('reports every capability, with the fallback or the fix, one role at a time', async () => {
+    const models = {
+      mainAgent: { model: 'sim-agent?tools=none' },
+      challenger: { model: 'sim-agent?structured=json_object&reasoning=think-tags' },
+      qualityVerifier: { model: 'sim-agent?structured=none' },
+      judge: { model: 'sim-agent?seed=reject' },
+      analyzer: { model: 'sim-agent?structured=json_object', structuredOutput: 'json_schema' as const },
+      weakSolver: { model: 'sim-weak?reasoning=field&context=8192', contextWindow: 16384 },
+      strongSolver: { model: 'sim-strong?reasoning=closing-tag&context=65536' },
+    };
+    // The server lists these names as vLLM lists its --served-model-name.
+    const server = await startSimServer({ seed: 1, servedModels: Object.values(models).map((entry) => entry.model) });
+    servers.push(server);
+    const endpoints = parseEndpoints(
+      { defaults: { baseURL: server.baseURL, model: 'sim-agent', maxRetries: 0, timeoutMs: 2000 }, ...models },
+      'mixed.yaml',
+      {},
+    );
+    const checks = await checkEndpoints({ endpoints });
+    const byRole = Object.fromEntries(checks.map((check) => [check.role, check]));
+
+    expect(byRole.mainAgent).toMatchObject({ ok: false, toolCalls: false });
+    expect(byRole.mainAgent!.refusal).toMatch(/^no tool calls \(HTTP 400 .*\); start vLLM with --enable-auto-tool-choice --tool-call-parser NAME .*or set "orchestrator": "scripted"/);
+    expect(byRole.challenger).toMatchObject({ ok: true, structuredOutput: 'json_object', structuredRefused: ['json_schema'], reasoning: true });
+    expect(byRole.qualityVerifier).toMatchObject({ ok: true, structuredOutput: 'prompt', structuredRefused: ['json_schema', 'json_object'] });
+    expect(byRole.judge).toMatchObject({
+      ok: false,
+      seed: 'rejected',
+      structuredOutput: 'json_schema',
+      refusal: 'the server rejects "seed"; set endpoints.judge.sendSeed: false (samples stay apart in the cache)',
+    });
+    expect(byRole.analyzer).toMatchObject({ ok: false, structuredOutput: false });
+    expect(byRole.analyzer!.refusal).toMatch(/^the server refuses structuredOutput json_schema \(HTTP 400 .*\); set endpoints.analyzer.structuredOutput: auto$/);
+    expect(byRole.weakSolver).toMatchObject({
+      ok: false,
+      reasoning: true,
+      contextWindow: { tokens: 16384, source: 'setting' },
+      refusal: "contextWindow 16384 is larger than the server's 8192; lower endpoints.weakSolver.contextWindow or remove it",
+    });
+    expect(byRole.strongSolver).toMatchObject({ ok: true, reasoning: true, contextWindow: { tokens: 65536, source: 'server' } });
+    expect(byRole.implementer).toMatchObject({ ok: true, structuredOutput: 'json_schema', reasoning: false });
   });
 });
 

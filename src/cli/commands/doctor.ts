@@ -1,6 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { appFetchFor, simModels } from '../../app/create-llm.ts';
-import { checkEndpoints, type EndpointCheck } from '../../llm/check-endpoints.ts';
+import { checkEndpoints, describeCapabilities, type EndpointCheck } from '../../llm/check-endpoints.ts';
+import { forTerminal } from '../../util/terminal-text.ts';
 import { endpointsOption } from '../command-inputs.ts';
 
 interface DoctorArgs {
@@ -10,7 +11,7 @@ interface DoctorArgs {
 
 const doctorCommand: CommandModule<object, DoctorArgs> = {
   command: 'doctor',
-  describe: 'Check every role\'s endpoint: reachable, model listed, structured output accepted, latency',
+  describe: 'Check every role\'s endpoint: reachable, model listed, seed, structured output mode, tool calls, reasoning, context window',
   builder: (yargs) =>
     yargs
       .option('endpoints', { type: 'string', describe: 'Endpoints file (JSON or YAML); default: the built-in sim' })
@@ -35,9 +36,9 @@ const doctorCommand: CommandModule<object, DoctorArgs> = {
 
 function formatCheck(check: EndpointCheck, widths: { baseURL: number; model: number }): string {
   const head = `${check.role.padEnd(15)} ${check.ok ? 'ok  ' : 'FAIL'} ${check.baseURL.padEnd(widths.baseURL)} ${check.model.padEnd(widths.model)}`;
-  if (!check.ok) return `${head}  ${check.problem ?? 'failed'}`;
-  const listed = check.modelListed === undefined ? 'model list unavailable' : 'model listed';
-  return `${head}  reachable, ${listed}, structured output ok, ${Math.round(check.latencyMs ?? 0)} ms`;
+  // A problem may quote the server's own message: printed as one escaped line.
+  if (!check.ok) return `${head}  ${forTerminal(check.problem ?? 'failed', 'line')}`;
+  return `${head}  ${describeCapabilities(check)}`;
 }
 
 function longest(values: string[]): number {

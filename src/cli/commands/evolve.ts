@@ -53,6 +53,7 @@ const evolveCommand: CommandModule<object, EvolveArgs> = {
       ...(args.simFault ? { simFaults: args.simFault } : {}),
       emit: createDisplay(process.stderr),
       signal: controller.signal,
+      log: (line) => process.stderr.write(`${line}\n`),
     });
     const points = readRun(result.storePath, curvePoints);
     if (args.json) {

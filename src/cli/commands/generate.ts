@@ -2,6 +2,8 @@ import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { EXIT } from '../exit-codes.ts';
 import { createAppLlm } from '../../app/create-llm.ts';
+import { preflightEndpoints } from '../../app/preflight.ts';
+import { requiredRoles } from '../../harness/roles.ts';
 import { SIM_FAULT_HELP, simFaultsOption } from '../../app/sim-faults.ts';
 import { SPLIT_PARTS, type SplitPart } from '../../documents/index.ts';
 import { loadHarness } from '../../harness/load-harness.ts';
@@ -62,6 +64,7 @@ const generateCommand: CommandModule<object, GenerateArgs> = {
     });
     const { endpoints, simulated } = endpointsOption(args.endpoints);
     const simFaults = simFaultsOption(args.simFault, endpoints);
+    await preflightEndpoints({ endpoints, roles: requiredRoles(harness.settings), log: (line) => process.stderr.write(`${line}\n`) });
     const contextFit = contextFitFor(endpoints.roles, args.longDocuments ?? DEFAULT_LONG_DOCUMENT_POLICY);
     // Skipped documents never run: the bar counts the ones that will.
     const progress = createProgress({ total: fitDocuments(documents, contextFit).documents.length, label: `generate ${harnessName}` });

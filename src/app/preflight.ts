@@ -1,0 +1,42 @@
+// Before a run spends anything: can each endpoint do what its role needs? The doctor's probes, for
+// the roles the run uses; a refusal (no tool calls for the agent, no structured-output mode, a
+// rejected seed, a model the server does not list) stops the run with one line naming the role, the
+// endpoint and the fix. An endpoint that does not answer is left to the run's own circuit breaker.
+import { isSimEndpoint, type Endpoints } from '../config/endpoints.ts';
+import { ConfigError } from '../errors.ts';
+import { checkEndpoints, describeCapabilities } from '../llm/check-endpoints.ts';
+import type { Role } from '../llm/types.ts';
+import { forTerminal } from '../util/terminal-text.ts';
+import { appFetchFor, simModels } from './create-llm.ts';
+
+export interface PreflightOptions {
+  endpoints: Endpoints;
+  /** The roles the run calls (the main agent only under the agentic orchestrator; analyzer and implementer only for evolve). */
+  roles: readonly Role[];
+  /** One line per checked role (what was learned). */
+  log?: (line: string) => void;
+}
+
+/**
+ * Checks the roles on real servers and on sim models given serving options; the built-in sim
+ * personas can do everything, so a run on them sends nothing extra. Throws ConfigError on a refusal.
+ */
+export async function preflightEndpoints(options: PreflightOptions): Promise<void> {
+  const roles = options.roles.filter((role) => {
+    const endpoint = options.endpoints.roles[role];
+    return !isSimEndpoint(endpoint) || endpoint.model.includes('?');
+  });
+  if (roles.length === 0) return;
+  const checks = await checkEndpoints({ endpoints: options.endpoints, fetchFor: appFetchFor(0, [], simModels(options.endpoints)), roles });
+  const refused = checks.filter((check) => check.refusal !== undefined);
+  for (const check of checks) {
+    if (check.refusal === undefined) options.log?.(`endpoint check: ${check.role} ${check.model}: ${forTerminal(check.ok ? describeCapabilities(check) : (check.problem ?? ''), 'line')}`);
+  }
+  if (refused.length === 0) return;
+  const [first, ...rest] = refused;
+  const others = rest.length > 0 ? `; ${rest.map((check) => check.role).join(', ')} refused too` : '';
+  throw new ConfigError(
+    `endpoints.${first!.role}`,
+    `${first!.baseURL} (${first!.model}) ${forTerminal(first!.refusal ?? '', 'line')}${others}; nothing was run (autodata doctor checks every role)`,
+  );
+}
