@@ -4,7 +4,7 @@
 // endpoint and the fix. An endpoint that does not answer is left to the run's own circuit breaker.
 import { isSimEndpoint, type Endpoints } from '../config/endpoints.ts';
 import { ConfigError } from '../errors.ts';
-import { checkEndpoints, describeCapabilities } from '../llm/check-endpoints.ts';
+import { checkEndpoints, describeCapabilities, type EndpointCheck } from '../llm/check-endpoints.ts';
 import type { Role } from '../llm/types.ts';
 import { forTerminal } from '../util/terminal-text.ts';
 import { appFetchFor, simModels } from './create-llm.ts';
@@ -19,24 +19,36 @@ export interface PreflightOptions {
 
 /**
  * Checks the roles on real servers and on sim models given serving options; the built-in sim
- * personas can do everything, so a run on them sends nothing extra. Throws ConfigError on a refusal.
+ * personas can do everything, so a run on them sends nothing extra. Throws ConfigError on a refusal;
+ * otherwise returns the endpoints with the context window a server reports filled in for every
+ * checked role that does not set one (so long documents are fitted to it).
  */
-export async function preflightEndpoints(options: PreflightOptions): Promise<void> {
+export async function preflightEndpoints(options: PreflightOptions): Promise<Endpoints> {
   const roles = options.roles.filter((role) => {
     const endpoint = options.endpoints.roles[role];
     return !isSimEndpoint(endpoint) || endpoint.model.includes('?');
   });
-  if (roles.length === 0) return;
+  if (roles.length === 0) return options.endpoints;
   const checks = await checkEndpoints({ endpoints: options.endpoints, fetchFor: appFetchFor(0, [], simModels(options.endpoints)), roles });
   const refused = checks.filter((check) => check.refusal !== undefined);
   for (const check of checks) {
     if (check.refusal === undefined) options.log?.(`endpoint check: ${check.role} ${check.model}: ${forTerminal(check.ok ? describeCapabilities(check) : (check.problem ?? ''), 'line')}`);
   }
-  if (refused.length === 0) return;
+  if (refused.length === 0) return withServerWindows(options.endpoints, checks);
   const [first, ...rest] = refused;
   const others = rest.length > 0 ? `; ${rest.map((check) => check.role).join(', ')} refused too` : '';
   throw new ConfigError(
     `endpoints.${first!.role}`,
     `${first!.baseURL} (${first!.model}) ${forTerminal(first!.refusal ?? '', 'line')}${others}; nothing was run (autodata doctor checks every role)`,
   );
+}
+
+function withServerWindows(endpoints: Endpoints, checks: EndpointCheck[]): Endpoints {
+  const roles = { ...endpoints.roles };
+  for (const check of checks) {
+    if (roles[check.role].contextWindow === undefined && check.contextWindow?.source === 'server') {
+      roles[check.role] = { ...roles[check.role], contextWindow: check.contextWindow.tokens };
+    }
+  }
+  return { ...endpoints, roles };
 }

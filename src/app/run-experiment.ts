@@ -34,12 +34,13 @@ export interface RunExperimentOptions {
 
 export async function runExperiment(options: RunExperimentOptions): Promise<RunEvolutionResult> {
   const { experiment } = options;
-  const endpoints = experiment.paths.endpoints === 'sim' ? defaultSimEndpoints() : loadEndpointsFile(experiment.paths.endpoints);
-  const simFaults: FaultSpec[] = simFaultsOption(options.simFaults, endpoints);
+  const configured = experiment.paths.endpoints === 'sim' ? defaultSimEndpoints() : loadEndpointsFile(experiment.paths.endpoints);
+  const simFaults: FaultSpec[] = simFaultsOption(options.simFaults, configured);
   const documents = options.documents ?? resolveDocuments(experiment.paths.documents).documents;
   // The baseline's orchestrator says whether the main agent is called; analyzer and implementer always are.
   const roles = [...requiredRoles(loadHarness(experiment.paths.baseline).settings), 'analyzer', 'implementer'] as const;
-  await preflightEndpoints({ endpoints, roles, ...(options.log ? { log: options.log } : {}) });
+  // Context windows a server reports are filled in for roles that set none.
+  const endpoints = await preflightEndpoints({ endpoints: configured, roles, ...(options.log ? { log: options.log } : {}) });
   return runEvolution({
     experiment,
     documents,

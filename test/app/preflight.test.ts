@@ -36,6 +36,16 @@ describe('preflightEndpoints', () => {
     expect(lines).toEqual([expect.stringMatching(/^endpoint check: challenger sim-agent\?structured=json_object: .*structured json_object \(json_schema refused\)/)]);
   });
 
+  it('fills in the context window a server reports for roles that set none', async () => {
+    const endpoints = simEndpoints({ challenger: { model: 'sim-agent?context=12000' }, qualityVerifier: { model: 'sim-agent?context=12000', contextWindow: 9000 } });
+    const checked = await preflightEndpoints({ endpoints, roles: ['challenger', 'qualityVerifier', 'judge'] });
+    expect(checked.roles.challenger.contextWindow).toBe(12000);
+    expect(checked.roles.qualityVerifier.contextWindow).toBe(9000);
+    // Plain sim personas are not asked, so nothing is learned about them.
+    expect(checked.roles.judge.contextWindow).toBeUndefined();
+    expect(checked.apiKey('challenger')).toBeUndefined();
+  });
+
   it('asks nothing of the built-in sim personas', async () => {
     const lines: string[] = [];
     await preflightEndpoints({ endpoints: defaultSimEndpoints(), roles: ['mainAgent', 'challenger', 'judge'], log: (line) => lines.push(line) });

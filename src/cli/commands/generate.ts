@@ -62,9 +62,15 @@ const generateCommand: CommandModule<object, GenerateArgs> = {
       limit: args.limit,
       onLoaded: ({ skipped }) => warnSkipped(skipped),
     });
-    const { endpoints, simulated } = endpointsOption(args.endpoints);
-    const simFaults = simFaultsOption(args.simFault, endpoints);
-    await preflightEndpoints({ endpoints, roles: requiredRoles(harness.settings), log: (line) => process.stderr.write(`${line}\n`) });
+    const configured = endpointsOption(args.endpoints);
+    const simulated = configured.simulated;
+    const simFaults = simFaultsOption(args.simFault, configured.endpoints);
+    // Context windows a server reports are filled in for roles that set none.
+    const endpoints = await preflightEndpoints({
+      endpoints: configured.endpoints,
+      roles: requiredRoles(harness.settings),
+      log: (line) => process.stderr.write(`${line}\n`),
+    });
     const contextFit = contextFitFor(endpoints.roles, args.longDocuments ?? DEFAULT_LONG_DOCUMENT_POLICY);
     // Skipped documents never run: the bar counts the ones that will.
     const progress = createProgress({ total: fitDocuments(documents, contextFit).documents.length, label: `generate ${harnessName}` });
