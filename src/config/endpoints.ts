@@ -223,10 +223,25 @@ export function defaultSimEndpoints(): Endpoints {
   return withKeys({ source: 'built-in sim endpoints', roles }, new Map());
 }
 
-/** The storable part (no keys): safe for config snapshots, logs and the run store. */
+/** Header names whose values may be credentials (Azure's api-key, a proxy's Authorization, ...). */
+const SECRET_HEADER = /auth|key|token|secret|cookie|password/i;
+
+/**
+ * The storable part (no keys): safe for config snapshots, logs and the run store. A default header
+ * whose name suggests a credential keeps its name and loses its value.
+ */
 export function redactedEndpoints(endpoints: RedactedEndpoints): RedactedEndpoints {
   const roles = {} as Record<Role, Endpoint>;
-  for (const role of ROLES) roles[role] = { ...endpoints.roles[role] };
+  for (const role of ROLES) {
+    const endpoint = endpoints.roles[role];
+    const headers = endpoint.defaultHeaders;
+    roles[role] = {
+      ...endpoint,
+      ...(headers
+        ? { defaultHeaders: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, SECRET_HEADER.test(name) ? '[redacted]' : value])) }
+        : {}),
+    };
+  }
   return { source: endpoints.source, roles };
 }
 

@@ -121,6 +121,17 @@ describe('parseEndpoints', () => {
     expect(JSON.stringify(redactedEndpoints(endpoints))).not.toContain('sk-very-secret');
     expect(redactedEndpoints(endpoints).roles.judge.apiKeyEnv).toBe('JUDGE_KEY');
   });
+
+  it('keeps a credential-like default header out of the storable form, by name', () => {
+    const headers = { 'api-key': 'azure-secret-123', Authorization: 'Bearer abc12345', 'X-Title': 'my-study' };
+    const endpoints = parseEndpoints({ ...base, judge: { defaultHeaders: headers } }, 'e.yaml', {});
+    expect(redactedEndpoints(endpoints).roles.judge.defaultHeaders).toEqual({
+      'api-key': '[redacted]',
+      Authorization: '[redacted]',
+      'X-Title': 'my-study',
+    });
+    expect(endpoints.roles.judge.defaultHeaders).toEqual(headers);
+  });
 });
 
 describe('loadEndpointsFile', () => {
