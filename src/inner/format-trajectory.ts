@@ -1,5 +1,6 @@
 // A document's episode as plain text, for the analyzer of the outer loop: every round with its
-// verdict line, the example, the rubric as written, the QV's checks, every answer and its scores.
+// verdict line, the example, the rubric as written, the QV's checks, every answer (with the start of
+// the solver's reasoning, when it had some) and its scores.
 import type { AttemptReport, DocumentResult, RoundRecord } from './result-schema.ts';
 
 const fixed = (value: number | null | undefined) => (value === null || value === undefined ? 'n/a' : value.toFixed(2));
@@ -59,10 +60,21 @@ export function formatTrajectory(result: DocumentResult): string {
 
 function formatAttempt(report: AttemptReport): string[] {
   const lines = [`  Attempt ${report.attempt} (score ${fixed(report.score)}): ${report.answer ?? '(no answer)'}`];
+  if (report.reasoning) lines.push(`    ${formatReasoning(report.reasoning)}`);
   for (const criterion of report.criteria ?? []) {
     lines.push(`    [${criterion.met}] (${criterion.weight > 0 ? '+' : ''}${criterion.weight}) ${criterion.criterion}: ${criterion.reason}`);
   }
   if (report.correct !== undefined) lines.push(`    judge: ${report.correct ? 'correct' : 'incorrect'} ${report.judge_reason ?? ''}`);
   for (const error of report.errors) lines.push(`    error: ${error}`);
   return lines;
+}
+
+/**
+ * The solver's reasoning, marked as such and quoted as a JSON string (one line, as the rubric is):
+ * model-written text never reads as a line of the trajectory itself.
+ */
+function formatReasoning(reasoning: NonNullable<AttemptReport['reasoning']>): string {
+  const excerpt = Array.from(reasoning.excerpt);
+  const more = reasoning.chars - excerpt.length;
+  return `Solver reasoning (model-written, not shown to the judge): ${JSON.stringify(reasoning.excerpt)}${more > 0 ? ` [... ${more} more characters of reasoning]` : ''}`;
 }

@@ -45,8 +45,23 @@ export const attemptReportSchema = z.object({
   judge_reason: z.string().optional(),
   /** Calls that failed on the way to this attempt's score (retried with new seeds). */
   errors: z.array(z.string()),
+  /**
+   * The beginning of the solver's reasoning (a thinking model's, never shown to the judge) and its
+   * whole length in characters, for the analyzer's trajectories. Absent when the reply had none.
+   */
+  reasoning: z.object({ excerpt: z.string(), chars: z.number().int() }).optional(),
 });
 export type AttemptReport = z.infer<typeof attemptReportSchema>;
+
+/** Characters of a solver's reasoning kept with its attempt (result.json stays small; the cache has it all). */
+export const REASONING_EXCERPT_CHARS = 300;
+
+/** What an attempt keeps of a solver's reasoning; undefined for a reply without any. */
+export function reasoningExcerpt(reasoning: string | null | undefined): AttemptReport['reasoning'] {
+  const text = reasoning?.trim() ?? '';
+  if (text === '') return undefined;
+  return { excerpt: Array.from(text).slice(0, REASONING_EXCERPT_CHARS).join(''), chars: Array.from(text).length };
+}
 
 const stageSchema = z.object({
   scores: z.array(z.number()),

@@ -7,7 +7,7 @@ import type { Harness } from '../harness/harness.ts';
 import { renderPrompt } from '../harness/render-prompt.ts';
 import type { Llm, LlmFailure, Role } from '../llm/types.ts';
 import { deriveSeed } from '../util/hash.ts';
-import type { AttemptReport, RubricItem } from './result-schema.ts';
+import { reasoningExcerpt, type AttemptReport, type RubricItem } from './result-schema.ts';
 import { parseRubric, rubricForJudge, rubricScore, type ParsedRubric } from './rubric.ts';
 import {
   ANSWER_VERDICT_SCHEMA_NAME,
@@ -252,8 +252,12 @@ export async function evaluate(
         report.errors.push(`${role} empty: the reply had no text`);
         continue;
       }
+      // The judge reads the answer alone; the reasoning is kept for the analyzer only.
       const judged = await judgeAnswer(context, round, stage, attemptSeed, example, rubric, answer);
       report.answer = answer;
+      const reasoning = reasoningExcerpt(reply.value.reasoning);
+      if (reasoning) report.reasoning = reasoning;
+      else delete report.reasoning;
       if (judged.ok) return { ...report, ...judged.report, score: judged.score };
       // A judge that was unreachable judges the same answer again (the solver's reply comes from the
       // cache); a judge whose replies were unusable gets a new answer to judge, as before.
