@@ -1,5 +1,6 @@
-// The factory of the one call path: circuit breaker -> cache -> coalescing -> exchange (limiter +
-// retry + transport) -> completeness checks -> (structured) repair, validation and one re-ask.
+// The factory of the one call path: circuit breaker -> cache -> context guard -> coalescing ->
+// exchange (limiter + retry + transport) -> completeness checks -> (structured) repair, validation
+// and one re-ask. A structured call an `auto` endpoint refuses goes round again in the next mode.
 import type Database from 'better-sqlite3';
 import seedrandom from 'seedrandom';
 import { sha256Hex } from '../util/hash.ts';
@@ -83,6 +84,8 @@ interface Performed {
   reported: Reported;
   /** The LlmCallError code of a transport failure (the breaker opens at once on LLM_QUOTA / LLM_AUTH). */
   errorCode?: string;
+  /** Set instead of a result when `auto` may step down: the server refused the structured mode. */
+  refused?: Refusal;
 }
 
 interface Reported {
@@ -145,7 +148,7 @@ export function createLlm(options: CreateLlmOptions): Llm {
   const ownCache = createCallCache({ db: options.store?.db, now });
   const cache = options.sharedCacheDb ? layeredCache(ownCache, createCallCache({ db: options.sharedCacheDb, now })) : ownCache;
   const usage = createUsageTracker({ db: options.store?.db, now });
-  const coalescer = createCoalescer<Performed & { refused?: Refusal }>();
+  const coalescer = createCoalescer<Performed>();
   const limiters = createLimiters(endpoints, options.increaseAfterSuccesses, log, options.limiterRegistry);
   const breakers = createBreakers(endpoints);
   const transports = new Map<Role, Transport>();
@@ -266,7 +269,7 @@ export function createLlm(options: CreateLlmOptions): Llm {
         return finish({ failure: { kind: 'too-long', message }, ...NOTHING_SENT }, false, undefined, false);
       }
 
-      let performed: Performed & { refused?: Refusal };
+      let performed: Performed;
       let shared = false;
       if (mode === 'off') {
         performed = await prepared.perform(dependenciesFor(spec.role));
@@ -333,7 +336,7 @@ export function createLlm(options: CreateLlmOptions): Llm {
         structured: StructuredMode,
         mayStepDown: boolean,
         dependencies: ExchangeDependencies,
-      ): Promise<Performed & { refused?: Refusal }> => {
+      ): Promise<Performed> => {
         const first = await exchange(wire, dependencies);
         if (!first.ok) {
           const failed = transportFailure(first, request.role);
