@@ -35,9 +35,23 @@ export const genericPersona: Persona = {
       const value = generateFromSchema(root, context.rng, { root, key: undefined, depth: 0 });
       return { content: JSON.stringify(value), finishReason: 'stop' };
     }
+    const asked = askedTool(request);
+    if (asked) {
+      // Told in so many words to call an offered tool: a tool-calling model does (with valid arguments).
+      const root = asSchema(asked.function.parameters);
+      const args = generateFromSchema(root, context.rng, { root, key: undefined, depth: 0 });
+      return { content: null, toolCalls: [{ name: asked.function.name, arguments: JSON.stringify(args) }] };
+    }
     return { content: paragraph(context.rng), finishReason: 'stop' };
   },
 };
+
+/** The offered tool the last user message says to call ("Call the report_status tool ..."), if any. */
+function askedTool(request: SimRequest): NonNullable<SimRequest['tools']>[number] | undefined {
+  const last = [...request.messages].reverse().find((message) => message.role === 'user');
+  const text = last?.content ?? '';
+  return request.tools?.find((tool) => text.toLowerCase().includes(`call the ${tool.function.name.toLowerCase()} tool`));
+}
 
 function paragraph(rng: Random): string {
   const count = 2 + Math.floor(rng() * 3);

@@ -91,4 +91,24 @@ describe('generic persona', () => {
     expect(body.choices[0].message.tool_calls).toBeUndefined();
     expect(body.choices[0].message.content).toMatch(/^[A-Z][^{}]+\.$/);
   });
+
+  it('calls an offered tool when the message says to, with arguments its schema accepts', async () => {
+    const parameters = { type: 'object', properties: { status: { type: 'string' } }, required: ['status'] };
+    const response = await postJson(
+      'sim://local/v1',
+      {
+        model: 'sim-agent',
+        seed: 1,
+        messages: [{ role: 'user', content: 'Call the report_status tool with status "ready".' }],
+        tools: [{ type: 'function', function: { name: 'report_status', parameters } }],
+        tool_choice: 'auto',
+      },
+      simFetch,
+    );
+    const body = (await response.json()) as any;
+    expect(body.choices[0].finish_reason).toBe('tool_calls');
+    expect(body.choices[0].message.tool_calls).toHaveLength(1);
+    expect(body.choices[0].message.tool_calls[0].function.name).toBe('report_status');
+    expect(typeof JSON.parse(body.choices[0].message.tool_calls[0].function.arguments).status).toBe('string');
+  });
 });
