@@ -103,7 +103,7 @@ const generateCommand: CommandModule<object, GenerateArgs> = {
       }
       if (result.paid) {
         const { calls, requests, retried, tokens } = result.paid;
-        process.stdout.write(`\npaid in this run folder: ${calls} calls, ${requests} requests (${retried} retried after a transient fault), ${tokens} tokens\n`);
+        process.stdout.write(`\npaid in this run folder: ${calls} calls, ${requests} requests (${retried} sent again after a transient fault or a refused response_format), ${tokens} tokens\n`);
       }
       const reused = result.reused > 0 ? ` (${result.reused} reused from an earlier run)` : '';
       process.stdout.write(`\nresults in ${result.resultsDir}${reused}; store ${result.storePath}${simulated ? '; simulated data' : ''}\n`);
