@@ -13,7 +13,7 @@ export interface PreflightOptions {
   endpoints: Endpoints;
   /** The roles the run calls (the main agent only under the agentic orchestrator; analyzer and implementer only for evolve). */
   roles: readonly Role[];
-  /** One line per checked role (what was learned). */
+  /** A line per role whose server makes the run differ from its settings (a structured mode stepped down, tools only when forced). */
   log?: (line: string) => void;
 }
 
@@ -31,8 +31,12 @@ export async function preflightEndpoints(options: PreflightOptions): Promise<End
   if (roles.length === 0) return options.endpoints;
   const checks = await checkEndpoints({ endpoints: options.endpoints, fetchFor: appFetchFor(0, [], simModels(options.endpoints)), roles });
   const refused = checks.filter((check) => check.refusal !== undefined);
+  // Silent when all is as asked; a line only for what the run will do differently than configured.
+  // (A server that does not answer is the run's circuit breaker's to report.)
   for (const check of checks) {
-    if (check.refusal === undefined) options.log?.(`endpoint check: ${check.role} ${check.model}: ${forTerminal(check.ok ? describeCapabilities(check) : (check.problem ?? ''), 'line')}`);
+    if (check.ok && (check.structuredRefused.length > 0 || check.toolCalls === 'required')) {
+      options.log?.(`endpoint check: ${check.role} ${forTerminal(check.model, 'line')}: ${describeCapabilities(check)}`);
+    }
   }
   if (refused.length === 0) return withServerWindows(options.endpoints, checks);
   const [first, ...rest] = refused;
