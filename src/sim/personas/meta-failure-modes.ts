@@ -241,6 +241,8 @@ export function modeEvidence(mode: FailureModeSpec, lines: readonly string[], sh
   const hits: string[] = [];
   const where = { answer: '' };
   for (const raw of lines) {
+    // A solver's thinking (formatTrajectory's "Solver reasoning (" line) is its content, not a report of how the round went.
+    if (raw.startsWith('Solver reasoning (')) continue;
     const attempt = ATTEMPT_LINE.exec(raw);
     if (attempt) {
       // A solver's answer is read only to judge the scores that follow it; its words are content, not a failure report.
