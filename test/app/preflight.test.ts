@@ -75,3 +75,16 @@ describe('a run on endpoints that refuse what their roles need', () => {
   });
 });
 
+describe('a run on servers that need the fallbacks', () => {
+  it('works: json_object for a verifier whose server refuses json_schema, no seed for a judge that rejects it', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'autodata-fallbacks-'));
+    const file = new URL('../../experiments/sim-servers.endpoints.yaml', import.meta.url).pathname;
+    const result = execFileSync(process.execPath, [bin, 'generate', '--endpoints', file, '--limit', '3', '--out', path.join(dir, 'run'), '--json'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const summary = (JSON.parse(result) as { evaluation: { summary: { completed: number; errored: number; accepted: number } } }).evaluation.summary;
+    expect(summary).toMatchObject({ completed: 3, errored: 0 });
+    expect(summary.accepted).toBeGreaterThan(0);
+  });
+});
