@@ -5,7 +5,8 @@ import { applyContentFault, createFaultPlanner } from './faults.ts';
 import { replyDelayMs, resolveLatencyModel, sleep } from './latency.ts';
 import { createSimMemo, type SimMemo } from './memo.ts';
 import { choosePersona, personas, type Persona, type SimReply } from './personas/index.ts';
-import { chatCompletionBody, enforceMaxTokens, errorResponse, jsonResponse, parseChatRequest, SIM_MODELS, type ParsedChat } from './protocol.ts';
+import { createPrefixCache, servedModelKey, type PrefixCache } from './prefix-cache.ts';
+import { chatCompletionBody, enforceMaxTokens, errorResponse, jsonResponse, parseChatRequest, promptText, SIM_MODELS, type ParsedChat } from './protocol.ts';
 import { reasoningText, withReasoning, type ReasonedReply } from './reasoning.ts';
 import { createSampleCounter, type Sample } from './samples.ts';
 import { listedModels } from './serving-options.ts';
@@ -26,6 +27,7 @@ export function createSimHandler(options: SimOptions): SimHandler {
   // Pure analyses of texts this handler has seen (documents, prompts): the same ones recur every round.
   const memo = createSimMemo();
   const samples = createSampleCounter();
+  const prefixCache = createPrefixCache(options.prefixCacheBlocks);
   const models = listedModels(options.servedModels).map(({ id, maxModelLen }) => ({
     id,
     object: 'model',
@@ -63,6 +65,7 @@ export function createSimHandler(options: SimOptions): SimHandler {
     }
     // A faulted reply does not use up a sample: faults never change which replies succeed.
     const sample = samples.next(chat, fault === undefined);
+    const cachedTokens = prefixCachedTokens(prefixCache, chat);
 
     let served: { reply: SimReply; reasoned?: ReasonedReply };
     try {
@@ -73,7 +76,7 @@ export function createSimHandler(options: SimOptions): SimHandler {
       return errorResponse(500, `Sim persona '${persona}' failed: ${reason}`, { type: 'server_error', code: 'persona_error' });
     }
 
-    const completion = chatCompletionBody(chat, served.reply, simSeed, sample.tag, served.reasoned);
+    const completion = chatCompletionBody(chat, served.reply, simSeed, sample.tag, served.reasoned, cachedTokens);
     const response = chat.stream ? streamResponse(completion, chat.stream.includeUsage) : jsonResponse(200, completion);
     await sleep(replyDelayMs(latencyModel, request.model, completion.usage.completion_tokens), signal);
     // A hang answers eventually, long after any sensible client timeout.
@@ -105,6 +108,12 @@ function answer(
   if (!shape) return { reply: within(budget) };
   const reasoned = withReasoning(shape, reasoningText(simSeed, request.model, request.canonical, sample.key), budget, within);
   return { reply: reasoned.reply, reasoned };
+}
+
+/** The prompt's tokens a prefix-caching server would not compute again; undefined with `cache=none`. */
+function prefixCachedTokens(cache: PrefixCache, chat: ParsedChat): number | undefined {
+  if (chat.options.cache === 'none') return undefined;
+  return cache.serve(servedModelKey(chat.request.model, chat.options), promptText(chat.sent), chat.promptTokens);
 }
 
 function spoil(reply: SimReply, fault: FaultSpec | undefined): SimReply {

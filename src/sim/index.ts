@@ -3,7 +3,8 @@
 // Over HTTP:   const server = await startSimServer({ seed: 1 });  new OpenAI({ baseURL: server.baseURL, ... })
 // In process:  new OpenAI({ baseURL: 'sim://local/v1', apiKey: 'sim', fetch: createSimFetch({ seed: 1 }) })
 // Replies are a pure function of (sim seed, model, canonical request body, request `seed`); a
-// seedless request also of how often this sim has served it before (samples.ts). A model name may
+// seedless request also of how often this sim has served it before (samples.ts). Only the usage's
+// prompt_tokens_details.cached_tokens depends on the prompts served before (prefix-cache.ts). A model name may
 // carry serving options, e.g. `sim-weak?reasoning=field&context=8192` (serving-options.ts).
 export type {
   FaultKind,

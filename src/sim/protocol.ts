@@ -71,6 +71,8 @@ const chatRequestSchema = z.looseObject({
 export interface ParsedChat {
   /** What the personas see: the base model, the canonical body without the serving options, a schema block read. */
   request: SimRequest;
+  /** The request as sent (a schema block left in place): what the prompt and its prefix cache count. */
+  sent: SimRequest;
   /** The model name as sent, options included; replies echo it. */
   servedModel: string;
   options: ServingOptions;
@@ -156,6 +158,7 @@ export function parseChatRequest(body: string): ParsedRequest {
   const block = format?.type === 'json_schema' ? undefined : findSchemaBlock(request.messages);
   const chat: ParsedChat = {
     request: block ? { ...request, messages: block.messages, responseFormat: { name: block.name, schema: block.schema } } : request,
+    sent: request,
     servedModel: data.model,
     options,
     promptTokens,
@@ -281,7 +284,8 @@ export function enforceMaxTokens(reply: SimReply, maxTokens: number | undefined)
 
 /**
  * The chat.completion object. `sampleTag` tells repeated samples of one request apart in the ids
- * ('' for the first); `reasoned` carries a thinking model's reasoning field and token counts.
+ * ('' for the first); `reasoned` carries a thinking model's reasoning field and token counts;
+ * `cachedTokens`, when the server has a prefix cache, is reported as prompt_tokens_details.
  */
 export function chatCompletionBody(
   chat: ParsedChat,
@@ -289,6 +293,7 @@ export function chatCompletionBody(
   simSeed: number,
   sampleTag: string,
   reasoned?: Omit<ReasonedReply, 'reply'>,
+  cachedTokens?: number,
 ): CompletionBody {
   const digest = sha256Hex(`${simSeed}\u0000${chat.request.canonical}${sampleTag === '' ? '' : `\u0000${sampleTag}`}`);
   const toolCalls = (reply.toolCalls ?? []).map((call, index) => ({
@@ -323,6 +328,7 @@ export function chatCompletionBody(
       prompt_tokens: promptTokens,
       completion_tokens: completionTokens,
       total_tokens: promptTokens + completionTokens,
+      ...(cachedTokens !== undefined ? { prompt_tokens_details: { cached_tokens: cachedTokens } } : {}),
       ...(reasoned ? { completion_tokens_details: { reasoning_tokens: reasoned.reasoningTokens } } : {}),
     },
   };

@@ -17,6 +17,11 @@ export interface ServingOptions {
   seed?: 'reject' | 'ignore';
   /** max_model_len in tokens (default: DEFAULT_CONTEXT, not enforced). */
   context?: number;
+  /**
+   * 'none': a server without prefix caching; its usage has no prompt_tokens_details (default: a
+   * prefix cache, prefix-cache.ts, reported as prompt_tokens_details.cached_tokens).
+   */
+  cache?: 'none';
 }
 
 export const DEFAULT_CONTEXT = 131_072;
@@ -24,7 +29,7 @@ const MIN_CONTEXT = 256;
 
 /** For help texts and error messages. */
 export const SERVING_OPTION_SYNTAX =
-  'MODEL[?reasoning=think-tags|closing-tag|kimi|field|field-legacy][&tools=none][&structured=json_object|none][&seed=reject|ignore][&context=N]';
+  'MODEL[?reasoning=think-tags|closing-tag|kimi|field|field-legacy][&tools=none][&structured=json_object|none][&seed=reject|ignore][&context=N][&cache=none]';
 
 const ACCEPTED: Record<keyof ServingOptions, readonly string[]> = {
   reasoning: REASONING_SHAPES,
@@ -32,6 +37,7 @@ const ACCEPTED: Record<keyof ServingOptions, readonly string[]> = {
   structured: ['json_object', 'none'],
   seed: ['reject', 'ignore'],
   context: [`a whole number >= ${MIN_CONTEXT}`],
+  cache: ['none'],
 };
 
 export type ServedModel =

@@ -20,7 +20,13 @@ export interface CompletionBody {
   model: string;
   system_fingerprint: string;
   choices: { index: number; message: CompletionMessage; logprobs: null; finish_reason: string }[];
-  usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number; completion_tokens_details?: { reasoning_tokens: number } };
+  usage: {
+    prompt_tokens: number;
+    completion_tokens: number;
+    total_tokens: number;
+    prompt_tokens_details?: { cached_tokens: number };
+    completion_tokens_details?: { reasoning_tokens: number };
+  };
 }
 
 const MAX_PIECES = 4;

@@ -53,6 +53,11 @@ export interface SimOptions {
    * after the plain sim models; any such name is served whether listed or not.
    */
   servedModels?: string[];
+  /**
+   * Each served model's prefix cache holds at most this many blocks of 16 tokens, least recently
+   * used evicted first (default DEFAULT_CAPACITY_BLOCKS in prefix-cache.ts: 16,384 = 262,144 tokens).
+   */
+  prefixCacheBlocks?: number;
 }
 
 export interface SimHttpResponse {

@@ -150,7 +150,8 @@ describe('reasoning in the store', () => {
       .prepare('SELECT cache_hit AS cacheHit, reasoning_tokens AS reasoningTokens, cached_tokens AS cachedTokens, provider_cost AS providerCost FROM llm_call_log ORDER BY id')
       .all();
     expect(rows).toEqual([
-      { cacheHit: 0, reasoningTokens: first.usage.reasoningTokens, cachedTokens: null, providerCost: null },
+      // The sim reports its prefix cache (cold here: 0); a call-cache hit reports nothing.
+      { cacheHit: 0, reasoningTokens: first.usage.reasoningTokens, cachedTokens: 0, providerCost: null },
       { cacheHit: 1, reasoningTokens: null, cachedTokens: null, providerCost: null },
     ]);
     expect(first.usage.reasoningTokens).toBeGreaterThan(0);

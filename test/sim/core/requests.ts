@@ -46,3 +46,13 @@ export async function postJson(baseURL: string, body: unknown, fetchImpl: typeof
     ...(signal ? { signal } : {}),
   });
 }
+
+/**
+ * A reply body (JSON text or parsed) without `usage.prompt_tokens_details`: the prefix cache's
+ * count depends on which prompts the sim served before, everything else on the request alone.
+ */
+export function withoutCachedTokens<T>(body: T): T {
+  const value = (typeof body === 'string' ? JSON.parse(body) : structuredClone(body)) as { usage?: Record<string, unknown> };
+  if (value.usage) delete value.usage['prompt_tokens_details'];
+  return (typeof body === 'string' ? JSON.stringify(value) : value) as T;
+}
