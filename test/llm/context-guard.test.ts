@@ -1,6 +1,5 @@
 // The context guard: with a contextWindow set, a request whose estimated prompt plus maxTokens does not
 // fit is never sent. It fails as 'too-long', is logged, and is no failure of the endpoint.
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseEndpoints, SIM_BASE_URL, type EndpointSettings } from '../../src/config/endpoints.ts';
 import { createLlm, type CreateLlmOptions } from '../../src/llm/create-llm.ts';
@@ -8,19 +7,15 @@ import { responseFormatFor } from '../../src/llm/structured.ts';
 import { estimatePromptTokens } from '../../src/llm/token-estimate.ts';
 import type { ToolSpec } from '../../src/llm/types.ts';
 import { createSimFetch } from '../../src/sim/index.ts';
-import { openStore, type Store } from '../../src/store/index.ts';
-import { tempDir, userMessage, verdictSchema } from './helpers.ts';
+import type { Store } from '../../src/store/index.ts';
+import { openTempStore, userMessage, verdictSchema } from './helpers.ts';
 
 const cleanup: Array<() => void> = [];
 afterEach(() => {
   for (const step of cleanup.splice(0).reverse()) step();
 });
 
-function store(): Store {
-  const opened = openStore(path.join(tempDir(), 'run.sqlite'));
-  cleanup.push(() => opened.close());
-  return opened;
-}
+const store = (): Store => openTempStore((close) => cleanup.push(close));
 
 /** Every role on the in-process sim with these settings; the number of requests sent is counted. */
 function simLlm(settings: Partial<EndpointSettings>, options: Omit<CreateLlmOptions, 'endpoints'> & { spoilFirst?: boolean } = {}) {

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { parseEndpoints, type EndpointSettings, type Endpoints } from '../../src/config/endpoints.ts';
 import { ROLES } from '../../src/llm/types.ts';
+import { openStore, type Store } from '../../src/store/index.ts';
 
 /** Every role on `baseURL` with model sim-agent, small timeouts; `overrides` go into `defaults`. */
 export function endpointsOn(
@@ -30,6 +31,13 @@ export function recordingSleep(): { sleep: (ms: number) => Promise<void>; waits:
 
 export function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'autodata-'));
+}
+
+/** A run store in a new temp folder; `onClose` gets its closing step (call them in afterEach). */
+export function openTempStore(onClose: (close: () => void) => void): Store {
+  const opened = openStore(path.join(tempDir(), 'run.sqlite'));
+  onClose(() => opened.close());
+  return opened;
 }
 
 export const verdictSchema = z.object({ correct: z.boolean(), reason: z.string() });

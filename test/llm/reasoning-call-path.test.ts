@@ -2,25 +2,20 @@
 // from the answer only, the re-ask quotes the answer only, the reasoning reaches callers and the
 // cache, a reply that only reasoned is truncated or empty with a message that says so, and the call
 // log keeps the reasoning tokens.
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseEndpoints, SIM_BASE_URL, type EndpointSettings } from '../../src/config/endpoints.ts';
 import { createCallCache } from '../../src/llm/call-cache.ts';
 import { createLlm, type CreateLlmOptions } from '../../src/llm/create-llm.ts';
 import { createSimFetch, type FaultSpec } from '../../src/sim/index.ts';
-import { openStore, type Store } from '../../src/store/index.ts';
-import { tempDir, userMessage, verdictSchema } from './helpers.ts';
+import type { Store } from '../../src/store/index.ts';
+import { openTempStore, userMessage, verdictSchema } from './helpers.ts';
 
 const cleanup: Array<() => void> = [];
 afterEach(() => {
   for (const step of cleanup.splice(0).reverse()) step();
 });
 
-function store(): Store {
-  const opened = openStore(path.join(tempDir(), 'run.sqlite'));
-  cleanup.push(() => opened.close());
-  return opened;
-}
+const store = (): Store => openTempStore((close) => cleanup.push(close));
 
 interface Sent {
   messages: Array<{ role: string; content: string | null }>;

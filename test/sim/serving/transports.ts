@@ -51,24 +51,9 @@ export function messageOf(completion: OpenAI.Chat.Completions.ChatCompletion): W
   return completion.choices[0]!.message as unknown as WireMessage;
 }
 
-export const rubricSchema = {
-  type: 'object',
-  properties: {
-    question: { type: 'string' },
-    rubric: {
-      type: 'array',
-      minItems: 2,
-      items: {
-        type: 'object',
-        properties: { criterion: { type: 'string' }, weight: { type: 'integer', minimum: 1, maximum: 10 } },
-        required: ['criterion', 'weight'],
-        additionalProperties: false,
-      },
-    },
-  },
-  required: ['question', 'rubric'],
-  additionalProperties: false,
-};
+import { rubricSchema } from '../core/requests.ts';
+
+export { rubricSchema };
 
 export const lookupTool = {
   type: 'function' as const,
