@@ -41,3 +41,7 @@ export function loadSplitPart(options: SplitPartOptions): { split: Split; loaded
   const documents = documentsForPart(loaded.documents, split, options.part).slice(0, options.limit);
   return { split, loaded, documents };
 }
+
+/** `--early-stop` / `--no-early-stop` (generate, evolve): absent, each harness's `earlyStop` setting decides. */
+export const EARLY_STOP_HELP =
+  "Stop each solver stage once its outcome is decided (fewer solver and judge calls, same decisions); --no-early-stop runs every attempt. Default: the harness's earlyStop setting";

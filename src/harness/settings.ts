@@ -62,6 +62,13 @@ export const harnessSettingsSchema = z
       .default('any')
       .describe('How "no zeros" on the weak side reads: reject if any weak attempt scores 0 (default) or only if all do.'),
     solverAttempts: solverAttemptsSchema.default({ weak: 3, strong: 3 }),
+    earlyStop: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Make solver attempts one at a time and stop a stage once the attempts left cannot change its outcome under the acceptance ' +
+          'preset (same decisions, fewer solver and judge calls; means are then over the attempts made). Off: every attempt, in parallel.',
+      ),
     solverTemperature: bounded('solverTemperature')
       .default(1.0)
       .describe('Sampling temperature of both solvers (1.0 in the paper).'),

@@ -28,6 +28,8 @@ export function mean(values: readonly number[]): number {
 }
 
 const format = (value: number) => value.toFixed(2);
+/** " of 4" when early stopping left attempts out, so a count reads against the planned attempts. */
+const ofPlanned = (scored: number, attempts: number) => (scored === attempts ? '' : ` of ${attempts}`);
 
 /** Every attempt scored 0 (a weak stage failed this way is not too easy but too hard, or ill-posed). */
 export function allScoredZero(scores: readonly number[]): boolean {
@@ -39,8 +41,17 @@ export function verifiableLimits(weakAttempts: number, strongAttempts: number): 
   return { weakCorrectMax: Math.floor(weakAttempts / 4), strongCorrectMin: Math.ceil((3 * strongAttempts) / 4) };
 }
 
-/** The weak-solver criteria alone (decides whether the strong solver runs at all). */
-export function weakStageVerdict(preset: AcceptancePreset, weakScores: readonly number[], weakZeroRule: WeakZeroRule = 'any'): StageVerdict {
+/**
+ * The weak-solver criteria alone (decides whether the strong solver runs at all). `attempts` is the
+ * number of attempts the stage was set to make (more than the scores when early stopping skipped
+ * some); only the verifiable counting rule reads it.
+ */
+export function weakStageVerdict(
+  preset: AcceptancePreset,
+  weakScores: readonly number[],
+  weakZeroRule: WeakZeroRule = 'any',
+  attempts: number = weakScores.length,
+): StageVerdict {
   const reasons: string[] = [];
   if (weakScores.length === 0) return { passed: false, reasons: ['no weak scores'] };
   const weakMean = mean(weakScores);
@@ -59,16 +70,21 @@ export function weakStageVerdict(preset: AcceptancePreset, weakScores: readonly 
       break;
     case 'verifiable': {
       const correct = weakScores.filter((score) => score >= 1 - TOLERANCE).length;
-      const { weakCorrectMax } = verifiableLimits(weakScores.length, weakScores.length);
-      if (correct > weakCorrectMax) reasons.push(`weak solver correct ${correct} of ${weakScores.length} (at most ${weakCorrectMax} allowed)`);
+      const { weakCorrectMax } = verifiableLimits(attempts, attempts);
+      if (correct > weakCorrectMax) reasons.push(`weak solver correct ${correct} of ${weakScores.length} (at most ${weakCorrectMax}${ofPlanned(weakScores.length, attempts)} allowed)`);
       break;
     }
   }
   return { passed: reasons.length === 0, reasons };
 }
 
-/** Strong and gap criteria, given weak scores that already passed. */
-export function strongStageVerdict(preset: AcceptancePreset, weakScores: readonly number[], strongScores: readonly number[]): StageVerdict {
+/** Strong and gap criteria, given weak scores that already passed; `attempts` as in weakStageVerdict. */
+export function strongStageVerdict(
+  preset: AcceptancePreset,
+  weakScores: readonly number[],
+  strongScores: readonly number[],
+  attempts: number = strongScores.length,
+): StageVerdict {
   const reasons: string[] = [];
   if (strongScores.length === 0) return { passed: false, reasons: ['no strong scores'] };
   const strongMean = mean(strongScores);
@@ -88,8 +104,8 @@ export function strongStageVerdict(preset: AcceptancePreset, weakScores: readonl
       break;
     case 'verifiable': {
       const correct = strongScores.filter((score) => score >= 1 - TOLERANCE).length;
-      const { strongCorrectMin } = verifiableLimits(weakScores.length, strongScores.length);
-      if (correct < strongCorrectMin) reasons.push(`strong solver correct ${correct} of ${strongScores.length} (at least ${strongCorrectMin} needed)`);
+      const { strongCorrectMin } = verifiableLimits(weakScores.length, attempts);
+      if (correct < strongCorrectMin) reasons.push(`strong solver correct ${correct} of ${strongScores.length} (at least ${strongCorrectMin}${ofPlanned(strongScores.length, attempts)} needed)`);
       break;
     }
   }
@@ -102,10 +118,11 @@ export function acceptanceVerdict(
   weakScores: readonly number[],
   strongScores: readonly number[] | null,
   weakZeroRule: WeakZeroRule = 'any',
+  attempts: { weak: number; strong: number } = { weak: weakScores.length, strong: strongScores?.length ?? 0 },
 ): AcceptanceVerdict {
-  const weak = weakStageVerdict(preset, weakScores, weakZeroRule);
+  const weak = weakStageVerdict(preset, weakScores, weakZeroRule, attempts.weak);
   if (!weak.passed) return { accepted: false, stage: 'weak', reasons: weak.reasons };
   if (strongScores === null) return { accepted: false, stage: 'strong', reasons: ['the strong solver has not been evaluated'] };
-  const strong = strongStageVerdict(preset, weakScores, strongScores);
+  const strong = strongStageVerdict(preset, weakScores, strongScores, attempts.strong);
   return { accepted: strong.passed, stage: 'strong', reasons: strong.reasons };
 }

@@ -7,7 +7,7 @@ import { AGENT_TOOLS, NUDGE_MESSAGE } from './agent-tools.ts';
 import { recordRound, type Episode } from './episode.ts';
 import { buildRefinementMessage } from './refinement.ts';
 import type { FailureReason, RoundRecord } from './result-schema.ts';
-import { applyExample, applyFormatFailure, applyQuality, applyStrong, applyWeak, markInfrastructure, newRound } from './round-record.ts';
+import { applyExample, applyFormatFailure, applyQuality, applyStrong, applyWeak, markInfrastructure, newRound, plannedAttempts } from './round-record.ts';
 import type { ParsedRubric } from './rubric.ts';
 import type { ChallengerExample } from './schemas.ts';
 import { MAX_INFRASTRUCTURE_ROUNDS, type EpisodeEnd } from './scripted-orchestrator.ts';
@@ -175,21 +175,32 @@ async function evaluateStage(state: AgentState, stage: 'weak' | 'strong'): Promi
   if (!open) return { error: 'there is no verified example; call call_challenger first' };
   const expected: Phase = stage === 'weak' ? 'verified' : 'weak-passed';
   if (open.phase !== expected) return { error: `evaluate_${stage} is not the next step of round ${open.record.round}; call ${NEXT_STEP[open.phase]}` };
-  const outcome = await evaluate(state.context, open.record.round, stage, open.example, open.rubric.items);
+  const weakMean = stage === 'strong' ? { weakMean: open.record.weak?.mean ?? 0 } : {};
+  const outcome = await evaluate(state.context, open.record.round, stage, open.example, open.rubric.items, weakMean);
   if (outcome.kind === 'infrastructure') {
     markInfrastructure(open.record, outcome.detail, outcome.reports, stage);
     return closeInfrastructure(state, open.record, outcome.detail);
   }
   const round = open.record.round;
   if (stage === 'weak') {
-    const passed = applyWeak(state.context, open.record, outcome.scores, outcome.reports);
-    const weak = { weak_scores: outcome.scores, weak_mean: open.record.weak?.mean, weak_best: open.record.weak?.best };
+    const passed = applyWeak(state.context, open.record, outcome.scores, outcome.reports, outcome.earlyStop);
+    const weak = {
+      weak_scores: outcome.scores,
+      weak_mean: open.record.weak?.mean,
+      weak_best: open.record.weak?.best,
+      ...(outcome.earlyStop ? { weak_early_stop: outcome.earlyStop } : {}),
+    };
     if (!passed) return closeFailed(state, open.record, { ...weak, reasons: open.record.weak?.reasons });
     open.phase = 'weak-passed';
     return { round, status: 'weak_passed', ...weak, next_step: 'evaluate_strong' };
   }
-  const accepted = applyStrong(state.context, open.record, outcome.scores, outcome.reports);
-  const strong = { strong_scores: outcome.scores, strong_mean: open.record.strong?.mean, gap: open.record.gap };
+  const accepted = applyStrong(state.context, open.record, outcome.scores, outcome.reports, outcome.earlyStop);
+  const strong = {
+    strong_scores: outcome.scores,
+    strong_mean: open.record.strong?.mean,
+    gap: open.record.gap,
+    ...(outcome.earlyStop ? { strong_early_stop: outcome.earlyStop } : {}),
+  };
   if (!accepted) return closeFailed(state, open.record, { ...strong, reasons: open.record.strong?.reasons });
   state.open = undefined;
   recordRound(state.episode, open.record);
@@ -210,7 +221,13 @@ function submit(state: AgentState, claimsAccepted: boolean, note: string): ToolR
     ? ['no example has passed both evaluations']
     : open.record.weak === null
       ? ['the weak solver has not evaluated this example yet']
-      : acceptanceVerdict(state.context.harness.settings.acceptance, open.record.weak?.scores ?? [], open.record.strong?.scores ?? null, state.context.harness.settings.weakZeroRule).reasons;
+      : acceptanceVerdict(
+          state.context.harness.settings.acceptance,
+          open.record.weak?.scores ?? [],
+          open.record.strong?.scores ?? null,
+          state.context.harness.settings.weakZeroRule,
+          { weak: plannedAttempts(open.record.weak), strong: plannedAttempts(open.record.strong) },
+        ).reasons;
   return {
     status: 'overruled',
     error: `submit(accepted=true) is overruled: the framework recomputed acceptance from the recorded scores and it does not hold (${reasons.join('; ')})`,

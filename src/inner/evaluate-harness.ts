@@ -32,7 +32,14 @@ export async function runDocument(
     const result = finishEpisode(episode, null, `document "${document.id}" is empty; nothing to write a question about`);
     return outcomeFromResult(result, false);
   }
-  const context: EpisodeContext = { llm: counting.llm, harness, document, seed: options.seed, repeat: options.repeat };
+  const context: EpisodeContext = {
+    llm: counting.llm,
+    harness,
+    document,
+    seed: options.seed,
+    repeat: options.repeat,
+    earlyStop: options.earlyStop ?? harness.settings.earlyStop,
+  };
   let end: EpisodeEnd;
   try {
     const orchestrator = { agentic: runAgentic, scripted: runScripted, 'single-shot': runSingleShot }[harness.settings.orchestrator];

@@ -31,6 +31,12 @@ export function formatSummary(summary: EvaluationSummary): string {
       `rounds per accepted example ${summary.roundsPerAccepted === null ? '-' : summary.roundsPerAccepted.toFixed(2)}` +
       (summary.falseAcceptanceClaims > 0 ? `, false acceptance claims overruled ${summary.falseAcceptanceClaims}` : ''),
     ...(summary.documentFit === null ? [] : [`context windows: ${summary.documentFit}`]),
+    ...(summary.earlyStop
+      ? [
+          `early stopping: ${summary.earlyStop.attemptsSkipped} solver attempt(s) skipped once a stage was decided, ` +
+            `${summary.earlyStop.attemptsMade} made; the means below are over the attempts made`,
+        ]
+      : []),
     '',
     overview,
     '',

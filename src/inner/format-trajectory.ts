@@ -51,7 +51,10 @@ export function formatTrajectory(result: DocumentResult): string {
       const reports = round.evaluation_report[stage];
       if (reports.length === 0) continue;
       const summary = round[stage];
-      lines.push(`${stage} solver: ${summary ? `scores ${summary.scores.map(fixed).join(', ')}, mean ${fixed(summary.mean)}` : 'not scored'}`);
+      const stopped = summary?.early_stop
+        ? ` over the ${summary.scores.length} attempts made; attempt(s) ${summary.early_stop.skipped_attempts.join(', ')} skipped (${summary.early_stop.reason})`
+        : '';
+      lines.push(`${stage} solver: ${summary ? `scores ${summary.scores.map(fixed).join(', ')}, mean ${fixed(summary.mean)}${stopped}` : 'not scored'}`);
       for (const report of reports) lines.push(...formatAttempt(report));
     }
   }

@@ -1,6 +1,6 @@
 // The accumulated refinement message sent to the challenger (and offered to the main agent).
 // Groups: too easy, failed on strong, weak solver scored 0, failed quality check; numbering runs on across groups.
-import type { RoundRecord } from './result-schema.ts';
+import type { RoundRecord, StageSummary } from './result-schema.ts';
 
 export const FIRST_ROUND_FEEDBACK = 'No earlier attempts.';
 
@@ -30,10 +30,10 @@ export function buildRefinementMessage(rounds: readonly RoundRecord[]): string {
     }
   };
   group('TOO EASY: the weak solver answered these well, so they do not separate the solvers.', tooEasy, (round) =>
-    `weak mean ${score(round.weak?.mean)}`,
+    `weak mean ${score(round.weak?.mean)}${measured(round.weak)}`,
   );
   group('FAILED ON STRONG: the strong solver could not answer these well enough, or the gap was too small.', failedOnStrong, (round) =>
-    `weak mean ${score(round.weak?.mean)}, strong mean ${score(round.strong?.mean)}, gap ${score(round.gap)}`,
+    `weak mean ${score(round.weak?.mean)}${measured(round.weak)}, strong mean ${score(round.strong?.mean)}${measured(round.strong)}, gap ${score(round.gap)}`,
   );
   group(WEAK_ALL_ZERO_HEADING, weakAllZero, (round) => `weak mean ${score(round.weak?.mean)} (${round.weak?.scores.length ?? 0} attempts, every one scored 0)`);
   group('FAILED QUALITY CHECK: these were rejected before any solver saw them.', failedQuality, (round) =>
@@ -53,6 +53,12 @@ function preview(question: string | null): string {
   if (!question) return '(no question was produced)';
   const flat = question.replace(/\s+/g, ' ').trim();
   return flat.length > QUESTION_PREVIEW_CHARS ? `${flat.slice(0, QUESTION_PREVIEW_CHARS)}...` : flat;
+}
+
+/** Only what was measured: a stage that stopped early says over how many attempts its mean is. */
+function measured(stage: StageSummary | null | undefined): string {
+  if (!stage?.early_stop) return '';
+  return ` over ${stage.scores.length} of ${stage.early_stop.attempts_planned} attempts (${stage.early_stop.reason}; the rest were not made)`;
 }
 
 function score(value: number | null | undefined): string {

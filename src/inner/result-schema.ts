@@ -63,12 +63,26 @@ export function reasoningExcerpt(reasoning: string | null | undefined): AttemptR
   return { excerpt: Array.from(text).slice(0, REASONING_EXCERPT_CHARS).join(''), chars: Array.from(text).length };
 }
 
+/**
+ * A solver stage that stopped early (harness setting `earlyStop`): the attempts it was set to make,
+ * the attempt numbers it did not make, and why none of them could change the outcome.
+ */
+export const earlyStopSchema = z.object({
+  attempts_planned: z.number().int(),
+  skipped: z.number().int(),
+  skipped_attempts: z.array(z.number().int()),
+  reason: z.string(),
+});
+export type EarlyStopRecord = z.infer<typeof earlyStopSchema>;
+
+/** `scores`, `mean` and `best` are over the attempts made; with `early_stop`, some were skipped. */
 const stageSchema = z.object({
   scores: z.array(z.number()),
   mean: z.number(),
   best: z.number(),
   passed: z.boolean(),
   reasons: z.array(z.string()),
+  early_stop: earlyStopSchema.optional(),
 });
 export type StageSummary = z.infer<typeof stageSchema>;
 

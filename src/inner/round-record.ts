@@ -1,6 +1,6 @@
 // Building one round's record as its stages complete (shared by every orchestrator).
 import { acceptanceVerdict, allScoredZero, mean, strongStageVerdict, weakStageVerdict } from './acceptance.ts';
-import type { AttemptReport, RoundRecord } from './result-schema.ts';
+import type { AttemptReport, EarlyStopRecord, RoundRecord, StageSummary } from './result-schema.ts';
 import type { ParsedRubric } from './rubric.ts';
 import type { ChallengerExample } from './schemas.ts';
 import type { EpisodeContext, VerifyOutcome } from './stages.ts';
@@ -50,24 +50,45 @@ export function applyQuality(record: RoundRecord, verdict: Extract<VerifyOutcome
   if (!verdict.passed) fail(record, 'failed-qv', verdict.feedback);
 }
 
-export function applyWeak(context: EpisodeContext, record: RoundRecord, scores: number[], reports: AttemptReport[]): boolean {
+/** The attempts a recorded stage was set to make (more than its scores when it stopped early). */
+export function plannedAttempts(stage: StageSummary | null): number {
+  return stage?.early_stop?.attempts_planned ?? stage?.scores.length ?? 0;
+}
+
+/** Records weak scores (with `earlyStop`, the attempts skipped and why; the verdict reads the planned count). */
+export function applyWeak(context: EpisodeContext, record: RoundRecord, scores: number[], reports: AttemptReport[], earlyStop?: EarlyStopRecord): boolean {
   const { acceptance, weakZeroRule } = context.harness.settings;
-  const verdict = weakStageVerdict(acceptance, scores, weakZeroRule);
-  record.weak = { scores, mean: mean(scores), best: Math.max(...scores), passed: verdict.passed, reasons: verdict.reasons };
+  const verdict = weakStageVerdict(acceptance, scores, weakZeroRule, earlyStop?.attempts_planned ?? scores.length);
+  record.weak = {
+    scores,
+    mean: mean(scores),
+    best: Math.max(...scores),
+    passed: verdict.passed,
+    reasons: verdict.reasons,
+    ...(earlyStop ? { early_stop: earlyStop } : {}),
+  };
   record.evaluation_report.weak = reports;
   if (!verdict.passed) fail(record, allScoredZero(scores) ? 'weak-all-zero' : 'too-easy', verdict.reasons.join('; '));
   return verdict.passed;
 }
 
 /** Records strong scores and recomputes the whole acceptance decision from the recorded scores. */
-export function applyStrong(context: EpisodeContext, record: RoundRecord, scores: number[], reports: AttemptReport[]): boolean {
+export function applyStrong(context: EpisodeContext, record: RoundRecord, scores: number[], reports: AttemptReport[], earlyStop?: EarlyStopRecord): boolean {
   const { acceptance, weakZeroRule } = context.harness.settings;
   const weakScores = record.weak?.scores ?? [];
-  const stage = strongStageVerdict(acceptance, weakScores, scores);
-  record.strong = { scores, mean: mean(scores), best: Math.max(...scores), passed: stage.passed, reasons: stage.reasons };
+  const attempts = { weak: plannedAttempts(record.weak), strong: earlyStop?.attempts_planned ?? scores.length };
+  const stage = strongStageVerdict(acceptance, weakScores, scores, attempts.strong);
+  record.strong = {
+    scores,
+    mean: mean(scores),
+    best: Math.max(...scores),
+    passed: stage.passed,
+    reasons: stage.reasons,
+    ...(earlyStop ? { early_stop: earlyStop } : {}),
+  };
   record.gap = record.strong.mean - mean(weakScores);
   record.evaluation_report.strong = reports;
-  const decision = acceptanceVerdict(acceptance, weakScores, scores, weakZeroRule);
+  const decision = acceptanceVerdict(acceptance, weakScores, scores, weakZeroRule, attempts);
   record.accepted = decision.accepted;
   if (decision.accepted) {
     record.failure_reason = null;

@@ -22,6 +22,8 @@ export interface GenerationOptions {
   simulated: boolean;
   /** Context windows of the document roles and the long-document policy (inner/fit-document.ts); absent: documents go whole. */
   contextFit?: ContextFit;
+  /** Overrides the harness's `earlyStop` setting for this run (absent: the harness decides). */
+  earlyStop?: boolean;
   /** Recorded with the run: where the documents come from (split file and part, endpoints); not which ones. */
   source: Record<string, unknown>;
   onDocumentDone?: (outcome: DocumentOutcome, done: number, total: number) => void;
@@ -71,6 +73,7 @@ export async function runGeneration(options: GenerationOptions): Promise<Generat
       concurrency: options.concurrency,
       simulated: options.simulated,
       ...(options.contextFit ? { contextFit: options.contextFit } : {}),
+      ...(options.earlyStop === undefined ? {} : { earlyStop: options.earlyStop }),
       ...(resultsDir ? { resultsDir } : {}),
       ...(options.onDocumentDone ? { onDocumentDone: options.onDocumentDone } : {}),
     });

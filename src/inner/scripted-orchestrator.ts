@@ -33,17 +33,20 @@ export async function runScriptedRound(context: EpisodeContext, round: number, f
     markInfrastructure(record, weak.detail, weak.reports, 'weak');
     return record;
   }
-  const weakPassed = applyWeak(context, record, weak.scores, weak.reports);
+  const weakPassed = applyWeak(context, record, weak.scores, weak.reports, weak.earlyStop);
   if (!weakPassed && !options.strongAlways) return record;
 
-  const strong = await evaluate(context, round, 'strong', chosen.example, chosen.rubric.items);
+  // A strong stage run only for the baseline's statistics (weak failed) has no decision to stop on: it runs whole.
+  const strong = await evaluate(context, round, 'strong', chosen.example, chosen.rubric.items, {
+    ...(weakPassed ? { weakMean: record.weak?.mean ?? 0 } : { earlyStop: false }),
+  });
   if (strong.kind === 'infrastructure') {
     // Without a weak pass the round already has its verdict; only the baseline's statistics are lost.
     if (weakPassed) markInfrastructure(record, strong.detail, strong.reports, 'strong');
     else record.evaluation_report.strong = strong.reports;
     return record;
   }
-  applyStrong(context, record, strong.scores, strong.reports);
+  applyStrong(context, record, strong.scores, strong.reports, strong.earlyStop);
   return record;
 }
 

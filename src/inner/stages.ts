@@ -7,7 +7,8 @@ import type { Harness } from '../harness/harness.ts';
 import { renderPrompt } from '../harness/render-prompt.ts';
 import type { Llm, LlmFailure, Role } from '../llm/types.ts';
 import { deriveSeed } from '../util/hash.ts';
-import { reasoningExcerpt, type AttemptReport, type RubricItem } from './result-schema.ts';
+import { stageDecision } from './early-stop.ts';
+import { reasoningExcerpt, type AttemptReport, type EarlyStopRecord, type RubricItem } from './result-schema.ts';
 import { parseRubric, rubricForJudge, rubricScore, type ParsedRubric } from './rubric.ts';
 import {
   ANSWER_VERDICT_SCHEMA_NAME,
@@ -30,6 +31,8 @@ export interface EpisodeContext {
   document: InnerDocument;
   seed: number;
   repeat: number;
+  /** Stop a solver stage once its outcome is decided (the harness's `earlyStop`, or the run's override). */
+  earlyStop?: boolean;
 }
 
 export interface Infrastructure {
@@ -46,7 +49,16 @@ export type VerifyOutcome =
   | { kind: 'verdict'; passed: boolean; feedback: string; checks: Record<string, { verdict: string; reason: string }> }
   | Infrastructure;
 
-export type EvaluateOutcome = { kind: 'scores'; scores: number[]; reports: AttemptReport[] } | (Infrastructure & { reports: AttemptReport[] });
+export type EvaluateOutcome =
+  | { kind: 'scores'; scores: number[]; reports: AttemptReport[]; earlyStop?: EarlyStopRecord }
+  | (Infrastructure & { reports: AttemptReport[] });
+
+export interface EvaluateOptions {
+  /** Stop once the outcome is decided; defaults to the context's `earlyStop`. */
+  earlyStop?: boolean;
+  /** Strong stage: the recorded weak mean, which the gap criterion reads. */
+  weakMean?: number;
+}
 
 export type SolverStage = 'weak' | 'strong';
 
@@ -209,7 +221,8 @@ async function judgeAnswer(
 }
 
 /**
- * Draws `solverAttempts[stage]` answers and judges each. A failed attempt (solver or judge) is
+ * Draws `solverAttempts[stage]` answers and judges each (with early stopping, one at a time until
+ * the stage's outcome is decided: inner/early-stop.ts; the outcome then says what was skipped). A failed attempt (solver or judge) is
  * retried with a new seed up to `evaluationRetries` times; an attempt that never gets a score makes
  * the stage an infrastructure fault (a missing score is never read as 0).
  */
@@ -219,6 +232,7 @@ export async function evaluate(
   stage: SolverStage,
   example: ChallengerExample,
   rubric: readonly RubricItem[],
+  options: EvaluateOptions = {},
 ): Promise<EvaluateOutcome> {
   const { harness } = context;
   const attempts = harness.settings.solverAttempts[stage];
@@ -267,9 +281,41 @@ export async function evaluate(
     return report;
   };
 
-  const reports = await Promise.all(Array.from({ length: attempts }, (_, index) => runAttempt(index)));
+  const earlyStop = options.earlyStop ?? context.earlyStop ?? false;
+  let reports: AttemptReport[];
+  let stopped: EarlyStopRecord | undefined;
+  if (!earlyStop) {
+    reports = await Promise.all(Array.from({ length: attempts }, (_, index) => runAttempt(index)));
+  } else {
+    // One attempt at a time, in the fixed order (each keeps its seed), until nothing left can change the outcome.
+    reports = [];
+    for (let index = 0; index < attempts; index += 1) {
+      const report = await runAttempt(index);
+      reports.push(report);
+      // An unscored attempt makes the stage an infrastructure fault whatever comes after it.
+      if (report.score === null) break;
+      const remaining = attempts - index - 1;
+      if (remaining === 0) break;
+      const decision = stageDecision({
+        preset: harness.settings.acceptance,
+        weakZeroRule: harness.settings.weakZeroRule,
+        stage,
+        scores: reports.map((made) => made.score as number),
+        remaining,
+        ...(options.weakMean === undefined ? {} : { weakMean: options.weakMean }),
+      });
+      if (decision.decided) {
+        const skippedAttempts = Array.from({ length: remaining }, (_, offset) => index + 2 + offset);
+        stopped = { attempts_planned: attempts, skipped: remaining, skipped_attempts: skippedAttempts, reason: `decided: ${decision.reason}` };
+        break;
+      }
+    }
+  }
   const unscored = reports.filter((report) => report.score === null);
-  if (unscored.length === 0) return { kind: 'scores', scores: reports.map((report) => report.score as number), reports };
+  if (unscored.length === 0) {
+    const scores = reports.map((report) => report.score as number);
+    return { kind: 'scores', scores, reports, ...(stopped ? { earlyStop: stopped } : {}) };
+  }
   const detail =
     solverFailures === solverCalls
       ? `SOLVER_ERROR: every ${role} call failed (${solverCalls} calls); last: ${unscored.at(-1)?.errors.at(-1) ?? 'unknown'}`

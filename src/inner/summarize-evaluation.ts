@@ -49,6 +49,7 @@ export function summarizeEvaluation(
     skipped: skipped.length,
     skippedDocuments: skipped.map(({ documentId, fit }) => ({ documentId, reason: fit.reason, detail: fit.detail })),
     documentFit: describeDocumentFit({ truncated, skipped: skipped.length }) ?? null,
+    ...earlyStopCounts(evaluatedRounds),
     acceptedExamples: statistics(acceptedRounds),
     evaluatedRounds: statistics(evaluatedRounds),
     roundsPerAccepted: roundsToAccept.length === 0 ? null : mean(roundsToAccept),
@@ -59,6 +60,14 @@ export function summarizeEvaluation(
     promptTokens: outcomes.reduce((sum, outcome) => sum + outcome.promptTokens, 0),
     completionTokens: outcomes.reduce((sum, outcome) => sum + outcome.completionTokens, 0),
   };
+}
+
+/** Attempts made and skipped over the recorded solver stages; nothing when no stage stopped early. */
+function earlyStopCounts(rounds: readonly RoundRecord[]): Pick<EvaluationSummary, 'earlyStop'> {
+  const stages = rounds.flatMap((round) => [round.weak, round.strong]).filter((stage) => stage !== null);
+  const attemptsSkipped = stages.reduce((sum, stage) => sum + (stage.early_stop?.skipped ?? 0), 0);
+  if (attemptsSkipped === 0) return {};
+  return { earlyStop: { attemptsMade: stages.reduce((sum, stage) => sum + stage.scores.length, 0), attemptsSkipped } };
 }
 
 function statistics(rounds: readonly RoundRecord[]): ExampleStatistics {

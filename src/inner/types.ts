@@ -28,6 +28,8 @@ export interface RunDocumentOptions {
   resultsDir?: string;
   /** The endpoints are the sim: result.json says so. */
   simulated?: boolean;
+  /** Overrides the harness's `earlyStop` setting for this run (absent: the harness decides). */
+  earlyStop?: boolean;
 }
 
 export interface EvaluateOptions extends RunDocumentOptions {
@@ -100,6 +102,11 @@ export interface EvaluationSummary {
   skippedDocuments: Array<{ documentId: string; reason: string; detail: string }>;
   /** `2 documents truncated to fit challenger's 8192-token window, 1 skipped (...)`; null when every document went whole. */
   documentFit: string | null;
+  /**
+   * Solver attempts made and skipped by early stopping (harness setting `earlyStop`), over every
+   * evaluated stage; present only when some were skipped. The means below are then over the attempts made.
+   */
+  earlyStop?: { attemptsMade: number; attemptsSkipped: number };
   /** Over accepted examples (the agentic loop's Table 1 numbers). */
   acceptedExamples: ExampleStatistics;
   /** Over every round that passed QV and was evaluated (the single-shot baseline's Table 1 numbers). */

@@ -11,8 +11,9 @@ import { contextFitFor, DEFAULT_LONG_DOCUMENT_POLICY, fitDocuments, LONG_DOCUMEN
 import { formatSummary } from '../../inner/format-summary.ts';
 import { runGeneration } from '../../inner/run-generation.ts';
 import { createProgress } from '../../report/progress.ts';
+import { costLines } from '../../llm/cost-lines.ts';
 import { forTerminal } from '../../util/terminal-text.ts';
-import { endpointsOption, loadSplitPart, requirePositiveIntegers, warnSkipped } from '../command-inputs.ts';
+import { EARLY_STOP_HELP, endpointsOption, loadSplitPart, requirePositiveIntegers, warnSkipped } from '../command-inputs.ts';
 
 interface GenerateArgs {
   harness: string;
@@ -25,6 +26,7 @@ interface GenerateArgs {
   seed: number;
   concurrency: number;
   longDocuments?: LongDocumentPolicy;
+  earlyStop?: boolean;
   simFault?: string[];
   json: boolean;
 }
@@ -49,6 +51,7 @@ const generateCommand: CommandModule<object, GenerateArgs> = {
         describe:
           "A document too long for the challenger's or quality verifier's contextWindow (endpoints file): truncate it to title, abstract and the leading sections that fit, or skip it (never sent, not in the pass rate)",
       })
+      .option('early-stop', { type: 'boolean', describe: EARLY_STOP_HELP })
       .option('sim-fault', { type: 'string', array: true, describe: SIM_FAULT_HELP })
       .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON' }) as Argv<GenerateArgs>,
   handler: async (args) => {
@@ -85,6 +88,7 @@ const generateCommand: CommandModule<object, GenerateArgs> = {
       concurrency: args.concurrency,
       simulated,
       contextFit,
+      ...(args.earlyStop === undefined ? {} : { earlyStop: args.earlyStop }),
       source: { split: args.split, part: args.part, documents: args.documents ?? split.documents, endpoints: endpoints.source },
       onDocumentDone: (outcome, done) => {
         if (outcome.accepted) accepted += 1;
@@ -104,6 +108,10 @@ const generateCommand: CommandModule<object, GenerateArgs> = {
       if (result.paid) {
         const { calls, requests, retried, tokens } = result.paid;
         process.stdout.write(`\npaid in this run folder: ${calls} calls, ${requests} requests (${retried} sent again after a transient fault or a refused response_format), ${tokens} tokens\n`);
+      }
+      const priced = Object.values(endpoints.roles).some((endpoint) => endpoint.price !== undefined);
+      if (result.storePath && result.paid && (priced || result.paid.pricedCalls > 0)) {
+        for (const line of costLines(result.storePath, result.evaluation.summary.accepted)) process.stdout.write(`${line}\n`);
       }
       const reused = result.reused > 0 ? ` (${result.reused} reused from an earlier run)` : '';
       process.stdout.write(`\nresults in ${result.resultsDir}${reused}; store ${result.storePath}${simulated ? '; simulated data' : ''}\n`);
