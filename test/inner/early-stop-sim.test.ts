@@ -148,4 +148,11 @@ describe('early stopping on the sim keeps every comparable stage decision', () =
     expect(report.comparedRounds).toBeGreaterThanOrEqual(report.documents);
     expect(report.stagesStoppedEarly).toBeGreaterThan(0);
   }, 600_000);
+
+  it('verifiable baseline (counts of correct attempts, 4 each), 25 validation documents', async () => {
+    const report = await compareOn(loadHarness(path.join(root, 'baselines/verifiable-self-instruct')));
+    console.log(`early stop, verifiable: ${JSON.stringify(report)}`);
+    expect(report.comparedRounds).toBeGreaterThanOrEqual(report.documents);
+    expect(report.stagesStoppedEarly).toBeGreaterThan(0);
+  }, 600_000);
 });

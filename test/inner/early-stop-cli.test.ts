@@ -1,0 +1,52 @@
+// `autodata generate --early-stop` / `--no-early-stop` override the harness's `earlyStop` setting for
+// one run; without either flag the harness decides (default off).
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = new URL('../../', import.meta.url).pathname;
+
+interface Report {
+  evaluation: { summary: { earlyStop?: { attemptsMade: number; attemptsSkipped: number } } };
+}
+
+function generate(harness: string, flags: string[]): { report: Report; stagesStopped: number } {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'autodata-early-stop-'));
+  const stdout = execFileSync(
+    process.execPath,
+    [path.join(root, 'bin/autodata.js'), 'generate', '--harness', harness, '--limit', '2', '--out', out, '--seed', '1', '--json', ...flags],
+    { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stagesStopped = 0;
+  for (const file of fs.readdirSync(path.join(out, 'results'))) {
+    const result = JSON.parse(fs.readFileSync(path.join(out, 'results', file), 'utf8'));
+    for (const round of result.rounds) {
+      for (const stage of [round.weak, round.strong]) if (stage?.early_stop) stagesStopped += 1;
+    }
+  }
+  return { report: JSON.parse(stdout) as Report, stagesStopped };
+}
+
+describe('generate --early-stop / --no-early-stop', () => {
+  const baseline = path.join(root, 'baselines/agentic-self-instruct');
+
+  it('the baseline runs every attempt unless --early-stop asks otherwise', () => {
+    const plain = generate(baseline, []);
+    expect(plain.stagesStopped).toBe(0);
+    expect(plain.report.evaluation.summary.earlyStop).toBeUndefined();
+    const early = generate(baseline, ['--early-stop']);
+    expect(early.stagesStopped).toBeGreaterThan(0);
+    expect(early.report.evaluation.summary.earlyStop?.attemptsSkipped).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('--no-early-stop overrides a harness that turns it on', () => {
+    const harness = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'autodata-harness-')), 'early');
+    fs.cpSync(baseline, harness, { recursive: true });
+    const settingsPath = path.join(harness, 'settings.json');
+    fs.writeFileSync(settingsPath, JSON.stringify({ ...JSON.parse(fs.readFileSync(settingsPath, 'utf8')), earlyStop: true }, null, 2));
+    expect(generate(harness, []).stagesStopped).toBeGreaterThan(0);
+    expect(generate(harness, ['--no-early-stop']).stagesStopped).toBe(0);
+  }, 120_000);
+});
