@@ -61,6 +61,7 @@ function weakDecision(progress: StageProgress): EarlyStopDecision {
 
   // A failure is decided only with its kind: 'weak-all-zero' needs every attempt at 0, so once a
   // measured attempt is above 0 the failure is 'too-easy'; while all are 0 and some remain, wait.
+  const firstNonZero = scores.findIndex((score) => !isZero(score));
   const failure = (reason: string): EarlyStopDecision => {
     if (anyNonZero) return decided('too-easy', reason);
     return remaining === 0 ? decided('weak-all-zero', reason) : UNDECIDED;
@@ -70,7 +71,11 @@ function weakDecision(progress: StageProgress): EarlyStopDecision {
     case 'paper-prompt': {
       if (scores.some((score) => !atMost(score, 0.75))) return failure(`weak ${firstAttempt(scores, (score) => !atMost(score, 0.75))} > 0.75 (best-attempt limit)`);
       if (!atMost(lowestMean, 0.65)) return failure(`weak mean is above 0.65 even if the ${remaining} remaining attempt(s) score 0`);
-      if (weakZeroRule === 'any' && scores.some(isZero)) return failure(`weak ${firstAttempt(scores, isZero)} (a weak 0 rejects)`);
+      if (weakZeroRule === 'any' && scores.some(isZero)) {
+        // Leading zeros wait for a non-zero attempt (or the last one): say which one settled the kind.
+        const settled = firstNonZero > 0 ? `; attempt ${firstNonZero + 1} scored above 0, so not every attempt is 0` : '';
+        return failure(`weak ${firstAttempt(scores, isZero)} (a weak 0 rejects)${settled}`);
+      }
       if (remaining > 0) return UNDECIDED;
       if (weakZeroRule === 'all' && !anyNonZero) return decided('weak-all-zero', 'every weak attempt scored 0');
       return decided('pass', 'every weak attempt was made');

@@ -54,7 +54,10 @@ describe('early stop: paper-prompt', () => {
   });
   it('weak: leading zeros wait to tell "too easy" from "every attempt 0"', () => {
     expect(replay(weak, [0, 0, 0.5])).toMatchObject({ made: 3, decision: { outcome: 'too-easy' } });
-    expect(replay(weak, [0, 0.5, 0.2])).toMatchObject({ made: 2, decision: { outcome: 'too-easy' } });
+    expect(replay(weak, [0, 0.5, 0.2])).toMatchObject({
+      made: 2,
+      decision: { outcome: 'too-easy', reason: 'weak attempt 1 scored 0.00 (a weak 0 rejects); attempt 2 scored above 0, so not every attempt is 0' },
+    });
     expect(replay(weak, [0, 0, 0])).toMatchObject({ made: 3, decision: { outcome: 'weak-all-zero' } });
   });
   it('weak: a mean already above 0.65 with the rest at 0 decides (only with many attempts: each is at most 0.75)', () => {
