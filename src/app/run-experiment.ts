@@ -5,6 +5,7 @@ import { defaultSimEndpoints, loadEndpointsFile } from '../config/endpoints.ts';
 import type { LoadedExperiment } from '../config/experiment.ts';
 import type { SharedCallResources } from '../llm/create-llm.ts';
 import type { Emit, StopReason } from '../outer/events.ts';
+import { checkUsdBudget } from '../outer/budget.ts';
 import { runEvolution, type RunEvolutionResult } from '../outer/run-evolution.ts';
 import type { FaultSpec } from '../sim/index.ts';
 import { loadHarness } from '../harness/load-harness.ts';
@@ -40,6 +41,8 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunE
   // The baseline's orchestrator says whether the main agent is called; analyzer and implementer always are.
   const roles = [...requiredRoles(loadHarness(experiment.paths.baseline).settings), 'analyzer', 'implementer'] as const;
   // Context windows a server reports are filled in for roles that set none.
+  // A dollar budget with unpriced roles is refused before any probe or paid call.
+  checkUsdBudget(experiment.config, roles, configured);
   const endpoints = await preflightEndpoints({ endpoints: configured, roles, ...(options.log ? { log: options.log } : {}) });
   return runEvolution({
     experiment,

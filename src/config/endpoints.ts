@@ -18,6 +18,18 @@ const baseURLSchema = z
     message: 'must not contain credentials; put the key in an environment variable and name it in apiKeyEnv',
   });
 
+/** USD per million tokens; above this a price is taken for a typo (no model costs that much). */
+export const MAX_PRICE_PER_MILLION = 10_000;
+
+const perMillion = z.number().min(0).max(MAX_PRICE_PER_MILLION);
+
+/**
+ * What a role's endpoint charges, in USD per million tokens: prompt tokens, prompt tokens served from
+ * the provider's prompt cache (the input price when unset) and completion tokens (reasoning included).
+ */
+export const priceSchema = z.strictObject({ input: perMillion, cachedInput: perMillion.optional(), output: perMillion });
+export type Price = z.infer<typeof priceSchema>;
+
 /** Every field of one role's endpoint; all optional in the file, required after defaults. */
 export const endpointSettingsSchema = z.strictObject({
   baseURL: baseURLSchema,
@@ -80,6 +92,8 @@ export const endpointSettingsSchema = z.strictObject({
    * An exhausted quota or a refused key stops it at the first call.
    */
   maxConsecutiveFailures: z.int().min(1).max(1000),
+  /** Unset: the role's calls are unpriced (their cost is unknown unless the provider reports one). */
+  price: priceSchema.optional(),
 });
 export type EndpointSettings = z.infer<typeof endpointSettingsSchema>;
 

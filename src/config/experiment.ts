@@ -64,6 +64,13 @@ export const experimentSchema = z.strictObject({
       calls: optionalLimit.describe('Stop once this many model calls have been made.'),
       tokens: optionalLimit.describe('Stop once this many tokens (prompt + completion) have been used.'),
       wallTimeMinutes: z.number().positive().nullable().default(null).describe('Stop after this much wall time in this process.'),
+      usd: z
+        .number()
+        .positive()
+        .max(1_000_000)
+        .nullable()
+        .default(null)
+        .describe("Stop once this many US dollars have been spent (every role the run calls needs a price in the endpoints file)."),
     })
     .prefault({}),
 });

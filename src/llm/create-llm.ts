@@ -147,7 +147,7 @@ export function createLlm(options: CreateLlmOptions): Llm {
   const now = () => new Date(clock()).toISOString();
   const ownCache = createCallCache({ db: options.store?.db, now });
   const cache = options.sharedCacheDb ? layeredCache(ownCache, createCallCache({ db: options.sharedCacheDb, now })) : ownCache;
-  const usage = createUsageTracker({ db: options.store?.db, now });
+  const usage = createUsageTracker({ db: options.store?.db, now, priceFor: (role) => endpoints.roles[role].price });
   const coalescer = createCoalescer<Performed>();
   const limiters = createLimiters(endpoints, options.increaseAfterSuccesses, log, options.limiterRegistry);
   const breakers = createBreakers(endpoints);

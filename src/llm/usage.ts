@@ -1,5 +1,7 @@
 // Token usage and latency, per call (the store's llm_call_log) and per role (in memory).
 import type Database from 'better-sqlite3';
+import type { Price } from '../config/endpoints.ts';
+import { priceCallUsd } from './call-cost.ts';
 import { ROLES, type CallUsage, type LlmFailureKind, type Role, type RoleUsageSummary } from './types.ts';
 
 export interface CallRecord {
@@ -29,15 +31,22 @@ export function emptyRoleUsage(): RoleUsageSummary {
   return { calls: 0, cacheHits: 0, failures: 0, retries: 0, promptTokens: 0, completionTokens: 0, reasoningTokens: 0, latencyMs: 0 };
 }
 
+export interface UsageTrackerOptions {
+  db?: Database.Database;
+  now?: () => string;
+  /** The role's price (endpoints file); a call of a role without one is logged with cost_usd NULL. */
+  priceFor?: (role: Role) => Price | undefined;
+}
+
 /** Sums calls per role; when a database is given, also appends one llm_call_log row per call. */
-export function createUsageTracker(options: { db?: Database.Database; now?: () => string } = {}): UsageTracker {
+export function createUsageTracker(options: UsageTrackerOptions = {}): UsageTracker {
   const now = options.now ?? (() => new Date().toISOString());
   const totals = Object.fromEntries(ROLES.map((role) => [role, emptyRoleUsage()])) as Record<Role, RoleUsageSummary>;
   const insert = options.db?.prepare(
     `INSERT INTO llm_call_log (role, endpoint_id, model, schema_name, seed, cache_key, prompt_tokens, completion_tokens,
-       reasoning_tokens, cached_tokens, provider_cost, latency_ms, cache_hit, attempts, reasked, outcome, error, created_at)
+       reasoning_tokens, cached_tokens, provider_cost, cost_usd, latency_ms, cache_hit, attempts, reasked, outcome, error, created_at)
      VALUES (@role, @endpointId, @model, @schemaName, @seed, @cacheKey, @promptTokens, @completionTokens,
-       @reasoningTokens, @cachedTokens, @providerCost, @latencyMs, @cacheHit, @attempts, @reasked, @outcome, @error, @createdAt)`,
+       @reasoningTokens, @cachedTokens, @providerCost, @costUsd, @latencyMs, @cacheHit, @attempts, @reasked, @outcome, @error, @createdAt)`,
   );
   return {
     record(call) {
@@ -63,6 +72,12 @@ export function createUsageTracker(options: { db?: Database.Database; now?: () =
         reasoningTokens: call.reported?.reasoningTokens ?? null,
         cachedTokens: call.reported?.cachedTokens ?? null,
         providerCost: call.reported?.providerCost ?? null,
+        costUsd: priceCallUsd(options.priceFor?.(usage.role), {
+          promptTokens: usage.promptTokens,
+          completionTokens: usage.completionTokens,
+          cachedTokens: call.reported?.cachedTokens ?? 0,
+          cacheHit: usage.cacheHit,
+        }),
         latencyMs: Math.round(usage.latencyMs),
         cacheHit: usage.cacheHit ? 1 : 0,
         attempts: usage.attempts,

@@ -1,6 +1,9 @@
 // When to stop: the planned iterations, or any budget. Checked between waves, so a budget can be
-// overshot by at most one wave; calls and tokens come from the store and survive a resume.
+// overshot by at most one wave; calls, tokens and dollars come from the store and survive a resume.
 import type { ExperimentConfig } from '../config/experiment.ts';
+import type { Price } from '../config/endpoints.ts';
+import { ConfigError } from '../errors.ts';
+import type { Role } from '../llm/types.ts';
 import type { StopReason } from './events.ts';
 
 export function plannedIterations(config: ExperimentConfig): number {
@@ -9,13 +12,33 @@ export function plannedIterations(config: ExperimentConfig): number {
 
 export function budgetStopReason(
   config: ExperimentConfig,
-  spent: { calls: number; tokens: number; elapsedMs: number },
+  spent: { calls: number; tokens: number; elapsedMs: number; usd: number },
 ): StopReason | undefined {
   const { budgets } = config;
   if (budgets.calls !== null && spent.calls >= budgets.calls) return 'calls-budget';
   if (budgets.tokens !== null && spent.tokens >= budgets.tokens) return 'tokens-budget';
+  if (budgets.usd !== null && spent.usd >= budgets.usd) return 'usd-budget';
   if (budgets.wallTimeMinutes !== null && spent.elapsedMs >= budgets.wallTimeMinutes * 60_000) return 'wall-time-budget';
   return undefined;
+}
+
+/**
+ * budgets.usd needs a price for every role the run calls: a call without one costs nothing as far as
+ * the budget can tell. The error names the field, the roles and the fix.
+ */
+export function checkUsdBudget(
+  config: ExperimentConfig,
+  roles: readonly Role[],
+  endpoints: { source: string; roles: Record<Role, { price?: Price }> },
+): void {
+  if (config.budgets.usd === null) return;
+  const unpriced = [...new Set(roles)].filter((role) => endpoints.roles[role].price === undefined);
+  if (unpriced.length === 0) return;
+  throw new ConfigError(
+    'experiment.budgets.usd',
+    `set to ${config.budgets.usd} but ${unpriced.join(', ')} ${unpriced.length === 1 ? 'has' : 'have'} no price in ${endpoints.source}; ` +
+      'add price: { input, output } (USD per million tokens; 0 for a free server) to endpoints.defaults or each role, or set budgets.usd to null',
+  );
 }
 
 /** The reason a run that did every planned iteration stopped. */

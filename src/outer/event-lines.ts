@@ -3,6 +3,7 @@
 import type { EvolveEvent, EvolveProgress } from './events.ts';
 import { forTerminal } from '../util/terminal-text.ts';
 import { formatFinalTest } from './final-test.ts';
+import { costSummary, hasCost } from '../llm/cost-text.ts';
 
 export function describeEvent(event: EvolveEvent): string | undefined {
   switch (event.type) {
@@ -43,7 +44,8 @@ export function describeProgress(progress: EvolveProgress): string {
     `${progress.iterationsDone}/${progress.plannedIterations} done, best ${best}, ` +
     `accepted ${progress.accepted}, rejected ${progress.rejected}, refused ${progress.refused}, failed ${progress.failed}, ` +
     `calls ${progress.calls}, tokens ${progress.tokens}` +
-    (progress.retried > 0 ? `, retried requests ${progress.retried}` : '')
+    (progress.retried > 0 ? `, retried requests ${progress.retried}` : '') +
+    (hasCost(progress) ? `, ${costSummary(progress, progress.acceptedExamples)}` : '')
   );
 }
 

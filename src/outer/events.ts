@@ -11,6 +11,7 @@ export type StopReason =
   | 'calls-budget'
   | 'tokens-budget'
   | 'wall-time-budget'
+  | 'usd-budget'
   | 'interrupted';
 
 export interface EvolveProgress {
@@ -28,6 +29,14 @@ export interface EvolveProgress {
   tokens: number;
   /** Requests repeated after a transient fault (429, 5xx, reset, deadline): cost, never results. */
   retried: number;
+  /** USD over the paid calls with a figure (see llm/paid-usage.ts); cache hits are free. */
+  costUsd: number;
+  pricedCalls: number;
+  /** Paid calls with no price and no provider cost: costUsd is then a lower bound. */
+  unpricedCalls: number;
+  cacheHits: number;
+  /** Examples accepted over every evaluation of the run (all candidates, all split parts). */
+  acceptedExamples: number;
 }
 
 export type EvolveEvent =
@@ -62,7 +71,17 @@ export function progressFromStore(store: Store, plannedIterations: number): Evol
     calls: paid.calls,
     tokens: paid.tokens,
     retried: paid.retried,
+    costUsd: paid.costUsd,
+    pricedCalls: paid.pricedCalls,
+    unpricedCalls: paid.unpricedCalls,
+    cacheHits: paid.cacheHits,
+    acceptedExamples: acceptedExamples(store),
   };
+}
+
+/** Examples accepted over every evaluation on record (what the run's cost bought). */
+export function acceptedExamples(store: Store): number {
+  return (store.db.prepare('SELECT COALESCE(SUM(accepted), 0) AS accepted FROM evaluation').get() as { accepted: number }).accepted;
 }
 
 /** The accepted candidate with the highest mean validation score (the earliest one on a tie). */

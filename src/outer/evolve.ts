@@ -248,7 +248,7 @@ export async function evolve(deps: EvolveDeps, setup: EvolveSetup): Promise<Evol
     if (wave.length === 0) continue;
     if (deps.signal?.aborted) return stop('interrupted');
     const totals = progressFromStore(store, planned);
-    const budgetReason = budgetStopReason(config, { calls: totals.calls, tokens: totals.tokens, elapsedMs: now().getTime() - startedAt });
+    const budgetReason = budgetStopReason(config, { calls: totals.calls, tokens: totals.tokens, elapsedMs: now().getTime() - startedAt, usd: totals.costUsd });
     if (budgetReason) return stop(budgetReason);
     const sharedReason = deps.sharedBudget?.();
     if (sharedReason) return stop(sharedReason);

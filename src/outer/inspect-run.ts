@@ -4,7 +4,8 @@ import path from 'node:path';
 import { ConfigError } from '../errors.ts';
 import { paidUsage } from '../llm/paid-usage.ts';
 import { getRun, listRuns, openStore, type RunRecord, type Store } from '../store/index.ts';
-import { bestCandidate } from './events.ts';
+import { costSummary, hasCost, type CostFigures } from '../llm/cost-text.ts';
+import { acceptedExamples, bestCandidate } from './events.ts';
 import { finalTestFromStore, formatFinalTest, type FinalTestResult } from './final-test.ts';
 import { forTerminal } from '../util/terminal-text.ts';
 import { renderHistoryEntry } from './history.ts';
@@ -49,6 +50,8 @@ export interface RunStatus {
   tokens: number;
   /** Requests repeated after a transient fault. */
   retried: number;
+  /** What the run cost (llm/paid-usage.ts): USD over the priced paid calls; cache hits are free. */
+  cost: CostFigures & { acceptedExamples: number };
   /** The latest held-out test of the baseline and the best candidate (null until a run stops cleanly with it on). */
   finalTest: FinalTestResult | null;
   iterations: population.IterationRecord[];
@@ -72,6 +75,10 @@ export function runStatus(store: Store): RunStatus {
     calls: paid.calls,
     tokens: paid.tokens,
     retried: paid.retried,
+    cost: {
+      costUsd: paid.costUsd, pricedCalls: paid.pricedCalls, unpricedCalls: paid.unpricedCalls, cacheHits: paid.cacheHits,
+      acceptedExamples: acceptedExamples(store),
+    },
     finalTest: finalTestFromStore(store),
     iterations,
     refusals: population
@@ -95,6 +102,7 @@ export function formatRunStatus(status: RunStatus): string {
       ? `best ${status.best.id}: validation pass rate ${status.best.score.toFixed(3)} (mean of ${status.best.evaluations} evaluation${status.best.evaluations === 1 ? '' : 's'})`
       : 'best: none yet (the baseline has not been evaluated)',
     `calls ${status.calls}, tokens ${status.tokens}${status.retried > 0 ? `, retried requests ${status.retried}` : ''}`,
+    hasCost(status.cost) ? costSummary(status.cost, status.cost.acceptedExamples) : 'cost: unknown (no role has a price and no provider reported a cost)',
     status.finalTest ? `${formatFinalTest(status.finalTest)}, after iteration ${status.finalTest.iteration}` : 'held-out test: not run yet',
     '',
     'history:',
