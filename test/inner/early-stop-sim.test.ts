@@ -149,6 +149,21 @@ describe('early stopping on the sim keeps every comparable stage decision', () =
     expect(report.stagesStoppedEarly).toBeGreaterThan(0);
   }, 600_000);
 
+  it('single shot: a strong stage run only for the statistics (weak failed) is never cut short', async () => {
+    const harness = loadHarness(path.join(root, 'baselines/cot-self-instruct'));
+    const llm = createAppLlm({ endpoints: defaultSimEndpoints(), simSeed: SIM_SEED });
+    const evaluation = await evaluateHarness({ llm }, harness, validationDocuments(), { seed: RUN_SEED, repeat: 0, concurrency: 8, earlyStop: true });
+    const rounds = evaluation.outcomes.flatMap((outcome) => outcome.result.rounds);
+    const statisticsOnly = rounds.filter((round) => round.weak?.passed === false && round.strong !== null);
+    expect(statisticsOnly.length).toBeGreaterThan(0);
+    for (const round of statisticsOnly) {
+      expect(round.strong?.early_stop).toBeUndefined();
+      expect(round.strong?.scores).toHaveLength(harness.settings.solverAttempts.strong);
+    }
+    // The weak stage itself does stop early.
+    expect(rounds.some((round) => round.weak?.early_stop !== undefined)).toBe(true);
+  }, 600_000);
+
   it('verifiable baseline (counts of correct attempts, 4 each), 25 validation documents', async () => {
     const report = await compareOn(loadHarness(path.join(root, 'baselines/verifiable-self-instruct')));
     console.log(`early stop, verifiable: ${JSON.stringify(report)}`);
