@@ -9,6 +9,7 @@ import { describeEvent } from '../../outer/event-lines.ts';
 import type { Emit } from '../../outer/events.ts';
 import { formatFinalTest } from '../../outer/final-test.ts';
 import { curvePoints, readRun } from '../../outer/inspect-run.ts';
+import { costAmount, costSummary, hasCost } from '../../llm/cost-text.ts';
 import { renderCurve } from '../../report/curve.ts';
 import { createProgress, type Progress } from '../../report/progress.ts';
 
@@ -62,6 +63,7 @@ const evolveCommand: CommandModule<object, EvolveArgs> = {
       process.stdout.write(`${renderCurve(points)}\n`);
       if (result.finalTest) process.stdout.write(`${formatFinalTest(result.finalTest)}\n`);
       if (result.documentFit.windows.length > 0) process.stdout.write(`${result.documentFit.line}\n`);
+      if (hasCost(result.progress)) process.stdout.write(`${costSummary(result.progress, result.progress.acceptedExamples)}\n`);
       process.stdout.write(`run ${result.runId} stored in ${result.runDir} (store ${result.storePath}, git workspace ${path.join(result.runDir, 'workspace')})\n`);
     }
     if (result.stopReason === 'interrupted') {
@@ -93,6 +95,8 @@ function createDisplay(stream: NodeJS.WriteStream): Emit {
         refused: progress.refused,
         calls: progress.calls,
         tokens: progress.tokens,
+        // Cache hits are free; "at least" when some paid calls had no price.
+        ...(hasCost(progress) ? { cost: `${costAmount(progress)} (cache hits free)` } : {}),
       });
     } else if (event.type === 'documents-fitted') {
       stream.write(`${describeEvent(event)}\n`);
