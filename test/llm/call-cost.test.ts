@@ -109,4 +109,25 @@ describe('the call log on a priced endpoints file (in-process sim)', () => {
       store.close();
     }
   });
+
+  it('counts a provider-reported cost on a role without a price, with cost_usd left null', async () => {
+    const body = JSON.stringify({
+      id: 'chatcmpl-cost', object: 'chat.completion', created: 1, model: 'sim-agent',
+      choices: [{ index: 0, message: { role: 'assistant', content: 'Four.' }, finish_reason: 'stop' }],
+      usage: { prompt_tokens: 20, completion_tokens: 3, total_tokens: 23, cost: 0.00025 },
+    });
+    const server = await scripted((_request, _incoming, outgoing) => {
+      outgoing.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+      outgoing.end(body);
+    });
+    const store = openStore(path.join(tempDir(), 'run.sqlite'));
+    try {
+      const llm = createLlm({ endpoints: endpointsOn(server.baseURL), store, sleep: recordingSleep().sleep });
+      expect((await llm.text({ role: 'judge', seed: 7, messages: userMessage('What is 2 + 2?') })).ok).toBe(true);
+      expect(logRows(store)[0]).toMatchObject({ provider_cost: 0.00025, cost_usd: null });
+      expect(paidUsage(store.db)).toMatchObject({ calls: 1, pricedCalls: 1, unpricedCalls: 0, costUsd: 0.00025 });
+    } finally {
+      store.close();
+    }
+  });
 });
