@@ -31,6 +31,8 @@ export interface RunExperimentOptions {
   documents?: Document[];
   /** Lines of the endpoint check made before the run (real endpoints only). */
   log?: (line: string) => void;
+  /** `evolve --early-stop` / `--no-early-stop`: overrides every candidate's `earlyStop` setting; absent: each harness decides. */
+  earlyStop?: boolean;
 }
 
 export async function runExperiment(options: RunExperimentOptions): Promise<RunEvolutionResult> {
@@ -62,5 +64,6 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunE
     ...(options.emit ? { emit: options.emit } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.sharedBudget ? { sharedBudget: options.sharedBudget } : {}),
+    ...(options.earlyStop === undefined ? {} : { earlyStop: options.earlyStop }),
   });
 }

@@ -53,6 +53,8 @@ export interface EvolveSetup {
   /** Git workspace of the run: one commit (tag candidate/<id>) per evaluated candidate. */
   workspaceDir: string;
   simulated: boolean;
+  /** Overrides every candidate's `earlyStop` setting for this run (`evolve --early-stop`); absent: each harness decides. */
+  earlyStop?: boolean;
 }
 
 export interface EvolveResult {
@@ -72,7 +74,8 @@ export async function evolve(deps: EvolveDeps, setup: EvolveSetup): Promise<Evol
   const startedAt = now().getTime();
   const planned = plannedIterations(config);
   const innerDeps = { llm, store };
-  const evaluationOptions = { seed: config.seed, concurrency: config.inner.documentConcurrency, simulated: setup.simulated };
+  const earlyStop = setup.earlyStop === undefined ? {} : { earlyStop: setup.earlyStop };
+  const evaluationOptions = { seed: config.seed, concurrency: config.inner.documentConcurrency, simulated: setup.simulated, ...earlyStop };
   const voidRule = { maxErroredFraction: config.outer.maxErroredFraction };
 
   const redone = population.discardUnfinishedIterations(store);
@@ -94,6 +97,7 @@ export async function evolve(deps: EvolveDeps, setup: EvolveSetup): Promise<Evol
               baselineId: BASELINE_ID, harnessOf: (id) => harnesses.get(id), testDocuments: setup.testDocuments,
               seed: config.seed, concurrency: config.inner.documentConcurrency, simulated: setup.simulated,
               maxErroredFraction: config.outer.maxErroredFraction,
+              ...earlyStop,
             },
           );
     const progress = progressFromStore(store, planned);

@@ -43,6 +43,8 @@ export interface FinalTestSetup {
   simulated: boolean;
   /** The void rule of every evaluation (outer.maxErroredFraction). */
   maxErroredFraction: number;
+  /** Overrides the harnesses' `earlyStop` setting (evolve --early-stop); absent: each harness decides. */
+  earlyStop?: boolean;
 }
 
 /**
@@ -64,7 +66,13 @@ export async function runFinalTest(deps: FinalTestDeps, setup: FinalTestSetup): 
   });
   if (!reusable) {
     deps.emit({ type: 'final-test-started', documents: documentIds.length, candidateIds });
-    const options = { seed: setup.seed, concurrency: setup.concurrency, simulated: setup.simulated, repeat: TEST_REPEAT };
+    const options = {
+      seed: setup.seed,
+      concurrency: setup.concurrency,
+      simulated: setup.simulated,
+      repeat: TEST_REPEAT,
+      ...(setup.earlyStop === undefined ? {} : { earlyStop: setup.earlyStop }),
+    };
     const evaluations = await settleAll(
       candidateIds.map((id) => evaluateHarness({ llm: deps.llm, store }, setup.harnessOf(id), setup.testDocuments, options)),
     );

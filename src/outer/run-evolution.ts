@@ -39,6 +39,8 @@ export interface RunEvolutionOptions {
   now?: () => Date;
   /** A budget shared with other runs of this process (see EvolveDeps.sharedBudget). */
   sharedBudget?: () => StopReason | undefined;
+  /** Overrides every candidate's `earlyStop` harness setting for this run; absent: each harness decides. */
+  earlyStop?: boolean;
 }
 
 export interface RunEvolutionResult extends EvolveResult {
@@ -88,7 +90,7 @@ async function runLocked(
     }
     const result = await evolve(
       { llm: options.createLlm(store), store, ...(options.emit ? { emit: options.emit } : {}), ...(options.signal ? { signal: options.signal } : {}), ...(options.now ? { now: options.now } : {}), ...(options.sharedBudget ? { sharedBudget: options.sharedBudget } : {}) },
-      { ...setup, config },
+      { ...setup, config, ...(options.earlyStop === undefined ? {} : { earlyStop: options.earlyStop }) },
     );
     finishRun(store, run.id, result.stopReason === 'interrupted' ? 'interrupted' : 'completed');
     return { ...result, runId: run.id, runDir, storePath };
