@@ -5,6 +5,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { documentResultSchema } from '../../src/inner/index.ts';
+import { openStore } from '../../src/store/index.ts';
+import { writeTinyExperiment } from '../outer/support.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 
@@ -49,4 +52,37 @@ describe('generate --early-stop / --no-early-stop', () => {
     expect(generate(harness, []).stagesStopped).toBeGreaterThan(0);
     expect(generate(harness, ['--no-early-stop']).stagesStopped).toBe(0);
   }, 120_000);
+});
+
+describe('evolve --early-stop / --no-early-stop', () => {
+  /** Stages stopped early in the episodes an evolve run stored. */
+  function evolveStagesStopped(flags: string[]): number {
+    const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'autodata-early-stop-evolve-cli-'));
+    const file = writeTinyExperiment(temp, 'early-stop-cli');
+    const out = path.join(temp, 'run');
+    execFileSync(process.execPath, [path.join(root, 'bin/autodata.js'), 'evolve', file, '--iterations', '1', '--out', out, '--json', ...flags], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const store = openStore(path.join(out, 'run.sqlite'), { readonly: true });
+    try {
+      const rows = store.db.prepare('SELECT result_json FROM document_result').all() as Array<{ result_json: string }>;
+      expect(rows.length).toBeGreaterThan(0);
+      let stopped = 0;
+      for (const row of rows) {
+        for (const round of documentResultSchema.parse(JSON.parse(row.result_json)).rounds) {
+          for (const stage of [round.weak, round.strong]) if (stage?.early_stop) stopped += 1;
+        }
+      }
+      return stopped;
+    } finally {
+      store.close();
+    }
+  }
+
+  it('--early-stop reaches every evaluation of the run; --no-early-stop keeps the full pattern', () => {
+    expect(evolveStagesStopped(['--early-stop'])).toBeGreaterThan(0);
+    expect(evolveStagesStopped(['--no-early-stop'])).toBe(0);
+  }, 300_000);
 });

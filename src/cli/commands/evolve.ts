@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { EXIT } from '../exit-codes.ts';
+import { EARLY_STOP_HELP } from '../command-inputs.ts';
 import { resumeCommand } from '../resume-command.ts';
 import { runExperiment } from '../../app/run-experiment.ts';
 import { SIM_FAULT_HELP } from '../../app/sim-faults.ts';
@@ -21,6 +22,7 @@ interface EvolveArgs {
   name?: string;
   out?: string;
   simFault?: string[];
+  earlyStop?: boolean;
   json: boolean;
 }
 
@@ -36,6 +38,7 @@ const evolveCommand: CommandModule<object, EvolveArgs> = {
       .option('name', { type: 'string', describe: 'Override the run name (the folder under populations/)' })
       .option('out', { type: 'string', describe: 'Run folder (default: populations/<name>)' })
       .option('sim-fault', { type: 'string', array: true, describe: SIM_FAULT_HELP })
+      .option('early-stop', { type: 'boolean', describe: EARLY_STOP_HELP })
       .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON' }) as Argv<EvolveArgs>,
   handler: async (args) => {
     const overrides = { iterations: args.iterations, seed: args.seed, name: args.name };
@@ -52,6 +55,7 @@ const evolveCommand: CommandModule<object, EvolveArgs> = {
       runDir,
       resume: args.resume,
       ...(args.simFault ? { simFaults: args.simFault } : {}),
+      ...(args.earlyStop === undefined ? {} : { earlyStop: args.earlyStop }),
       emit: createDisplay(process.stderr),
       signal: controller.signal,
       log: (line) => process.stderr.write(`${line}\n`),
