@@ -5,7 +5,8 @@
 // cache. A prompt (its rendered text, `promptText` in protocol.ts) is cut into blocks of
 // BLOCK_CHARS characters (BLOCK_TOKENS tokens at the sim's four characters per token), as vLLM
 // cuts the token sequence into blocks of 16. A block is known by a digest of the whole prompt up
-// to its end, so a block matches only after the same prefix. The cached tokens of a request are
+// to its end (a chained hash: cheap enough for every request of a long run), so a block matches only
+// after the same prefix. The cached tokens of a request are
 // the blocks from the start that an earlier request to the same model already left in the cache,
 // up to the first block it did not; a partial last block is never cached, and, as in vLLM, the
 // last prompt token is always computed, so a prompt seen whole reports all but its last block.
@@ -19,7 +20,6 @@
 // The cache is updated with every request served (each that reaches the model: not an injected
 // 429 or 500), so the counts depend on the order of requests: one order always gives the same
 // counts; with concurrent clients the order, and so the counts, can vary a little, as on a real server.
-import { createHash, type Hash } from 'node:crypto';
 import { ConfigError } from '../errors.ts';
 import type { ServingOptions } from './serving-options.ts';
 
@@ -41,7 +41,7 @@ export function createPrefixCache(capacityBlocks: number = DEFAULT_CAPACITY_BLOC
     throw new ConfigError('sim.prefixCacheBlocks', `${capacityBlocks} must be a whole number of blocks >= 1`);
   }
   // Per model, a Set used as an LRU: it iterates in insertion order, so the first digest is the oldest.
-  const models = new Map<string, Set<string>>();
+  const models = new Map<string, Set<number>>();
   return {
     serve(modelKey, prompt, promptTokens) {
       let blocks = models.get(modelKey);
@@ -54,7 +54,7 @@ export function createPrefixCache(capacityBlocks: number = DEFAULT_CAPACITY_BLOC
         blocks.delete(digest);
         blocks.add(digest);
       }
-      while (blocks.size > capacityBlocks) blocks.delete(blocks.values().next().value as string);
+      while (blocks.size > capacityBlocks) blocks.delete(blocks.values().next().value as number);
       // The last prompt token is always computed, so at most the blocks before it count.
       const countable = Math.floor(Math.max(0, promptTokens - 1) / BLOCK_TOKENS);
       return Math.min(hits, countable) * BLOCK_TOKENS;
@@ -63,14 +63,19 @@ export function createPrefixCache(capacityBlocks: number = DEFAULT_CAPACITY_BLOC
   };
 }
 
-/** The digest of each whole block: of the prompt from its start to the block's end. */
-export function blockDigests(prompt: string): string[] {
+/**
+ * The digest of each whole block: of the prompt from its start to the block's end. A 32-bit FNV-1a
+ * stream over the characters, chained across blocks, with the block's index in the low bits: one
+ * safe integer per block, and two prefixes collide only at the same block with the same 32-bit hash.
+ */
+export function blockDigests(prompt: string): number[] {
   const whole = Math.floor(prompt.length / BLOCK_CHARS);
-  const digests: string[] = [];
-  const running: Hash = createHash('sha256');
+  const digests: number[] = new Array(whole);
+  let hash = 0x811c9dc5;
   for (let index = 0; index < whole; index += 1) {
-    running.update(prompt.slice(index * BLOCK_CHARS, (index + 1) * BLOCK_CHARS));
-    digests.push(running.copy().digest('base64').slice(0, 22));
+    const end = (index + 1) * BLOCK_CHARS;
+    for (let at = index * BLOCK_CHARS; at < end; at += 1) hash = Math.imul(hash ^ prompt.charCodeAt(at), 0x01000193);
+    digests[index] = (hash >>> 0) * 0x200000 + (index & 0x1fffff);
   }
   return digests;
 }
