@@ -135,8 +135,9 @@ describe('a run report', () => {
       [1, 'c0001', 'child', 0, 0, 2],
     ]);
     expect(simulated.costByRole).toEqual([
-      { role: 'challenger', calls: 2, requests: 3, promptTokens: 150, completionTokens: 30, cacheHits: 1 },
-      { role: 'judge', calls: 1, requests: 1, promptTokens: 30, completionTokens: 5, cacheHits: 0 },
+      // No role has a price here: the cost is unknown (0 over no priced call, every paid call unpriced).
+      { role: 'challenger', calls: 2, requests: 3, promptTokens: 150, completionTokens: 30, cacheHits: 1, costUsd: 0, pricedCalls: 0, unpricedCalls: 2 },
+      { role: 'judge', calls: 1, requests: 1, promptTokens: 30, completionTokens: 5, cacheHits: 0, costUsd: 0, pricedCalls: 0, unpricedCalls: 1 },
     ]);
     expect(simulated.examples).toHaveLength(1);
     expect(simulated.examples[0]).toMatchObject({ documentId: 'd1', question: HOSTILE, referenceAnswer: '42', candidateIds: ['c0000'], simulated: true });
