@@ -177,3 +177,11 @@ function stringOrUndefined(value: unknown): string | undefined {
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/**
+ * The server refused the request as sent (as opposed to failing to answer it): 400 (vLLM, llama.cpp,
+ * OpenAI) or 422 (some proxies). A structured mode or a seed it does not take is refused this way.
+ */
+export function isRefusal(error: LlmCallError): boolean {
+  return !error.retryable && error.code === 'LLM_HTTP' && (error.status === 400 || error.status === 422);
+}

@@ -10,6 +10,7 @@ import type { Store } from '../store/index.ts';
 import { createAdaptiveLimiter, type AdaptiveLimiter } from './adaptive-limiter.ts';
 import { callCacheKey, createCallCache, createCoalescer, layeredCache, type CachedReply, type CacheMode } from './call-cache.ts';
 import { exchange, type ExchangeDependencies, type ExchangeOutcome } from './exchange.ts';
+import { isRefusal } from './call-errors.ts';
 import { createTransport, scrub, type Transport, type WireReply, type WireRequest } from './openai-transport.ts';
 import { NEXT_STRUCTURED_MODE, parseStructuredReply, reaskMessages, structuredWire } from './structured.ts';
 import { estimatePromptTokens } from './token-estimate.ts';
@@ -448,11 +449,6 @@ function contextOverflow(endpoint: Endpoint, wire: WireRequest): { promptTokens:
   const maxTokens = wireMaxTokens(wire) ?? 0;
   if (promptTokens + maxTokens <= endpoint.contextWindow) return undefined;
   return { promptTokens, maxTokens, doesNotFit: `does not fit the context window ${endpoint.contextWindow} of ${endpoint.model}` };
-}
-
-/** A server that does not take this structured mode answers 400 (vLLM, llama.cpp, OpenAI) or 422 (some proxies). */
-function isRefusal(error: LlmCallError): boolean {
-  return !error.retryable && error.code === 'LLM_HTTP' && (error.status === 400 || error.status === 422);
 }
 
 /** "HTTP 400: the server's short message", from the error's text (already scrubbed and one line). */

@@ -6,7 +6,8 @@ import { z } from 'zod';
 import type { Endpoint } from '../config/endpoints.ts';
 import { LlmCallError } from '../errors.ts';
 import type { Transport, WireReply, WireRequest } from './openai-transport.ts';
-import { parseStructuredReply, structuredWire } from './structured.ts';
+import { NEXT_STRUCTURED_MODE, parseStructuredReply, structuredWire } from './structured.ts';
+import { isRefusal } from './call-errors.ts';
 import type { StructuredMode, ToolSpec } from './types.ts';
 import { baseWire } from './wire-request.ts';
 
@@ -47,17 +48,6 @@ const STATUS_TOOL: ToolSpec = {
   },
 };
 const TOOL_PING = 'This is a connection check. Call the report_status tool with status "ready"; do not answer in text.';
-const MODES_AFTER: Record<StructuredMode, StructuredMode[]> = {
-  json_schema: ['json_schema', 'json_object', 'prompt'],
-  json_object: ['json_object', 'prompt'],
-  prompt: ['prompt'],
-};
-
-/** A server's refusal of the request as sent (as opposed to a failure to answer it). */
-export function isRefusal(error: LlmCallError): boolean {
-  return error.code === 'LLM_HTTP' && (error.status === 400 || error.status === 422);
-}
-
 async function attempt(transport: Transport, wire: WireRequest): Promise<Probe<WireReply>> {
   try {
     return { status: 'ok', value: await transport.complete(wire) };
@@ -88,7 +78,10 @@ export async function probeSeed(transport: Transport, endpoint: Endpoint): Promi
  * validate is reported, not stepped past (the call path's repair and re-ask deal with that).
  */
 export async function probeStructured(transport: Transport, endpoint: Endpoint): Promise<Probe<StructuredSupport>> {
-  const modes = endpoint.structuredOutput === 'auto' ? MODES_AFTER.json_schema : [endpoint.structuredOutput];
+  // auto: every mode in the order the call path steps down through them; otherwise the one mode set.
+  const modes: StructuredMode[] = [];
+  if (endpoint.structuredOutput !== 'auto') modes.push(endpoint.structuredOutput);
+  else for (let mode: StructuredMode | undefined = 'json_schema'; mode; mode = NEXT_STRUCTURED_MODE[mode]) modes.push(mode);
   const refused: StructuredMode[] = [];
   let last: Probe<StructuredSupport> = { status: 'unknown', message: 'no mode tried' };
   for (const mode of modes) {

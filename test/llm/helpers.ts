@@ -5,8 +5,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { expect } from 'vitest';
 import { z } from 'zod';
 import { parseEndpoints, type EndpointSettings, type Endpoints } from '../../src/config/endpoints.ts';
+import { LlmCallError } from '../../src/errors.ts';
 import { ROLES } from '../../src/llm/types.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 
@@ -109,3 +111,13 @@ export function errorReply(outgoing: ServerResponse, status: number, error: Reco
 }
 
 export { ROLES };
+
+/** The LlmCallError a transport call rejects with (fails the test when it resolves or throws anything else). */
+export async function failureOf(promise: Promise<unknown>): Promise<LlmCallError> {
+  const thrown = await promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  expect(thrown).toBeInstanceOf(LlmCallError);
+  return thrown as LlmCallError;
+}

@@ -2,11 +2,10 @@
 // chat completion (each named), and hostile numbers and strings. Whole replies go through a
 // loopback server and the real transport; the classification table is checked directly.
 import { afterEach, describe, expect, it } from 'vitest';
-import { LlmCallError } from '../../src/errors.ts';
 import { inBodyError, type CallContext } from '../../src/llm/call-errors.ts';
 import { createTransport } from '../../src/llm/openai-transport.ts';
 import { readUsage } from '../../src/llm/reply-envelope.ts';
-import { endpointsOn } from './helpers.ts';
+import { endpointsOn, failureOf } from './helpers.ts';
 import { closeReplayServers, replayServer, sendJson } from './replay-server.ts';
 
 afterEach(closeReplayServers);
@@ -26,15 +25,6 @@ async function completeWith(
   const server = await replayServer((_request, outgoing) => respond(outgoing));
   const transport = createTransport({ endpoint: endpointsOn(server.baseURL, overrides).roles.judge, apiKey: KEY, env: {} });
   return transport.complete(request);
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<LlmCallError> {
-  const thrown = await promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  expect(thrown).toBeInstanceOf(LlmCallError);
-  return thrown as LlmCallError;
 }
 
 describe('an error object inside an HTTP 200 body', () => {

@@ -2,12 +2,11 @@
 // that end early or carry an error event, tool-call pieces, and the SSE reader on its own.
 import type { ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LlmCallError } from '../../src/errors.ts';
 import { createLlm } from '../../src/llm/create-llm.ts';
 import { createTransport } from '../../src/llm/openai-transport.ts';
 import { sseMessages } from '../../src/llm/sse.ts';
 import { createStreamAccumulator, MAX_STREAMED_TOOL_CALLS } from '../../src/llm/stream-reply.ts';
-import { endpointsOn, recordingSleep, userMessage } from './helpers.ts';
+import { endpointsOn, failureOf, recordingSleep, userMessage } from './helpers.ts';
 import { closeReplayServers, replayServer, sendJson, sseText, type SseEntry } from './replay-server.ts';
 
 afterEach(closeReplayServers);
@@ -40,15 +39,6 @@ async function streamingTransport(respond: (outgoing: ServerResponse, index: num
   const server = await replayServer((_request, outgoing, index) => respond(outgoing, index));
   const transport = createTransport({ endpoint: endpointsOn(server.baseURL, { stream: true, timeoutMs }).roles.judge, apiKey: undefined, env: {} });
   return { server, transport };
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<LlmCallError> {
-  const thrown = await promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  expect(thrown).toBeInstanceOf(LlmCallError);
-  return thrown as LlmCallError;
 }
 
 const countingEntries: SseEntry[] = [
