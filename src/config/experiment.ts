@@ -8,6 +8,7 @@ import { ConfigError } from '../errors.ts';
 import { formatConfigIssues } from './format-issues.ts';
 import { DEFAULT_LONG_DOCUMENT_POLICY, LONG_DOCUMENT_POLICIES } from '../inner/fit-document.ts';
 import { acceptanceRuleSchema } from '../outer/accept-child.ts';
+import { racingSchema } from '../outer/race-rule.ts';
 import { parentSelectionSchema } from '../outer/select-parent.ts';
 
 const positiveInt = z.number().int().min(1);
@@ -46,6 +47,7 @@ export const experimentSchema = z.strictObject({
       validationLimit: optionalLimit.describe('Use the first N validation documents of the split; null = all.'),
       parentSelection: parentSelectionSchema.default({ kind: 'boltzmann', temperature: 0.1 }),
       acceptance: acceptanceRuleSchema.default({ kind: 'strict' }),
+      racing: racingSchema.default('off'),
       implementerRetries: z.number().int().min(0).default(2).describe('Extra implementer attempts after a refused edit.'),
       historyLimit: z.number().int().min(0).default(40).describe('Most recent history entries shown to the analyzer and implementer; 0 shows none.'),
       finalTest: z.boolean().default(true).describe('After the last iteration, evaluate the baseline and the best candidate on the held-out test documents.'),

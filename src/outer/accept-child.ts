@@ -41,18 +41,29 @@ export function acceptChild(parent: PairedEvaluation, child: PairedEvaluation, r
   const left = Math.max(parent.outcomes.length, child.outcomes.length) - paired;
   const over = left > 0 ? ` over the ${paired} documents both completed (${left} left out: infrastructure errors)` : '';
   const base = { parentRate, childRate, paired };
+  const { childBetter, parentBetter } = countDiscordant(pairs);
+  const accepted = acceptsDiscordant(childBetter, parentBetter, rule);
   if (rule.kind === 'strict') {
     const shown = `child ${childRate.toFixed(3)}`;
-    return childRate > parentRate
+    return accepted
       ? { ...base, accepted: true, reason: `${shown} > parent ${parentRate.toFixed(3)}${over}` }
       : { ...base, accepted: false, reason: `${shown} does not exceed parent ${parentRate.toFixed(3)}${over}` };
   }
-  const { childBetter, parentBetter } = countDiscordant(pairs);
   const pValue = signTestPValue(childBetter, childBetter + parentBetter);
   const counts = `child alone accepted ${childBetter}, parent alone ${parentBetter} of ${paired} paired documents`;
-  return pValue <= rule.alpha
+  return accepted
     ? { ...base, accepted: true, reason: `${counts}; one-sided sign test p = ${pValue.toFixed(4)} <= ${rule.alpha}` }
     : { ...base, accepted: false, reason: `${counts}; one-sided sign test p = ${pValue.toFixed(4)} > ${rule.alpha}` };
+}
+
+/**
+ * The rule's verdict from the discordant pairs alone (concordant ones change neither rule): the
+ * strict rule's child rate exceeds the parent's over the same documents exactly when the child
+ * alone accepted more of them. Racing (race-rule.ts) asks this of every way the rest could go.
+ */
+export function acceptsDiscordant(childBetter: number, parentBetter: number, rule: AcceptanceRule): boolean {
+  if (rule.kind === 'strict') return childBetter > parentBetter;
+  return signTestPValue(childBetter, childBetter + parentBetter) <= rule.alpha;
 }
 
 /** Verdict pairs of the documents both sides completed (missing or errored on either side: left out). */

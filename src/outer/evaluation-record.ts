@@ -15,7 +15,7 @@ export function evaluationRecord(
   rule: { maxErroredFraction: number },
 ): EvaluationRecord {
   const { documents, errored, errors } = evaluation.summary;
-  if (evaluation.passRate === null || errored > rule.maxErroredFraction * documents) {
+  if (evaluation.passRate === null || isVoidEvaluation(evaluation, rule)) {
     const share = `${errored} of ${documents} document(s)`;
     throw new RunHalted(
       `the ${fields.splitPart} evaluation of ${fields.candidateId} (iteration ${fields.iteration}) is void: ${share} ended on an infrastructure error ` +
@@ -45,4 +45,9 @@ export function evaluationRecord(
     tokens: outcomes.reduce((sum, outcome) => sum + outcome.tokens, 0),
     outcomes,
   };
+}
+
+/** No document reached a verdict, or more than `maxErroredFraction` of them ended on an infrastructure error. */
+export function isVoidEvaluation(evaluation: HarnessEvaluation, rule: { maxErroredFraction: number }): boolean {
+  return evaluation.passRate === null || evaluation.summary.errored > rule.maxErroredFraction * evaluation.summary.documents;
 }

@@ -16,7 +16,6 @@ import { evaluateHarness, formatTrajectory, type InnerDocument } from '../inner/
 import type { Llm } from '../llm/types.ts';
 import { withTransaction, type Store } from '../store/index.ts';
 import { deriveSeed } from '../util/hash.ts';
-import { settleAll } from '../util/settle-all.ts';
 import { acceptChild } from './accept-child.ts';
 import { analyzeFailures, formatAnalysis } from './analyze.ts';
 import { budgetStopReason, completionReason, plannedIterations } from './budget.ts';
@@ -27,6 +26,7 @@ import { progressFromStore, type Emit, type EvolveProgress, type StopReason } fr
 import { renderHistory } from './history.ts';
 import * as population from './population-store.ts';
 import { proposeEdit } from './propose-edit.ts';
+import { describeRace, raceValidation } from './race-validation.ts';
 import { selectParent, type ScoredCandidate } from './select-parent.ts';
 
 export interface EvolveDeps {
@@ -218,23 +218,23 @@ export async function evolve(deps: EvolveDeps, setup: EvolveSetup): Promise<Evol
     await commitToWorkspace(childId, parent.id, child, `${childId} (iteration ${iteration}, parent ${parent.id}): ${proposal.summary}`);
     checkSignal();
 
-    // Paired validation: the parent (a new repeat) and the child, same documents, same seeds.
-    const validationOptions = { ...evaluationOptions, repeat: iteration };
-    const [parentValidation, childValidation] = await settleAll([
-      evaluateHarness(innerDeps, parentHarness, setup.validationDocuments, validationOptions),
-      evaluateHarness(innerDeps, child, setup.validationDocuments, validationOptions),
-    ]);
+    // Paired validation: the parent (a new repeat) and the child, same documents, same seeds; with
+    // outer.racing, pair by pair in document order until the decision is settled.
+    const race = await raceValidation(innerDeps, {
+      parent: parentHarness, child, documents: setup.validationDocuments, options: { ...evaluationOptions, repeat: iteration },
+      acceptance: config.outer.acceptance, racing: config.outer.racing, maxErroredFraction: config.outer.maxErroredFraction,
+    });
     const createdAt = now().toISOString();
     const fields = { iteration, splitPart: 'validation' as const, repeat: iteration, seed: config.seed, createdAt };
-    const parentRecord = evaluationRecord(parentValidation, { candidateId: parent.id, ...fields }, voidRule);
-    const childRecord = evaluationRecord(childValidation, { candidateId: childId, ...fields }, voidRule);
-    spent.calls += parentRecord.calls + childRecord.calls;
-    spent.tokens += parentRecord.tokens + childRecord.tokens;
+    const parentRecord = evaluationRecord(race.parent, { candidateId: parent.id, ...fields }, voidRule);
+    const childRecord = evaluationRecord(race.child, { candidateId: childId, ...fields }, voidRule);
+    spent.calls += parentRecord.calls + childRecord.calls + race.beyond.calls;
+    spent.tokens += parentRecord.tokens + childRecord.tokens + race.beyond.tokens;
     const decision = acceptChild(parentRecord, childRecord, config.outer.acceptance);
     finish(
       {
         childId, analysisHeadline: headline, editSummary: proposal.summary, parentScore: decision.parentRate, childScore: decision.childRate,
-        decision: decision.accepted ? 'accepted' : 'rejected', reason: decision.reason,
+        decision: decision.accepted ? 'accepted' : 'rejected', reason: decision.reason + describeRace(race),
       },
       () => {
         population.insertEvaluation(store, parentRecord);

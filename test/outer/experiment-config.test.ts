@@ -46,6 +46,7 @@ describe('loadExperiment', () => {
       validationLimit: null,
       parentSelection: { kind: 'boltzmann', temperature: 0.1 },
       acceptance: { kind: 'strict' },
+      racing: 'off',
       implementerRetries: 2,
       historyLimit: 40,
       finalTest: true,

@@ -1,0 +1,119 @@
+// The paired validation of an iteration: parent and child on the same validation documents with
+// the same seeds. With outer.racing on, the two run as pairs, document by document, and stop once
+// the decision is settled (race-rule.ts).
+//
+// Determinism: the decision is read from completed pairs in the list's order only, so it is taken
+// at the same prefix whatever the timing. Episodes run from one queue (parent 0, child 0, parent 1,
+// ...) with both sides' worker counts together (2 x concurrency), as the two full evaluations had.
+// Once settled at a prefix no later document starts; those already running finish (their episodes
+// are stored like any other) and are paid for, but the recorded evaluations hold the prefix alone.
+import { evaluateHarness, summarizeEvaluation, type DocumentOutcome, type EvaluateOptions, type HarnessEvaluation, type InnerDeps, type InnerDocument } from '../inner/index.ts';
+import type { Harness } from '../harness/index.ts';
+import { settleAll } from '../util/settle-all.ts';
+import { discordantPairs, type AcceptanceRule } from './accept-child.ts';
+import { isVoidEvaluation } from './evaluation-record.ts';
+import { raceRule, type Racing, type SettledDecision } from './race-rule.ts';
+
+export interface RaceSetup {
+  parent: Harness;
+  child: Harness;
+  documents: InnerDocument[];
+  /** One evaluation's options (the same for both sides); no context fitting, the documents run as given. */
+  options: Omit<EvaluateOptions, 'contextFit' | 'onDocumentDone'>;
+  acceptance: AcceptanceRule;
+  racing: Racing;
+  /** The void rule of evaluation-record.ts: a prefix that would be void decides nothing early. */
+  maxErroredFraction: number;
+}
+
+export interface RaceResult {
+  parent: HarnessEvaluation;
+  child: HarnessEvaluation;
+  /** Set when racing settled the decision before the last document. */
+  early: (SettledDecision & { documents: number; of: number }) | null;
+  /** Episodes past the deciding prefix that were already running: paid for, in no evaluation. */
+  beyond: { episodes: number; calls: number; tokens: number };
+}
+
+type Side = 'parent' | 'child';
+
+export async function raceValidation(deps: InnerDeps, setup: RaceSetup): Promise<RaceResult> {
+  const { documents, options } = setup;
+  if (setup.racing === 'off') {
+    const [parent, child] = await settleAll([
+      evaluateHarness(deps, setup.parent, documents, options),
+      evaluateHarness(deps, setup.child, documents, options),
+    ]);
+    return { parent, child, early: null, beyond: { episodes: 0, calls: 0, tokens: 0 } };
+  }
+  const settle = raceRule(setup.acceptance, setup.racing);
+  const voidRule = { maxErroredFraction: setup.maxErroredFraction };
+  const outcomes: Record<Side, Array<DocumentOutcome | undefined>> = { parent: [], child: [] };
+  const total = documents.length;
+  let compared = 0; // the longest prefix both sides have finished, as far as it was read
+  // Set from inside readPairs (a cast, so the compiler does not narrow it to null for good).
+  let early = null as RaceResult['early'];
+
+  // Reads newly completed pairs in order; the first prefix that settles the decision is the one kept.
+  const readPairs = () => {
+    while (early === null && compared < total && outcomes.parent[compared] && outcomes.child[compared]) {
+      compared += 1;
+      if (compared === total) return;
+      const prefix = { parent: prefixEvaluation(outcomes.parent, compared), child: prefixEvaluation(outcomes.child, compared) };
+      if (isVoidEvaluation(prefix.parent, voidRule) || isVoidEvaluation(prefix.child, voidRule)) continue;
+      const settled = settle(discordantPairs(prefix.parent, prefix.child), total - compared);
+      if (settled) early = { ...settled, documents: compared, of: total };
+    }
+  };
+
+  const queue = documents.flatMap((document, index) => (['parent', 'child'] as const).map((side) => ({ document, index, side })));
+  let next = 0;
+  let halted = false;
+  const worker = async () => {
+    // The queue is in document order, so once the next episode is past the prefix, so is the rest.
+    while (next < queue.length && !halted && (early === null || queue[next]!.index < early.documents)) {
+      const { document, index, side } = queue[next]!;
+      next += 1;
+      try {
+        const evaluation = await evaluateHarness(deps, side === 'parent' ? setup.parent : setup.child, [document], { ...options, concurrency: 1 });
+        outcomes[side][index] = evaluation.outcomes[0];
+      } catch (error) {
+        halted = true;
+        throw error;
+      }
+      readPairs();
+    }
+  };
+  await settleAll(Array.from({ length: Math.max(1, Math.min(2 * options.concurrency, queue.length)) }, worker));
+
+  const kept = early?.documents ?? total;
+  const past = [...outcomes.parent.slice(kept), ...outcomes.child.slice(kept)].filter((outcome) => outcome !== undefined);
+  return {
+    parent: prefixEvaluation(outcomes.parent, kept),
+    child: prefixEvaluation(outcomes.child, kept),
+    early,
+    beyond: {
+      episodes: past.length,
+      calls: past.reduce((sum, outcome) => sum + outcome.calls, 0),
+      tokens: past.reduce((sum, outcome) => sum + outcome.promptTokens + outcome.completionTokens, 0),
+    },
+  };
+}
+
+/** What the iteration's reason adds when racing settled early ('' otherwise). */
+export function describeRace(race: RaceResult): string {
+  const { early } = race;
+  if (!early) return '';
+  const after = `after ${early.documents} of ${early.of} validation documents`;
+  const running = race.beyond.episodes > 0 ? `; ${race.beyond.episodes} episode(s) already running were finished and left out` : '';
+  return early.acceptChance === null
+    ? `; settled ${after} (exact racing: the rest could not change it${running})`
+    : `; rejected early ${after} (futility racing: the full evaluation accepts with chance <= ${early.acceptChance.toFixed(3)} if the rest split evenly${running})`;
+}
+
+function prefixEvaluation(outcomes: ReadonlyArray<DocumentOutcome | undefined>, length: number): HarnessEvaluation {
+  const prefix = outcomes.slice(0, length) as DocumentOutcome[];
+  const summary = summarizeEvaluation(prefix);
+  return { passRate: summary.passRate, outcomes: prefix, summary };
+}
+
