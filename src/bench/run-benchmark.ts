@@ -1,6 +1,10 @@
 // The benchmark as a library function: every section in turn, one flat report.
 import os from 'node:os';
-import { AGENTIC_BASELINE_DIR, SIM_SPLIT_FILE } from '../util/repository-paths.ts';
+import { loadHarness } from '../harness/load-harness.ts';
+import { AGENTIC_BASELINE_DIR, REPOSITORY_ROOT, SIM_SPLIT_FILE } from '../util/repository-paths.ts';
+import { benchCallEconomy } from './bench-call-economy.ts';
+import { benchMemory } from './bench-memory.ts';
+import { benchOverhead } from './bench-overhead.ts';
 import { benchCallPath, benchSim } from './bench-calls.ts';
 import { challengerCalls, loadBenchInputs, timed } from './bench-fixtures.ts';
 import { benchConcurrency, benchInnerLoop } from './bench-inner-loop.ts';
@@ -19,8 +23,14 @@ export interface BenchOptions {
 
 /** Sizes per mode; the full mode stays under about two minutes on two shared cores. */
 const SIZES = {
-  full: { requests: 300, innerDocuments: 25, innerConcurrency: 4, concurrencyDocuments: 8, concurrencyLevels: [1, 4, 8], latencyScale: 0.05 },
-  quick: { requests: 40, innerDocuments: 4, innerConcurrency: 4, concurrencyDocuments: 3, concurrencyLevels: [1, 4, 8], latencyScale: 0.01 },
+  full: {
+    requests: 300, innerDocuments: 25, innerConcurrency: 4, concurrencyDocuments: 8, concurrencyLevels: [1, 4, 8], latencyScale: 0.05,
+    economyDocuments: 25, overheadDocuments: 10, memoryIterations: [20, 200], memoryValidationDocuments: 3,
+  },
+  quick: {
+    requests: 40, innerDocuments: 4, innerConcurrency: 4, concurrencyDocuments: 3, concurrencyLevels: [1, 4, 8], latencyScale: 0.01,
+    economyDocuments: 4, overheadDocuments: 2, memoryIterations: [2, 6], memoryValidationDocuments: 2,
+  },
 } as const;
 
 export async function runBenchmark(options: BenchOptions = {}): Promise<BenchReport> {
@@ -37,6 +47,8 @@ export async function runBenchmark(options: BenchOptions = {}): Promise<BenchRep
     concurrencyDocuments: sizes.concurrencyDocuments,
     concurrencyLevels: [...sizes.concurrencyLevels],
     latencyScale: sizes.latencyScale,
+    economyDocuments: sizes.economyDocuments,
+    memoryIterations: [...sizes.memoryIterations],
     node: process.version,
     cpus: os.availableParallelism(),
   };
@@ -70,7 +82,25 @@ export async function runBenchmark(options: BenchOptions = {}): Promise<BenchRep
       runSeed,
       log,
     });
-    return [...simFigures, ...callPathFigures, ...innerFigures, ...concurrencyFigures];
+    const overheadFigures = await benchOverhead({
+      harness: inputs.harness, documents: inputs.validation.slice(0, sizes.overheadDocuments), simSeed, runSeed, log,
+    });
+    const economyFigures = await benchCallEconomy({
+      harnesses: [
+        { name: 'agentic', harness: inputs.harness },
+        { name: 'verifiable', harness: loadHarness(`${REPOSITORY_ROOT}baselines/verifiable-self-instruct`) },
+      ],
+      documents: inputs.validation.slice(0, settings.economyDocuments),
+      concurrency: settings.innerConcurrency,
+      simSeed,
+      runSeed,
+      log,
+    });
+    const [shortRun, longRun] = sizes.memoryIterations;
+    const memoryFigures = await benchMemory({
+      shortIterations: shortRun, longIterations: longRun, validationDocuments: sizes.memoryValidationDocuments, log,
+    });
+    return [...simFigures, ...callPathFigures, ...overheadFigures, ...innerFigures, ...concurrencyFigures, ...economyFigures, ...memoryFigures];
   });
   return { settings, figures, totalSeconds: seconds };
 }

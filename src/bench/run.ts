@@ -1,10 +1,14 @@
-// `npm run bench [-- --quick] [-- --json]`: speed and memory figures on the sim (tests check
-// correctness; timings live here). The table or JSON goes to stdout, progress to stderr.
+// `npm run bench [-- --quick] [-- --json]`: speed, cost and memory figures on the sim, each with its
+// goal where issue 13 set one (tests check correctness; timings live here). The table or JSON goes
+// to stdout, progress to stderr, and the JSON is kept in bench/results/<date>[-quick].json.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { REPOSITORY_ROOT } from '../util/repository-paths.ts';
 import { formatBenchReport } from './bench-report.ts';
 import { runBenchmark } from './run-benchmark.ts';
 
-const USAGE = 'usage: npm run bench -- [--quick] [--json] [--sim-seed N] [--seed N]';
+const USAGE = 'usage: npm run bench -- [--quick] [--json] [--no-save] [--sim-seed N] [--seed N]';
 
 async function main(argv: string[]): Promise<void> {
   let values;
@@ -14,6 +18,7 @@ async function main(argv: string[]): Promise<void> {
       options: {
         quick: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
+        'no-save': { type: 'boolean', default: false },
         'sim-seed': { type: 'string' },
         seed: { type: 'string' },
         help: { type: 'boolean', default: false },
@@ -40,7 +45,14 @@ async function main(argv: string[]): Promise<void> {
     ...(runSeed !== undefined ? { runSeed } : {}),
     log: (line) => process.stderr.write(`bench: ${line}\n`),
   });
-  process.stdout.write(`${values.json ? JSON.stringify(report, null, 2) : formatBenchReport(report)}\n`);
+  const json = JSON.stringify({ date: new Date().toISOString(), ...report }, null, 2);
+  process.stdout.write(`${values.json ? json : formatBenchReport(report)}\n`);
+  if (!values['no-save']) {
+    const file = path.join(REPOSITORY_ROOT, 'bench', 'results', `${new Date().toISOString().slice(0, 10)}${values.quick ? '-quick' : ''}.json`);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, `${json}\n`);
+    process.stderr.write(`bench: figures written to ${path.relative(process.cwd(), file)}\n`);
+  }
 }
 
 /** undefined when absent; null (after printing why) when not an integer. */
