@@ -45,3 +45,6 @@ export function loadSplitPart(options: SplitPartOptions): { split: Split; loaded
 /** `--early-stop` / `--no-early-stop` (generate, evolve): absent, each harness's `earlyStop` setting decides. */
 export const EARLY_STOP_HELP =
   "Stop each solver stage once its outcome is decided (fewer solver and judge calls, same decisions); --no-early-stop runs every attempt. Default: the harness's earlyStop setting";
+
+/** `--harness` (generate, sim oracle; compare-methods' --methods): a harness folder, or RUN:CANDIDATE / RUN:best of an evolve run. */
+export const HARNESS_HELP = 'Harness folder, or RUN:CANDIDATE (e.g. quickstart:c0003, quickstart:best) for a candidate of an evolve run; an existing path wins';

@@ -1,9 +1,10 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { EXIT } from '../exit-codes.ts';
 import { createAppLlm } from '../../app/create-llm.ts';
 import { SPLIT_PARTS, type SplitPart } from '../../documents/index.ts';
-import { loadHarness } from '../../harness/load-harness.ts';
+import { resolveHarness } from '../../dataset/harness-ref.ts';
 import { compareMethods, formatComparison } from '../../inner/compare-methods.ts';
 import { createProgress } from '../../report/progress.ts';
 import { endpointsOption, loadSplitPart, requirePositiveIntegers } from '../command-inputs.ts';
@@ -27,7 +28,7 @@ const compareMethodsCommand: CommandModule<object, CompareArgs> = {
       .option('methods', {
         type: 'string',
         default: 'cot-self-instruct,agentic-self-instruct',
-        describe: 'Comma-separated names under baselines/ (or harness folders)',
+        describe: 'Comma-separated names under baselines/, harness folders, or RUN:CANDIDATE / RUN:best candidates of evolve runs',
       })
       .option('split', { type: 'string', default: 'splits/sim-cs.json', describe: 'Split file' })
       .option('part', { choices: SPLIT_PARTS, default: 'validation' as SplitPart, describe: 'Part of the split to run on' })
@@ -39,10 +40,14 @@ const compareMethodsCommand: CommandModule<object, CompareArgs> = {
   handler: async (args) => {
     requirePositiveIntegers({ '--limit': args.limit, '--concurrency': args.concurrency });
     const names = args.methods.split(',').map((name) => name.trim()).filter((name) => name !== '');
-    const methods = names.map((name) => ({
-      name: path.basename(name),
-      harness: loadHarness(name.includes('/') ? name : path.join('baselines', name)),
-    }));
+    const methods = await Promise.all(
+      names.map(async (name) => {
+        // A bare name is a baseline; a path or RUN:CANDIDATE is resolved as --harness is.
+        const bare = !name.includes('/') && (!name.includes(':') || existsSync(path.join('baselines', name)));
+        const resolved = await resolveHarness(bare ? path.join('baselines', name) : name);
+        return { name: resolved.candidate ? name : path.basename(name), harness: resolved.harness };
+      }),
+    );
     const { documents } = loadSplitPart({ split: args.split, part: args.part, limit: args.limit });
     const { endpoints, simulated } = endpointsOption(args.endpoints);
     const progress = createProgress({ total: documents.length * methods.length, label: 'compare-methods' });

@@ -6,14 +6,14 @@ import { preflightEndpoints } from '../../app/preflight.ts';
 import { requiredRoles } from '../../harness/roles.ts';
 import { SIM_FAULT_HELP, simFaultsOption } from '../../app/sim-faults.ts';
 import { SPLIT_PARTS, type SplitPart } from '../../documents/index.ts';
-import { loadHarness } from '../../harness/load-harness.ts';
+import { resolveHarness } from '../../dataset/harness-ref.ts';
 import { contextFitFor, DEFAULT_LONG_DOCUMENT_POLICY, fitDocuments, LONG_DOCUMENT_POLICIES, type LongDocumentPolicy } from '../../inner/fit-document.ts';
 import { formatSummary } from '../../inner/format-summary.ts';
 import { runGeneration } from '../../inner/run-generation.ts';
 import { createProgress } from '../../report/progress.ts';
 import { costLines } from '../../llm/cost-lines.ts';
 import { forTerminal } from '../../util/terminal-text.ts';
-import { EARLY_STOP_HELP, endpointsOption, loadSplitPart, requirePositiveIntegers, warnSkipped } from '../command-inputs.ts';
+import { EARLY_STOP_HELP, endpointsOption, HARNESS_HELP, loadSplitPart, requirePositiveIntegers, warnSkipped } from '../command-inputs.ts';
 
 interface GenerateArgs {
   harness: string;
@@ -36,7 +36,7 @@ const generateCommand: CommandModule<object, GenerateArgs> = {
   describe: 'Run the inner loop (one harness) over the documents of a split part and summarize the examples',
   builder: (yargs) =>
     (yargs as Argv<object>)
-      .option('harness', { type: 'string', default: 'baselines/agentic-self-instruct', describe: 'Harness folder' })
+      .option('harness', { type: 'string', default: 'baselines/agentic-self-instruct', describe: HARNESS_HELP })
       .option('split', { type: 'string', default: 'splits/sim-cs.json', describe: 'Split file' })
       .option('part', { choices: SPLIT_PARTS, default: 'validation' as SplitPart, describe: 'Part of the split to run on' })
       .option('documents', { type: 'string', describe: "Documents spec (default: the split's own)" })
@@ -56,8 +56,8 @@ const generateCommand: CommandModule<object, GenerateArgs> = {
       .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON' }) as Argv<GenerateArgs>,
   handler: async (args) => {
     requirePositiveIntegers({ '--limit': args.limit, '--concurrency': args.concurrency });
-    const harness = loadHarness(args.harness);
-    const harnessName = path.basename(path.resolve(args.harness));
+    const resolved = await resolveHarness(args.harness);
+    const { harness, name: harnessName } = resolved;
     const { split, loaded, documents } = loadSplitPart({
       split: args.split,
       part: args.part,
@@ -89,7 +89,11 @@ const generateCommand: CommandModule<object, GenerateArgs> = {
       simulated,
       contextFit,
       ...(args.earlyStop === undefined ? {} : { earlyStop: args.earlyStop }),
-      source: { split: args.split, part: args.part, documents: args.documents ?? split.documents, endpoints: endpoints.source },
+      source: {
+        split: args.split, part: args.part, documents: args.documents ?? split.documents, endpoints: endpoints.source,
+        // Only for a run's candidate (a folder run's config stays as before, so its folders still resume): export finds the harness by it.
+        ...(resolved.candidate ? { harnessRef: `${resolved.candidate.run}:${resolved.candidate.id}` } : {}),
+      },
       onDocumentDone: (outcome, done) => {
         if (outcome.accepted) accepted += 1;
         progress.tick({ accepted: `${accepted}/${done}` });

@@ -1,0 +1,209 @@
+// `autodata export` as a library function: the accepted examples of a generate output folder or an
+// evolve run, re-checked against their acceptance rule, split by document, written as JSONL or the
+// rows TRL / verl read, with every rejected round (rejections.jsonl) and the harness that made them.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { ConfigError } from '../errors.ts';
+import type { Harness } from '../harness/index.ts';
+import { writeFileAtomically } from '../util/write-file-atomically.ts';
+import { datasetRow, exampleId, recheckAccepted, rejectionRows, SPLITS, type DatasetRow, type DatasetSplit, type RejectionRow } from './dataset-row.ts';
+import { dropDuplicateQuestions } from './dedup.ts';
+import { exportHarness } from './export-harness.ts';
+import { resolveHarness } from './harness-ref.ts';
+import { freshOutputFolder } from './output-folder.ts';
+import { readEpisodes, type EpisodeSource, type IncompleteEpisode } from './read-episodes.ts';
+import { checkTestFraction, testDocuments } from './split-by-document.ts';
+import { trlRow, verlRow } from './trainer-rows.ts';
+import { writeVerlParquet } from './verl-parquet.ts';
+
+export const EXPORT_FORMATS = ['jsonl', 'trl', 'verl'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export const DEFAULT_TEST_FRACTION = 0.2;
+export const EXAMPLES_FILE = 'examples.jsonl';
+export const REJECTIONS_FILE = 'rejections.jsonl';
+export const SUMMARY_FILE = 'export.json';
+
+export interface ExportOptions {
+  /** A generate output folder, or an evolve run (folder, store path, or name under populations/). */
+  source: string;
+  outDir: string;
+  format: ExportFormat;
+  testFraction: number;
+  seed: number;
+  dedup: boolean;
+  /** Harnesses to try besides the ones the source records (folders or RUN:CANDIDATE), matched by content hash. */
+  harnesses?: string[];
+  cwd?: string;
+}
+
+export interface ExportedHarness {
+  hash: string;
+  /** Folder inside the export, relative to it. */
+  folder: string;
+  name: string;
+  candidates: string[];
+  settings: Harness['settings'];
+}
+
+export interface ExportSummary {
+  source: { kind: EpisodeSource['kind']; dir: string };
+  format: ExportFormat;
+  seed: number;
+  testFraction: number;
+  dedup: boolean;
+  /** Data files relative to the export folder, per split. */
+  dataFiles: Record<DatasetSplit, string>;
+  rows: Record<DatasetSplit, number>;
+  documents: Record<DatasetSplit, number>;
+  episodes: number;
+  rejections: number;
+  rejectionsByReason: Record<string, number>;
+  /** Accepted episodes whose stored scores do not pass their rule again: not exported. */
+  failedRecheck: Array<{ id: string; document_id: string; harness_hash: string; reasons: string[] }>;
+  /** Rows dropped by --dedup (same normalised question as an earlier row). */
+  duplicates: Array<{ id: string; document_id: string; duplicate_of: string }>;
+  incomplete: IncompleteEpisode[];
+  harnesses: ExportedHarness[];
+  models: Record<string, string[]>;
+  simulated: boolean;
+}
+
+export interface ExportResult {
+  summary: ExportSummary;
+  rows: DatasetRow[];
+  rejections: RejectionRow[];
+}
+
+export async function exportDataset(options: ExportOptions): Promise<ExportResult> {
+  checkTestFraction(options.testFraction);
+  const cwd = options.cwd ?? process.cwd();
+  const source = readEpisodes(options.source, cwd);
+  const accepted = source.episodes.filter((episode) => episode.result.rounds.some((round) => round.accepted));
+  if (accepted.length === 0) {
+    const left = source.incomplete.length > 0 ? `; ${source.incomplete.length} result file(s) are incomplete` : '';
+    throw new ConfigError(options.source, `holds no accepted example (${source.episodes.length} finished episode(s), none accepted${left}); nothing to export`);
+  }
+  const harnesses = await findHarnesses(source, options.harnesses ?? [], cwd);
+
+  const failedRecheck: ExportSummary['failedRecheck'] = [];
+  const candidates: Array<Omit<DatasetRow, 'split'>> = [];
+  for (const { result, candidates: candidateIds } of accepted) {
+    const harness = harnesses.get(result.harness.content_hash)!;
+    const check = recheckAccepted(result, harness.settings);
+    if (check.ok) candidates.push(datasetRow(result, check.round, { candidates: candidateIds, models: source.models, split: 'train' }));
+    else {
+      const id = exampleId(result.harness.content_hash, result.document_id, result.seed, result.repeat);
+      failedRecheck.push({ id, document_id: result.document_id, harness_hash: result.harness.content_hash, reasons: check.reasons });
+    }
+  }
+  candidates.sort(byExportOrder);
+  const { kept, dropped } = options.dedup ? dropDuplicateQuestions(candidates, (row) => row.question) : { kept: candidates, dropped: [] };
+  const duplicates = dropped.map(({ item, duplicateOf }) => ({ id: item.id, document_id: item.document_id, duplicate_of: duplicateOf.id }));
+
+  const test = testDocuments(kept.map((row) => row.document_id), options.testFraction, options.seed);
+  const rows: DatasetRow[] = kept.map((row) => ({ ...row, split: test.has(row.document_id) ? 'test' : 'train' }));
+  const rejections = source.episodes.flatMap((episode) => rejectionRows(episode.result));
+
+  freshOutputFolder(options.outDir);
+  const exportedHarnesses = writeHarnesses(options.outDir, harnesses, accepted);
+  const dataFiles = writeDataFiles(options.outDir, options.format, rows);
+  writeJsonl(path.join(options.outDir, EXAMPLES_FILE), rows);
+  writeJsonl(path.join(options.outDir, REJECTIONS_FILE), rejections);
+
+  const count = <T>(items: T[], key: (item: T) => string) => {
+    const counts: Record<string, number> = {};
+    for (const item of items) counts[key(item)] = (counts[key(item)] ?? 0) + 1;
+    return counts;
+  };
+  const perSplit = (split: DatasetSplit) => rows.filter((row) => row.split === split);
+  const summary: ExportSummary = {
+    source: { kind: source.kind, dir: options.source },
+    format: options.format,
+    seed: options.seed,
+    testFraction: options.testFraction,
+    dedup: options.dedup,
+    dataFiles,
+    rows: { train: perSplit('train').length, test: perSplit('test').length },
+    documents: { train: new Set(perSplit('train').map((row) => row.document_id)).size, test: test.size },
+    episodes: source.episodes.length,
+    rejections: rejections.length,
+    rejectionsByReason: count(rejections, (row) => row.reason),
+    failedRecheck,
+    duplicates,
+    incomplete: source.incomplete,
+    harnesses: exportedHarnesses,
+    models: source.models,
+    simulated: source.episodes.some((episode) => episode.result.simulated === true),
+  };
+  writeFileAtomically(path.join(options.outDir, SUMMARY_FILE), `${JSON.stringify(summary, null, 2)}\n`);
+  return { summary, rows, rejections };
+}
+
+/** Every harness behind an accepted episode, by content hash; a ConfigError naming the one that cannot be found. */
+async function findHarnesses(source: EpisodeSource, extra: string[], cwd: string): Promise<Map<string, { harness: Harness; name: string; settings: Harness['settings'] }>> {
+  const found = new Map<string, { harness: Harness; name: string; settings: Harness['settings'] }>();
+  const tried = new Map<string, Awaited<ReturnType<typeof resolveHarness>> | undefined>();
+  const attempt = async (spec: string) => {
+    if (!tried.has(spec)) tried.set(spec, await resolveHarness(spec, cwd).catch(() => undefined));
+    return tried.get(spec);
+  };
+  for (const lead of source.leads) {
+    for (const spec of [...lead.specs, ...extra]) {
+      const resolved = await attempt(spec);
+      if (resolved?.harness.contentHash === lead.hash) {
+        found.set(lead.hash, { harness: resolved.harness, name: resolved.name, settings: resolved.harness.settings });
+        break;
+      }
+    }
+    if (!found.has(lead.hash)) {
+      throw new ConfigError(
+        source.dir,
+        `cannot find the harness (content hash ${lead.hash.slice(0, 12)}) that made these examples; pass it with --harness DIR or RUN:CANDIDATE`,
+      );
+    }
+  }
+  return found;
+}
+
+/** One harness: `harness/`; several (an evolve run's candidates): `harness/<name>/`. */
+function writeHarnesses(
+  outDir: string,
+  harnesses: Map<string, { harness: Harness; name: string }>,
+  accepted: EpisodeSource['episodes'],
+): ExportedHarness[] {
+  const used = [...harnesses.entries()].filter(([hash]) => accepted.some((episode) => episode.result.harness.content_hash === hash));
+  return used.map(([hash, { harness, name }]) => {
+    const folder = used.length === 1 ? 'harness' : path.join('harness', name);
+    exportHarness(harness, path.join(outDir, folder));
+    const candidates = [...new Set(accepted.filter((episode) => episode.result.harness.content_hash === hash).flatMap((episode) => episode.candidates))].sort();
+    return { hash, folder, name, candidates, settings: harness.settings };
+  });
+}
+
+function writeDataFiles(outDir: string, format: ExportFormat, rows: DatasetRow[]): Record<DatasetSplit, string> {
+  const files = {} as Record<DatasetSplit, string>;
+  for (const split of SPLITS) {
+    const part = rows.filter((row) => row.split === split);
+    const file = path.join('data', `${split}.${format === 'verl' ? 'parquet' : 'jsonl'}`);
+    files[split] = file;
+    const target = path.join(outDir, file);
+    if (format === 'verl') {
+      mkdirSync(path.dirname(target), { recursive: true });
+      writeVerlParquet(target, part.map((row, index) => verlRow(row, index)));
+    } else {
+      writeJsonl(target, format === 'trl' ? part.map(trlRow) : part);
+    }
+  }
+  return files;
+}
+
+function writeJsonl(file: string, rows: unknown[]): void {
+  writeFileAtomically(file, rows.map((row) => `${JSON.stringify(row)}\n`).join(''));
+}
+
+/** By document, harness, seed, repeat: the order --dedup keeps the first of, whatever order the source listed them in. */
+function byExportOrder(a: Omit<DatasetRow, 'split'>, b: Omit<DatasetRow, 'split'>): number {
+  const text = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+  return text(a.document_id, b.document_id) || text(a.harness_hash, b.harness_hash) || a.seed - b.seed || a.repeat - b.repeat;
+}
