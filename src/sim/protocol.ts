@@ -261,12 +261,19 @@ export function promptLength(request: SimRequest): number {
   return length + Math.max(0, parts - 1);
 }
 
+/**
+ * The prompt as the server's chat template lays it out, which is what its prefix cache sees: the
+ * tool definitions first (vLLM's and SGLang's templates render them into the system turn before
+ * the conversation, and OpenAI caches them as part of the prefix), then the messages in order,
+ * then the response schema (guided decoding; it never precedes the conversation). So a growing
+ * tool-calling conversation re-sends a prefix the server has seen, tools included.
+ */
 export function promptText(request: SimRequest): string {
-  const parts = request.messages.map((message) => {
+  const parts = request.tools ? [JSON.stringify(request.tools)] : [];
+  for (const message of request.messages) {
     const calls = message.role === 'assistant' ? (message.tool_calls ?? []).map((call) => call.function.arguments) : [];
-    return [message.content ?? '', ...calls].join('\n');
-  });
-  if (request.tools) parts.push(JSON.stringify(request.tools));
+    parts.push([message.content ?? '', ...calls].join('\n'));
+  }
   if (request.responseFormat) parts.push(JSON.stringify(request.responseFormat.schema));
   return parts.join('\n');
 }
