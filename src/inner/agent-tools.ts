@@ -13,7 +13,14 @@ export const AGENT_TOOLS: ToolSpec[] = [
         'Your instructions reach the challenger as its feedback.',
       parameters: {
         type: 'object',
-        properties: { instructions: { type: 'string', description: 'What the challenger should do differently this time.' } },
+        properties: {
+          instructions: {
+            type: 'string',
+            description:
+              'What the challenger should do differently this time. Empty: the challenger gets the latest refinement_message as it stands ' +
+              '(every failed round so far, with its scores), with no need to copy it here.',
+          },
+        },
         required: ['instructions'],
         additionalProperties: false,
       },

@@ -1,6 +1,13 @@
 // The main agent is an LLM with tools. The framework holds the state, enforces the order
 // (challenger -> QV -> weak -> strong), records every round, and decides acceptance itself.
+//
+// The agent's conversation is re-sent whole at every step, so it is kept cheap to re-send: it only
+// ever grows at the end (nothing earlier is rewritten, tool results are serialized with sorted
+// keys), so a server with prefix caching computes only the newest messages; and a tool result
+// carries what the agent decides from (verdicts, scores, reasons, the refinement message), never
+// the example's context, reference answer or rubric, which the framework holds and passes on itself.
 import { renderPrompt } from '../harness/render-prompt.ts';
+import { canonicalJson } from '../util/hash.ts';
 import type { ChatMessage, ToolCall } from '../llm/types.ts';
 import { acceptanceVerdict } from './acceptance.ts';
 import { AGENT_TOOLS, NUDGE_MESSAGE } from './agent-tools.ts';
@@ -97,7 +104,13 @@ async function agentReply(
 }
 
 function toolMessage(call: ToolCall, result: ToolResult): ChatMessage {
-  return { role: 'tool', tool_call_id: call.id, content: JSON.stringify(result) };
+  // Sorted keys: the same result always serializes to the same text, whatever order the code built it in.
+  return { role: 'tool', tool_call_id: call.id, content: canonicalJson(result) };
+}
+
+/** Scores to 3 decimals: enough to read a threshold against, without 17 digits per attempt re-sent every step. */
+function rounded(value: number | null | undefined): number | undefined {
+  return value === null || value === undefined ? undefined : Math.round(value * 1000) / 1000;
 }
 
 async function runTool(state: AgentState, call: ToolCall): Promise<ToolResult> {
@@ -149,11 +162,12 @@ async function callChallenger(state: AgentState, instructions: string): Promise<
   applyExample(record, draft.example, draft.rubric);
   if (draft.rubric.errors.length > 0) return closeFailed(state, record, { rubric_format_errors: draft.rubric.errors });
   state.open = { record, example: draft.example, rubric: draft.rubric, phase: 'drafted' };
-  const { question_type, reasoning_skills, context, question } = draft.example;
+  // Nothing to decide here (the quality check comes next whatever the draft says): its kind and size only.
   return {
     round,
     status: 'drafted',
-    example: { question_type, reasoning_skills, context, question, rubric_items: draft.rubric.items.length },
+    question_type: draft.example.question_type,
+    rubric_items: draft.rubric.items.length,
     next_step: 'call_quality_verifier',
   };
 }
@@ -165,7 +179,8 @@ async function callQualityVerifier(state: AgentState): Promise<ToolResult> {
   const verdict = await verify(state.context, open.record.round, open.example);
   if (verdict.kind === 'infrastructure') return closeInfrastructure(state, open.record, verdict.detail);
   applyQuality(open.record, verdict);
-  if (!verdict.passed) return closeFailed(state, open.record, { feedback: verdict.feedback, checks: verdict.checks });
+  // A failed verdict's feedback already names each failed check with its reason.
+  if (!verdict.passed) return closeFailed(state, open.record, { feedback: verdict.feedback });
   open.phase = 'verified';
   return { round: open.record.round, status: 'quality_passed', feedback: verdict.feedback, next_step: 'evaluate_weak' };
 }
@@ -185,9 +200,9 @@ async function evaluateStage(state: AgentState, stage: 'weak' | 'strong'): Promi
   if (stage === 'weak') {
     const passed = applyWeak(state.context, open.record, outcome.scores, outcome.reports, outcome.earlyStop);
     const weak = {
-      weak_scores: outcome.scores,
-      weak_mean: open.record.weak?.mean,
-      weak_best: open.record.weak?.best,
+      weak_scores: outcome.scores.map(rounded),
+      weak_mean: rounded(open.record.weak?.mean),
+      weak_best: rounded(open.record.weak?.best),
       ...(outcome.earlyStop ? { weak_early_stop: outcome.earlyStop } : {}),
     };
     if (!passed) return closeFailed(state, open.record, { ...weak, reasons: open.record.weak?.reasons });
@@ -196,9 +211,9 @@ async function evaluateStage(state: AgentState, stage: 'weak' | 'strong'): Promi
   }
   const accepted = applyStrong(state.context, open.record, outcome.scores, outcome.reports, outcome.earlyStop);
   const strong = {
-    strong_scores: outcome.scores,
-    strong_mean: open.record.strong?.mean,
-    gap: open.record.gap,
+    strong_scores: outcome.scores.map(rounded),
+    strong_mean: rounded(open.record.strong?.mean),
+    gap: rounded(open.record.gap),
     ...(outcome.earlyStop ? { strong_early_stop: outcome.earlyStop } : {}),
   };
   if (!accepted) return closeFailed(state, open.record, { ...strong, reasons: open.record.strong?.reasons });

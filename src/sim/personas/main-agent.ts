@@ -28,13 +28,17 @@ function call(name: string, args: Record<string, unknown> = {}): SimReply {
   return { content: null, toolCalls: [{ name, arguments: JSON.stringify(args) }] };
 }
 
-/** What the agent tells the challenger: the refinement message verbatim, or its own summary without scores. */
+/**
+ * What the agent tells the challenger: the refinement message whole, or its own summary without
+ * scores. The whole message goes as empty instructions (the framework then sends its refinement
+ * message, which is the one the last failure carried), so the agent never re-types it.
+ */
 function instructionsFor(results: ToolResult[], fidelity: number, rng: () => number): string {
   const failures = results.filter((result) => result.status === 'failed');
   const last = failures[failures.length - 1];
   const message = typeof last?.refinement_message === 'string' ? last.refinement_message : '';
   if (!last) return '';
-  if (rng() < fidelity && message) return message;
+  if (rng() < fidelity && message) return '';
   const verdict = String(last.verdict ?? '').toLowerCase();
   const lastLine =
     verdict.includes('easy') ? 'The last question was too easy for the weak model; make the next one harder.'
