@@ -1,13 +1,13 @@
 // Racing the paired validation (outer.racing): parent and child are compared document by document
 // in the validation list's order, and the comparison stops once the rest cannot change the decision
-// ("exact"), or, with "futility", once a rejection is all but certain. Pure: counts in, verdict out.
+// ("exact"), or, with "futility", once an acceptance has become unlikely. Pure: counts in, verdict out.
 //
 // What the rest of the list can do: every document still to come either errors on a side (no pair),
 // pairs concordantly (changes neither rule), or adds a discordant pair for the child or the parent.
 // So a final tally is the current one plus `more` discordant pairs (0 <= more <= remaining), of
 // which any number went to the child. Both acceptance rules only read the discordant counts.
 import { z } from 'zod';
-import { acceptsDiscordant, signTestPValue, type AcceptanceRule } from './accept-child.ts';
+import { acceptsDiscordant, type AcceptanceRule } from './accept-child.ts';
 
 export const racingSchema = z
   .union([
@@ -19,11 +19,11 @@ export const racingSchema = z
         .gt(0)
         .lt(1)
         .default(0.05)
-        .describe('Reject early only when the full evaluation would accept with at most this chance, the remaining discordant documents splitting evenly.'),
+        .describe('Reject early once the full evaluation would accept with at most this predicted chance (race-rule.ts says under which model).'),
     }),
   ])
   .describe(
-    '"off": both on every validation document (the paper). "exact": stop once no remaining document can change the decision (same decisions, fewer calls). ' +
+    '"off": parent and child on every validation document (the paper). "exact": stop once no remaining document can change the decision (the same decisions for fewer calls). ' +
       '{ kind: "futility", errorRate }: "exact", plus an early rejection with a stated error rate.',
   );
 export type Racing = z.infer<typeof racingSchema>;
@@ -36,11 +36,7 @@ export interface DiscordantTally {
 
 export interface SettledDecision {
   accepted: boolean;
-  /**
-   * Futility only: the largest chance, over how many of the remaining documents turn out
-   * discordant, that the full evaluation accepts when each discordant one is a fair coin between
-   * child and parent. Null when the decision is certain.
-   */
+  /** Futility only: the predicted chance that the full evaluation accepts (see raceRule). Null when the decision is certain. */
   acceptChance: number | null;
 }
 
@@ -49,12 +45,17 @@ export type RaceRule = (tally: DiscordantTally, remaining: number) => SettledDec
 
 /**
  * "exact": settled when every final tally decides the same way, so the decision equals the full
- * evaluation's. "futility" adds: reject when the chance above is at most `errorRate`. Given the
- * prefix, the full evaluation then accepts with probability <= errorRate under that even split (for
- * ANY distribution of concordant and errored documents), so over a run the share of children
- * rejected early that the full evaluation would have accepted is at most errorRate. The bound
- * assumes the child is no better than even on the documents left: a truly better child that
- * started badly can be rejected more often; "exact" assumes nothing.
+ * evaluation's whatever the remaining documents do.
+ *
+ * "futility" adds an early rejection. The model: the child wins each discordant document with a
+ * chance that is unknown, uniform on [0, 1] before the race, so given the pairs seen it is
+ * Beta(1 + childBetter, 1 + parentBetter) and the child's wins among `more` new discordant pairs are
+ * beta-binomial. The predicted chance of acceptance is the largest over how many of the remaining
+ * documents turn out discordant (0 to all), so the concordant and errored ones may fall any way. A
+ * child is rejected once that chance is <= errorRate. Under the model, then, at most errorRate of
+ * the children rejected early would have been accepted by the full evaluation. A fixed "even split"
+ * null (chance 1/2) would not do: under it the sign test accepts with chance <= alpha from the start,
+ * so every child would be rejected after one document.
  */
 export function raceRule(acceptance: AcceptanceRule, racing: Exclude<Racing, 'off'>): RaceRule {
   const fewest = new Map<number, number>();
@@ -83,7 +84,7 @@ export function raceRule(acceptance: AcceptanceRule, racing: Exclude<Racing, 'of
       const needed = fewestToAccept(tally.childBetter + tally.parentBetter + more) - tally.childBetter;
       if (needed > 0) always = false;
       if (needed <= more) never = false;
-      chance = Math.max(chance, fairCoinAtLeast(needed, more));
+      chance = Math.max(chance, predictedAtLeast(needed, more, tally));
     }
     if (always) return { accepted: true, acceptChance: null };
     if (never) return { accepted: false, acceptChance: null };
@@ -92,9 +93,23 @@ export function raceRule(acceptance: AcceptanceRule, racing: Exclude<Racing, 'of
   };
 }
 
-/** P(X >= successes) for X ~ Binomial(trials, 1/2), 0 trials included. */
-function fairCoinAtLeast(successes: number, trials: number): number {
+/**
+ * P(X >= successes) for X ~ BetaBinomial(trials, 1 + childBetter, 1 + parentBetter): the number of
+ * `trials` new discordant pairs the child wins when its chance of winning one is uncertain, uniform
+ * before the race and updated by the pairs seen.
+ */
+function predictedAtLeast(successes: number, trials: number, tally: DiscordantTally): number {
   if (successes <= 0) return 1;
   if (successes > trials) return 0;
-  return signTestPValue(successes, trials);
+  const a = 1 + tally.childBetter;
+  const b = 1 + tally.parentBetter;
+  // P(X = 0) = prod (b + i) / (a + b + i); then P(x + 1) / P(x) = (trials - x)(x + a) / ((x + 1)(trials - x - 1 + b)).
+  let probability = 1;
+  for (let index = 0; index < trials; index += 1) probability *= (b + index) / (a + b + index);
+  let tail = 0;
+  for (let wins = 0; wins <= trials; wins += 1) {
+    if (wins >= successes) tail += probability;
+    probability *= ((trials - wins) * (wins + a)) / ((wins + 1) * (trials - wins - 1 + b));
+  }
+  return Math.min(1, tail);
 }

@@ -108,7 +108,7 @@ export function describeRace(race: RaceResult): string {
   const running = race.beyond.episodes > 0 ? `; ${race.beyond.episodes} episode(s) already running were finished and left out` : '';
   return early.acceptChance === null
     ? `; settled ${after} (exact racing: the rest could not change it${running})`
-    : `; rejected early ${after} (futility racing: the full evaluation accepts with chance <= ${early.acceptChance.toFixed(3)} if the rest split evenly${running})`;
+    : `; rejected early ${after} (futility racing: predicted chance that the full evaluation accepts ${early.acceptChance.toFixed(3)}${running})`;
 }
 
 function prefixEvaluation(outcomes: ReadonlyArray<DocumentOutcome | undefined>, length: number): HarnessEvaluation {
