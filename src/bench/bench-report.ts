@@ -1,7 +1,7 @@
 // The benchmark's output: a flat list of named figures, printed as an aligned table or as JSON.
 import { renderTable } from '../report/table.ts';
 
-export type BenchSection = 'sim' | 'call path' | 'inner loop' | 'concurrency' | 'call economy' | 'store scale' | 'memory';
+export type BenchSection = 'sim' | 'call path' | 'inner loop' | 'concurrency' | 'scheduling' | 'call economy' | 'store scale' | 'memory';
 
 /** A target a figure should meet: at most or at least `value` (issue 13's goals). */
 export interface BenchGoal {

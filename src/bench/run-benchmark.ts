@@ -5,6 +5,7 @@ import { AGENTIC_BASELINE_DIR, REPOSITORY_ROOT, SIM_SPLIT_FILE } from '../util/r
 import { benchCallEconomy } from './bench-call-economy.ts';
 import { benchMemory } from './bench-memory.ts';
 import { benchOverhead } from './bench-overhead.ts';
+import { benchScheduling } from './bench-scheduling.ts';
 import { benchCallPath, benchSim } from './bench-calls.ts';
 import { challengerCalls, loadBenchInputs, timed } from './bench-fixtures.ts';
 import { benchConcurrency, benchInnerLoop } from './bench-inner-loop.ts';
@@ -25,11 +26,11 @@ export interface BenchOptions {
 const SIZES = {
   full: {
     requests: 300, innerDocuments: 25, innerConcurrency: 4, concurrencyDocuments: 8, concurrencyLevels: [1, 4, 8], latencyScale: 0.05,
-    economyDocuments: 25, overheadDocuments: 10, memoryIterations: [20, 200], memoryValidationDocuments: 3,
+    economyDocuments: 25, overheadDocuments: 10, schedulingDocuments: 10, memoryIterations: [20, 200], memoryValidationDocuments: 3,
   },
   quick: {
     requests: 40, innerDocuments: 4, innerConcurrency: 4, concurrencyDocuments: 3, concurrencyLevels: [1, 4, 8], latencyScale: 0.01,
-    economyDocuments: 4, overheadDocuments: 2, memoryIterations: [2, 6], memoryValidationDocuments: 2,
+    economyDocuments: 4, overheadDocuments: 2, schedulingDocuments: 2, memoryIterations: [2, 6], memoryValidationDocuments: 2,
   },
 } as const;
 
@@ -85,6 +86,10 @@ export async function runBenchmark(options: BenchOptions = {}): Promise<BenchRep
     const overheadFigures = await benchOverhead({
       harness: inputs.harness, documents: inputs.validation.slice(0, sizes.overheadDocuments), simSeed, runSeed, log,
     });
+    const schedulingFigures = await benchScheduling({
+      harness: inputs.harness, documents: inputs.validation.slice(0, sizes.schedulingDocuments), concurrency: settings.innerConcurrency,
+      latencyScale: sizes.latencyScale, simSeed, runSeed, log,
+    });
     const economyFigures = await benchCallEconomy({
       harnesses: [
         { name: 'agentic', harness: inputs.harness },
@@ -100,7 +105,7 @@ export async function runBenchmark(options: BenchOptions = {}): Promise<BenchRep
     const memoryFigures = await benchMemory({
       shortIterations: shortRun, longIterations: longRun, validationDocuments: sizes.memoryValidationDocuments, log,
     });
-    return [...simFigures, ...callPathFigures, ...overheadFigures, ...innerFigures, ...concurrencyFigures, ...economyFigures, ...memoryFigures];
+    return [...simFigures, ...callPathFigures, ...overheadFigures, ...innerFigures, ...concurrencyFigures, ...schedulingFigures, ...economyFigures, ...memoryFigures];
   });
   return { settings, figures, totalSeconds: seconds };
 }
