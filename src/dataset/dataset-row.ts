@@ -22,6 +22,8 @@ export interface DatasetRow {
   reference_answer: string | null;
   /** As the challenger wrote it (an accepted round has no rubric format error). */
   rubric: unknown;
+  /** The quality verifier's verdict per check (answer_leakage, reasoning_not_recall, ...). */
+  quality_checks: Record<string, string>;
   weak_scores: number[];
   strong_scores: number[];
   weak_mean: number;
@@ -88,6 +90,7 @@ export function datasetRow(
     question: round.question ?? '',
     reference_answer: round.reference_answer,
     rubric: round.rubric,
+    quality_checks: Object.fromEntries(Object.entries(round.quality_check?.checks ?? {}).map(([name, check]) => [name, check.verdict])),
     weak_scores: weak?.scores ?? [],
     strong_scores: strong?.scores ?? [],
     weak_mean: weak?.mean ?? 0,

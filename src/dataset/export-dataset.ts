@@ -6,6 +6,7 @@ import path from 'node:path';
 import { ConfigError } from '../errors.ts';
 import type { Harness } from '../harness/index.ts';
 import { writeFileAtomically } from '../util/write-file-atomically.ts';
+import { DATA_CARD_FILE, dataCard } from './data-card.ts';
 import { datasetRow, exampleId, recheckAccepted, rejectionRows, SPLITS, type DatasetRow, type DatasetSplit, type RejectionRow } from './dataset-row.ts';
 import { dropDuplicateQuestions } from './dedup.ts';
 import { exportHarness } from './export-harness.ts';
@@ -22,6 +23,7 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 export const DEFAULT_TEST_FRACTION = 0.2;
 export const EXAMPLES_FILE = 'examples.jsonl';
 export const REJECTIONS_FILE = 'rejections.jsonl';
+export { DATA_CARD_FILE };
 export const SUMMARY_FILE = 'export.json';
 
 export interface ExportOptions {
@@ -32,6 +34,8 @@ export interface ExportOptions {
   testFraction: number;
   seed: number;
   dedup: boolean;
+  /** The card's license id (Hugging Face's list); the default says it is not known. */
+  license?: string;
   /** Harnesses to try besides the ones the source records (folders or RUN:CANDIDATE), matched by content hash. */
   harnesses?: string[];
   cwd?: string;
@@ -42,6 +46,10 @@ export interface ExportedHarness {
   /** Folder inside the export, relative to it. */
   folder: string;
   name: string;
+  /** Where it came from, for a person: a folder, or a candidate of a run. */
+  origin: string;
+  /** A run's candidate: its diff against the run's baseline (empty for the baseline itself); null for a folder. */
+  diff: string | null;
   candidates: string[];
   settings: Harness['settings'];
 }
@@ -90,7 +98,7 @@ export async function exportDataset(options: ExportOptions): Promise<ExportResul
   const candidates: Array<Omit<DatasetRow, 'split'>> = [];
   for (const { result, candidates: candidateIds } of accepted) {
     const harness = harnesses.get(result.harness.content_hash)!;
-    const check = recheckAccepted(result, harness.settings);
+    const check = recheckAccepted(result, harness.harness.settings);
     if (check.ok) candidates.push(datasetRow(result, check.round, { candidates: candidateIds, models: source.models, split: 'train' }));
     else {
       const id = exampleId(result.harness.content_hash, result.document_id, result.seed, result.repeat);
@@ -137,12 +145,21 @@ export async function exportDataset(options: ExportOptions): Promise<ExportResul
     simulated: source.episodes.some((episode) => episode.result.simulated === true),
   };
   writeFileAtomically(path.join(options.outDir, SUMMARY_FILE), `${JSON.stringify(summary, null, 2)}\n`);
+  const card = dataCard({ summary, rows, runs: source.runs, files: { examples: EXAMPLES_FILE, rejections: REJECTIONS_FILE }, license: options.license ?? 'unknown' });
+  writeFileAtomically(path.join(options.outDir, DATA_CARD_FILE), card);
   return { summary, rows, rejections };
 }
 
 /** Every harness behind an accepted episode, by content hash; a ConfigError naming the one that cannot be found. */
-async function findHarnesses(source: EpisodeSource, extra: string[], cwd: string): Promise<Map<string, { harness: Harness; name: string; settings: Harness['settings'] }>> {
-  const found = new Map<string, { harness: Harness; name: string; settings: Harness['settings'] }>();
+interface FoundHarness {
+  harness: Harness;
+  name: string;
+  origin: string;
+  diff: string | null;
+}
+
+async function findHarnesses(source: EpisodeSource, extra: string[], cwd: string): Promise<Map<string, FoundHarness>> {
+  const found = new Map<string, FoundHarness>();
   const tried = new Map<string, Awaited<ReturnType<typeof resolveHarness>> | undefined>();
   const attempt = async (spec: string) => {
     if (!tried.has(spec)) tried.set(spec, await resolveHarness(spec, cwd).catch(() => undefined));
@@ -152,7 +169,13 @@ async function findHarnesses(source: EpisodeSource, extra: string[], cwd: string
     for (const spec of [...lead.specs, ...extra]) {
       const resolved = await attempt(spec);
       if (resolved?.harness.contentHash === lead.hash) {
-        found.set(lead.hash, { harness: resolved.harness, name: resolved.name, settings: resolved.harness.settings });
+        const { candidate } = resolved;
+        found.set(lead.hash, {
+          harness: resolved.harness,
+          name: resolved.name,
+          origin: candidate ? `candidate ${candidate.id} of evolve run ${candidate.run}` : `harness folder ${spec}`,
+          diff: candidate ? candidate.diff : null,
+        });
         break;
       }
     }
@@ -167,17 +190,15 @@ async function findHarnesses(source: EpisodeSource, extra: string[], cwd: string
 }
 
 /** One harness: `harness/`; several (an evolve run's candidates): `harness/<name>/`. */
-function writeHarnesses(
-  outDir: string,
-  harnesses: Map<string, { harness: Harness; name: string }>,
-  accepted: EpisodeSource['episodes'],
-): ExportedHarness[] {
-  const used = [...harnesses.entries()].filter(([hash]) => accepted.some((episode) => episode.result.harness.content_hash === hash));
-  return used.map(([hash, { harness, name }]) => {
+function writeHarnesses(outDir: string, harnesses: Map<string, FoundHarness>, accepted: EpisodeSource['episodes']): ExportedHarness[] {
+  const used = [...harnesses.entries()]
+    .filter(([hash]) => accepted.some((episode) => episode.result.harness.content_hash === hash))
+    .sort(([, a], [, b]) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return used.map(([hash, { harness, name, origin, diff }]) => {
     const folder = used.length === 1 ? 'harness' : path.join('harness', name);
     exportHarness(harness, path.join(outDir, folder));
     const candidates = [...new Set(accepted.filter((episode) => episode.result.harness.content_hash === hash).flatMap((episode) => episode.candidates))].sort();
-    return { hash, folder, name, candidates, settings: harness.settings };
+    return { hash, folder, name, origin, diff, candidates, settings: harness.settings };
   });
 }
 

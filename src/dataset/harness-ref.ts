@@ -17,8 +17,8 @@ export interface ResolvedHarness {
   harness: Harness;
   /** A short name for output folders and tables: the folder's name, or `<run>-<candidate id>`. */
   name: string;
-  /** Set for a run's candidate: the run as given, its store, and the candidate id `best` resolved to. */
-  candidate?: { run: string; storePath: string; id: string };
+  /** Set for a run's candidate: the run as given, its store, the candidate id `best` resolved to, and its diff against the run's baseline. */
+  candidate?: { run: string; storePath: string; id: string; diff: string };
 }
 
 export function parseHarnessSpec(text: string, cwd = process.cwd()): HarnessSpec {
@@ -64,7 +64,7 @@ export async function candidateHarness(run: string, candidate: string, cwd = pro
   if (harness.contentHash !== record.contentHash) {
     throw new ConfigError(label, `the workspace's files of candidate ${record.id} do not match the content hash the run recorded; the workspace was changed by hand`);
   }
-  return { harness, name: `${path.basename(path.dirname(storePath))}-${record.id}`, candidate: { run, storePath, id: record.id } };
+  return { harness, name: `${path.basename(path.dirname(storePath))}-${record.id}`, candidate: { run, storePath, id: record.id, diff: record.diff } };
 }
 
 interface CandidateLookup {

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parquetReadObjects } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { exportDataset, type ExportOptions } from '../../src/dataset/export-dataset.ts';
 import type { DatasetRow } from '../../src/dataset/dataset-row.ts';
 import { verlRow } from '../../src/dataset/trainer-rows.ts';
@@ -112,6 +113,25 @@ describe('export of a generate folder', () => {
     const kept = rows.find((row) => row.document_id === first!.result.document_id)!;
     expect(summary.duplicates).toEqual([{ id: expect.any(String), document_id: changed.document_id, duplicate_of: kept.id }]);
     expect(rows.some((row) => row.document_id === changed.document_id)).toBe(false);
+  });
+});
+
+describe('DATA_CARD.md', () => {
+  it('has front matter that parses as YAML and names every data file; sim data says so first', async () => {
+    for (const format of ['jsonl', 'verl'] as const) {
+      const { outDir, rows } = await exportTo({ format, testFraction: 0.5, license: 'cc-by-4.0' });
+      const card = fs.readFileSync(path.join(outDir, 'DATA_CARD.md'), 'utf8');
+      const match = /^---\n([\s\S]*?)\n---\n\n([^\n]*)/.exec(card);
+      expect(match, card.slice(0, 200)).not.toBeNull();
+      const front = parse(match![1]!) as { license: string; size_categories: string[]; configs: Array<{ data_files: Array<{ path: string }> }> };
+      expect(front.license).toBe('cc-by-4.0');
+      expect(front.size_categories).toEqual(['n<1K']);
+      const named = front.configs.flatMap((config) => config.data_files.map((file) => file.path)).sort();
+      const dataFiles = (fs.readdirSync(outDir, { recursive: true }) as string[]).filter((file) => /\.(jsonl|parquet)$/.test(file)).sort();
+      expect(named).toEqual(dataFiles);
+      expect(match![2]).toBe('> **This is simulated data.** It was made by autodata\'s simulated lab, a stand-in that answers like language models');
+      expect(card).toContain(`${rows.length} accepted question(s)`);
+    }
   });
 });
 

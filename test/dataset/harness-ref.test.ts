@@ -29,7 +29,7 @@ describe('RUN:CANDIDATE', () => {
     const best = readRun(runDir, runStatus).best!.id;
     expect(best).not.toBe('c0000');
     const resolved = await resolveHarness(`${runDir}:best`);
-    expect(resolved.candidate).toEqual({ run: runDir, storePath: path.join(runDir, 'run.sqlite'), id: best });
+    expect(resolved.candidate).toEqual({ run: runDir, storePath: path.join(runDir, 'run.sqlite'), id: best, diff: readRun(runDir, (store) => getCandidate(store, best)!.diff) });
     expect(resolved.harness.contentHash).toBe(recordedHash(best));
     expect(resolved.name).toBe(`run-${best}`);
   });

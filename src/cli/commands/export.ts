@@ -11,6 +11,7 @@ interface ExportArgs {
   format: ExportFormat;
   dedup: boolean;
   harness?: string[];
+  license: string;
   json: boolean;
 }
 
@@ -26,6 +27,7 @@ const exportCommand: CommandModule<object, ExportArgs> = {
       .option('format', { choices: EXPORT_FORMATS, default: 'jsonl' as ExportFormat, describe: 'Data files: jsonl (every field), trl (prompt/completion rows, rubric as reward spec), verl (Parquet)' })
       .option('dedup', { type: 'boolean', default: false, describe: 'Drop examples whose question repeats an earlier one (after normalising case, punctuation and spacing)' })
       .option('harness', { type: 'string', array: true, describe: 'Where to find the harness that made the examples when the source does not record it: folder or RUN:CANDIDATE' })
+      .option('license', { type: 'string', default: 'unknown', describe: "License id for DATA_CARD.md's front matter (the documents' license decides it)" })
       .option('json', { type: 'boolean', default: false, describe: 'Print the summary as JSON' }) as unknown as Argv<ExportArgs>,
   handler: async (args) => {
     const { summary } = await exportDataset({
@@ -35,6 +37,7 @@ const exportCommand: CommandModule<object, ExportArgs> = {
       testFraction: args.testFraction,
       seed: args.seed,
       dedup: args.dedup,
+      license: args.license,
       ...(args.harness ? { harnesses: args.harness } : {}),
     });
     process.stdout.write(args.json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatExportSummary(summary, args.out)}\n`);
