@@ -9,6 +9,7 @@ import { formatConfigIssues } from './format-issues.ts';
 import { DEFAULT_LONG_DOCUMENT_POLICY, LONG_DOCUMENT_POLICIES } from '../inner/fit-document.ts';
 import { acceptanceRuleSchema } from '../outer/accept-child.ts';
 import { racingSchema } from '../outer/race-rule.ts';
+import { plateauRuleSchema } from '../outer/plateau.ts';
 import { parentSelectionSchema } from '../outer/select-parent.ts';
 
 const positiveInt = z.number().int().min(1);
@@ -63,7 +64,7 @@ export const experimentSchema = z.strictObject({
   budgets: z
     .strictObject({
       iterations: optionalLimit.describe('Stop after this many iterations (in addition to outer.iterations).'),
-      calls: optionalLimit.describe('Stop once this many model calls have been made.'),
+      calls: optionalLimit.describe('Stop once this many paid model calls have been made (cache hits excluded, a re-ask counted; src/llm/call-count.ts).'),
       tokens: optionalLimit.describe('Stop once this many tokens (prompt + completion) have been used.'),
       wallTimeMinutes: z.number().positive().nullable().default(null).describe('Stop after this much wall time in this process.'),
       usd: z
@@ -73,6 +74,10 @@ export const experimentSchema = z.strictObject({
         .nullable()
         .default(null)
         .describe("Stop once this many US dollars have been spent (every role the run calls needs a price in the endpoints file)."),
+      plateau: plateauRuleSchema
+        .nullable()
+        .default(null)
+        .describe('Stop when the last `iterations` iterations improved nothing beyond the evaluation noise (src/outer/plateau.ts); null = off.'),
     })
     .prefault({}),
 });

@@ -3,9 +3,10 @@
 // Cost per call is the provider's own figure where it reported one, else the priced cost_usd
 // (call-cost.ts); a paid call with neither is unpriced, and a cost summed over such calls is a lower bound.
 import type Database from 'better-sqlite3';
+import { PAID_CALLS_SQL, PAID_ROW_SQL as PAID } from './call-count.ts';
 
 export interface PaidUsage {
-  /** Logical calls sent over the wire (cache hits and coalesced calls excluded). */
+  /** Paid calls (call-count.ts): answered by a server, re-asks counted; cache hits and coalesced calls excluded. */
   calls: number;
   /** Requests sent over the wire, retries and re-asks included. */
   requests: number;
@@ -14,7 +15,7 @@ export interface PaidUsage {
   tokens: number;
   /** USD over the paid calls that have a figure (provider cost, else priced); cache hits cost 0. */
   costUsd: number;
-  /** Paid calls with a figure. */
+  /** Paid calls with a figure (pricedCalls + unpricedCalls = calls). */
   pricedCalls: number;
   /** Paid calls with no figure (their role has no price and the provider reported none). */
   unpricedCalls: number;
@@ -22,8 +23,6 @@ export interface PaidUsage {
   cacheHits: number;
 }
 
-/** A logged call that went over the wire: not a cache hit, not a coalesced copy of another call. */
-const PAID = 'cache_hit = 0 AND attempts > 0';
 /** The cost figure of one row: the provider's own when it reported one. */
 const FIGURE = 'COALESCE(provider_cost, cost_usd)';
 
@@ -45,14 +44,14 @@ export function paidUsageByRole(db: Database.Database): RolePaidUsage[] {
   return db
     .prepare(
       `SELECT role,
-              COALESCE(SUM(CASE WHEN ${PAID} THEN 1 ELSE 0 END), 0) AS calls,
+              COALESCE(SUM(${PAID_CALLS_SQL}), 0) AS calls,
               COALESCE(SUM(CASE WHEN ${PAID} THEN attempts ELSE 0 END), 0) AS requests,
               COALESCE(SUM(CASE WHEN ${PAID} THEN prompt_tokens ELSE 0 END), 0) AS promptTokens,
               COALESCE(SUM(CASE WHEN ${PAID} THEN completion_tokens ELSE 0 END), 0) AS completionTokens,
               COALESCE(SUM(cache_hit), 0) AS cacheHits,
               COALESCE(SUM(CASE WHEN ${PAID} THEN ${FIGURE} ELSE 0 END), 0) AS costUsd,
-              COALESCE(SUM(CASE WHEN ${PAID} AND ${FIGURE} IS NOT NULL THEN 1 ELSE 0 END), 0) AS pricedCalls,
-              COALESCE(SUM(CASE WHEN ${PAID} AND ${FIGURE} IS NULL THEN 1 ELSE 0 END), 0) AS unpricedCalls
+              COALESCE(SUM(CASE WHEN ${PAID} AND ${FIGURE} IS NOT NULL THEN 1 + reasked ELSE 0 END), 0) AS pricedCalls,
+              COALESCE(SUM(CASE WHEN ${PAID} AND ${FIGURE} IS NULL THEN 1 + reasked ELSE 0 END), 0) AS unpricedCalls
        FROM llm_call_log GROUP BY role ORDER BY role`,
     )
     .all() as RolePaidUsage[];
@@ -71,13 +70,13 @@ export function paidUsage(db: Database.Database): PaidUsage {
   if (newest <= known.lastId) return { ...known.totals };
   const added = db
     .prepare(
-      `SELECT COALESCE(SUM(CASE WHEN ${PAID} THEN 1 ELSE 0 END), 0) AS calls,
+      `SELECT COALESCE(SUM(${PAID_CALLS_SQL}), 0) AS calls,
               COALESCE(SUM(CASE WHEN ${PAID} THEN attempts ELSE 0 END), 0) AS requests,
               COALESCE(SUM(CASE WHEN ${PAID} THEN MAX(attempts - 1 - reasked, 0) ELSE 0 END), 0) AS retried,
               COALESCE(SUM(CASE WHEN ${PAID} THEN prompt_tokens + completion_tokens ELSE 0 END), 0) AS tokens,
               COALESCE(SUM(CASE WHEN ${PAID} THEN ${FIGURE} ELSE 0 END), 0) AS costUsd,
-              COALESCE(SUM(CASE WHEN ${PAID} AND ${FIGURE} IS NOT NULL THEN 1 ELSE 0 END), 0) AS pricedCalls,
-              COALESCE(SUM(CASE WHEN ${PAID} AND ${FIGURE} IS NULL THEN 1 ELSE 0 END), 0) AS unpricedCalls,
+              COALESCE(SUM(CASE WHEN ${PAID} AND ${FIGURE} IS NOT NULL THEN 1 + reasked ELSE 0 END), 0) AS pricedCalls,
+              COALESCE(SUM(CASE WHEN ${PAID} AND ${FIGURE} IS NULL THEN 1 + reasked ELSE 0 END), 0) AS unpricedCalls,
               COALESCE(SUM(cache_hit), 0) AS cacheHits
        FROM llm_call_log WHERE id > ? AND id <= ?`,
     )

@@ -1,6 +1,7 @@
 // The analyzer role: reads the parent's failed training trajectories and the history log, and
 // returns a structured root-cause analysis of the systematic failures.
 import { renderFile } from '../harness/index.ts';
+import { paidCallsOf } from '../llm/call-count.ts';
 import type { Llm, LlmResult } from '../llm/types.ts';
 import { throwIfUnavailable } from './llm-outage.ts';
 import { FAILURE_ANALYSIS_SCHEMA_NAME, failureAnalysisSchema, type FailureAnalysis } from './schemas.ts';
@@ -62,10 +63,10 @@ export function formatAnalysis(analysis: FailureAnalysis): string {
   return JSON.stringify(analysis, null, 2);
 }
 
-/** What a call cost: a cache hit (e.g. an iteration redone after a resume) costs nothing. */
+/** What a call cost (paid calls, llm/call-count.ts): a cache hit (e.g. an iteration redone after a resume) costs nothing. */
 export function usageOf(result: LlmResult<unknown>): { calls: number; tokens: number } {
   return {
-    calls: result.usage.cacheHit ? 0 : result.usage.reasked ? 2 : 1,
+    calls: paidCallsOf(result.usage),
     tokens: result.usage.promptTokens + result.usage.completionTokens,
   };
 }

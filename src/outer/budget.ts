@@ -1,10 +1,13 @@
-// When to stop: the planned iterations, or any budget. Checked between waves, so a budget can be
-// overshot by at most one wave; calls, tokens and dollars come from the store and survive a resume.
+// When to stop: the planned iterations, any budget, or the plateau rule. Checked between waves, so a
+// budget can be overshot by at most one wave; paid calls (llm/call-count.ts), tokens, dollars and the
+// plateau's scores come from the store and survive a resume.
 import type { ExperimentConfig } from '../config/experiment.ts';
 import type { Price } from '../config/endpoints.ts';
 import { ConfigError } from '../errors.ts';
 import type { Role } from '../llm/types.ts';
+import type { Store } from '../store/index.ts';
 import type { StopReason } from './events.ts';
+import { checkPlateau } from './plateau.ts';
 
 export function plannedIterations(config: ExperimentConfig): number {
   return Math.min(config.outer.iterations, config.budgets.iterations ?? Number.MAX_SAFE_INTEGER);
@@ -20,6 +23,12 @@ export function budgetStopReason(
   if (budgets.usd !== null && spent.usd >= budgets.usd) return 'usd-budget';
   if (budgets.wallTimeMinutes !== null && spent.elapsedMs >= budgets.wallTimeMinutes * 60_000) return 'wall-time-budget';
   return undefined;
+}
+
+/** 'plateau' when budgets.plateau is set and reached after `lastIteration` (plateau.ts). */
+export function plateauStopReason(config: ExperimentConfig, store: Store, lastIteration: number): StopReason | undefined {
+  const rule = config.budgets.plateau;
+  return rule !== null && checkPlateau(store, rule, lastIteration)?.reached ? 'plateau' : undefined;
 }
 
 /**

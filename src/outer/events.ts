@@ -3,7 +3,11 @@
 import { paidUsage } from '../llm/paid-usage.ts';
 import type { Store } from '../store/index.ts';
 import type { FinalTestResult } from './final-test.ts';
-import { candidateScores, listCandidates, listIterations, type IterationRecord } from './population-store.ts';
+import { bestCandidate } from './best-candidate.ts';
+import { listIterations, type IterationRecord } from './population-store.ts';
+
+// Re-exported: the progress, status and workflow readers take the best candidate from here.
+export { bestCandidate };
 
 export type StopReason =
   | 'completed'
@@ -12,6 +16,8 @@ export type StopReason =
   | 'tokens-budget'
   | 'wall-time-budget'
   | 'usd-budget'
+  /** budgets.plateau: no accepted child of the last K iterations beat the best by more than the noise (budget.ts). */
+  | 'plateau'
   | 'interrupted';
 
 export interface EvolveProgress {
@@ -24,7 +30,7 @@ export interface EvolveProgress {
   rejected: number;
   refused: number;
   failed: number;
-  /** Paid over the whole run (the store's call log), interrupted and redone work included. */
+  /** Paid calls (llm/call-count.ts) over the whole run (the store's call log), interrupted and redone work included. */
   calls: number;
   tokens: number;
   /** Requests repeated after a transient fault (429, 5xx, reset, deadline): cost, never results. */
@@ -82,16 +88,4 @@ export function progressFromStore(store: Store, plannedIterations: number): Evol
 /** Examples accepted over every evaluation on record (what the run's cost bought). */
 export function acceptedExamples(store: Store): number {
   return (store.db.prepare('SELECT COALESCE(SUM(accepted), 0) AS accepted FROM evaluation').get() as { accepted: number }).accepted;
-}
-
-/** The accepted candidate with the highest mean validation score (the earliest one on a tie). */
-export function bestCandidate(store: Store): { id: string; score: number; evaluations: number } | undefined {
-  const scores = candidateScores(store);
-  let best: { id: string; score: number; evaluations: number } | undefined;
-  for (const candidate of listCandidates(store)) {
-    const entry = scores.get(candidate.id);
-    if (candidate.status !== 'accepted' || !entry) continue;
-    if (!best || entry.score > best.score) best = { id: candidate.id, ...entry };
-  }
-  return best;
 }

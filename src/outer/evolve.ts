@@ -18,7 +18,8 @@ import { withTransaction, type Store } from '../store/index.ts';
 import { deriveSeed } from '../util/hash.ts';
 import { acceptChild } from './accept-child.ts';
 import { analyzeFailures, formatAnalysis } from './analyze.ts';
-import { budgetStopReason, completionReason, plannedIterations } from './budget.ts';
+import { populationAsOf } from './best-candidate.ts';
+import { budgetStopReason, completionReason, plannedIterations, plateauStopReason } from './budget.ts';
 import { candidateHarnesses } from './candidate-harnesses.ts';
 import { evaluationRecord } from './evaluation-record.ts';
 import { runFinalTest, type FinalTestResult } from './final-test.ts';
@@ -252,12 +253,14 @@ export async function evolve(deps: EvolveDeps, setup: EvolveSetup): Promise<Evol
     if (wave.length === 0) continue;
     if (deps.signal?.aborted) return stop('interrupted');
     const totals = progressFromStore(store, planned);
-    const budgetReason = budgetStopReason(config, { calls: totals.calls, tokens: totals.tokens, elapsedMs: now().getTime() - startedAt, usd: totals.costUsd });
+    const budgetReason =
+      budgetStopReason(config, { calls: totals.calls, tokens: totals.tokens, elapsedMs: now().getTime() - startedAt, usd: totals.costUsd }) ??
+      plateauStopReason(config, store, waveStart - 1);
     if (budgetReason) return stop(budgetReason);
     const sharedReason = deps.sharedBudget?.();
     if (sharedReason) return stop(sharedReason);
 
-    const parents = population.populationBefore(store, waveStart);
+    const parents = populationAsOf(store, waveStart - 1);
     const history = population.listIterations(store).filter((record) => record.iteration < waveStart);
     const settled = await Promise.allSettled(wave.map((iteration) => runIteration(iteration, parents, history)));
     const failures = settled.flatMap((outcome, index) =>

@@ -6,7 +6,9 @@ export { acceptChild, acceptanceRuleSchema, discordantPairs, signTestPValue, typ
 export { analyzeFailures, formatAnalysis, joinTrajectories, type AnalyzeInput, type AnalyzeOutcome, type TrajectoryText } from './analyze.ts';
 export { proposeEdit, type EditAttempt, type ProposeInput, type ProposeOutcome } from './propose-edit.ts';
 export { renderHistory, renderHistoryEntry } from './history.ts';
-export { bestCandidate, progressFromStore, type Emit, type EvolveEvent, type EvolveProgress, type StopReason } from './events.ts';
+export { bestAfterEachIteration, bestCandidate, candidateScores, populationAsOf, type CandidateStanding } from './best-candidate.ts';
+export { checkPlateau, describePlateau, plateauRuleSchema, type PlateauCheck, type PlateauRule } from './plateau.ts';
+export { progressFromStore, type Emit, type EvolveEvent, type EvolveProgress, type StopReason } from './events.ts';
 export { describeEvent, describeProgress } from './event-lines.ts';
 export { budgetStopReason, plannedIterations } from './budget.ts';
 export { finalTestFromStore, formatFinalTest, runFinalTest, TEST_REPEAT, type FinalTestResult, type TestScore } from './final-test.ts';

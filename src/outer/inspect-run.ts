@@ -5,8 +5,10 @@ import { ConfigError } from '../errors.ts';
 import { paidUsage } from '../llm/paid-usage.ts';
 import { getRun, listRuns, openStore, type RunRecord, type Store } from '../store/index.ts';
 import { costSummary, hasCost, type CostFigures } from '../llm/cost-text.ts';
-import { acceptedExamples, bestCandidate } from './events.ts';
+import { bestAfterEachIteration, bestCandidate, candidateScores, type CandidateStanding } from './best-candidate.ts';
+import { acceptedExamples } from './events.ts';
 import { finalTestFromStore, formatFinalTest, type FinalTestResult } from './final-test.ts';
+import { checkPlateau, describePlateau, type PlateauCheck, type PlateauRule } from './plateau.ts';
 import { forTerminal } from '../util/terminal-text.ts';
 import { renderHistoryEntry } from './history.ts';
 import * as population from './population-store.ts';
@@ -44,8 +46,8 @@ export interface RunStatus {
   run: RunRecord;
   candidatesByStatus: Record<population.CandidateStatus, number>;
   iterationsDone: number;
-  best: { id: string; score: number; evaluations: number } | null;
-  /** Paid over the whole run (the store's call log), as evolve's progress reports them. */
+  best: CandidateStanding | null;
+  /** Paid calls (llm/call-count.ts) and tokens over the whole run (the store's call log), as evolve's progress reports them. */
   calls: number;
   tokens: number;
   /** Requests repeated after a transient fault. */
@@ -54,6 +56,8 @@ export interface RunStatus {
   cost: CostFigures & { acceptedExamples: number };
   /** The latest held-out test of the baseline and the best candidate (null until a run stops cleanly with it on). */
   finalTest: FinalTestResult | null;
+  /** budgets.plateau's verdict after the last finished iteration (null when the rule is off or K iterations have not run). */
+  plateau: PlateauCheck | null;
   iterations: population.IterationRecord[];
   /** Every refused implementer attempt (the ones a retry fixed too). */
   refusals: Array<{ iteration: number; attempt: number; reason: string | null; message: string }>;
@@ -80,12 +84,19 @@ export function runStatus(store: Store): RunStatus {
       acceptedExamples: acceptedExamples(store),
     },
     finalTest: finalTestFromStore(store),
+    plateau: plateauAfter(store, run, iterations.at(-1)?.iteration),
     iterations,
     refusals: population
       .listEditAttempts(store)
       .filter((attempt) => attempt.outcome === 'refused')
       .map((attempt) => ({ iteration: attempt.iteration, attempt: attempt.attempt, reason: attempt.refusalReason, message: attempt.message })),
   };
+}
+
+/** What the run's plateau rule (from its stored config) says after `lastIteration`. */
+function plateauAfter(store: Store, run: RunRecord, lastIteration: number | undefined): PlateauCheck | null {
+  const rule = (run.config as { budgets?: { plateau?: PlateauRule | null } }).budgets?.plateau;
+  return rule && lastIteration !== undefined ? (checkPlateau(store, rule, lastIteration) ?? null) : null;
 }
 
 /**
@@ -99,11 +110,13 @@ export function formatRunStatus(status: RunStatus): string {
     `run ${status.run.id} (${status.run.status}), seed ${status.run.seed}, config ${status.run.configHash.slice(0, 12)}`,
     `iterations ${status.iterationsDone}/${Math.max(config.outer?.iterations ?? 0, status.iterationsDone)}; candidates: ${counts}`,
     status.best
-      ? `best ${status.best.id}: validation pass rate ${status.best.score.toFixed(3)} (mean of ${status.best.evaluations} evaluation${status.best.evaluations === 1 ? '' : 's'})`
+      ? `best ${status.best.id}: validation pass rate ${status.best.score.toFixed(3)} ` +
+        `(${status.best.accepted} of ${status.best.documents} documents over ${status.best.evaluations} evaluation${status.best.evaluations === 1 ? '' : 's'})`
       : 'best: none yet (the baseline has not been evaluated)',
-    `calls ${status.calls}, tokens ${status.tokens}${status.retried > 0 ? `, retried requests ${status.retried}` : ''}`,
+    `paid calls ${status.calls}, tokens ${status.tokens}${status.retried > 0 ? `, retried requests ${status.retried}` : ''}`,
     hasCost(status.cost) ? costSummary(status.cost, status.cost.acceptedExamples) : 'cost: unknown (no role has a price and no provider reported a cost)',
     status.finalTest ? `${formatFinalTest(status.finalTest)}, after iteration ${status.finalTest.iteration}` : 'held-out test: not run yet',
+    ...(status.plateau ? [describePlateau(status.plateau)] : []),
     '',
     'history:',
     ...status.iterations.map((record) => forTerminal(renderHistoryEntry(record))),
@@ -136,7 +149,7 @@ export function candidateDetails(store: Store, candidateId: string): CandidateDe
   const made = candidate.iteration > 0;
   return {
     candidate,
-    score: population.candidateScores(store).get(candidate.id)?.score ?? null,
+    score: candidateScores(store).get(candidate.id)?.score ?? null,
     evaluations: population.listEvaluations(store, { candidateId: candidate.id }),
     analysis: made ? (population.getAnalysis(store, candidate.iteration) ?? null) : null,
     attempts: made ? population.listEditAttempts(store, candidate.iteration) : [],
@@ -184,30 +197,18 @@ function firstLine(text: string): string {
 
 export interface CurvePoint {
   iteration: number;
-  /** Best mean validation score among accepted candidates after this iteration. */
+  /** The best candidate's score as of this iteration (best-candidate.ts). */
   best: number;
   bestCandidateId: string;
   decision: population.IterationDecision;
   childScore: number | null;
 }
 
-/** Best validation pass rate after each finished iteration, scores as they stood at that point. */
+/** The best validation score after each finished iteration, scores as they stood at that point. */
 export function curvePoints(store: Store): CurvePoint[] {
-  const candidates = population.listCandidates(store);
-  const evaluations = population.listEvaluations(store, { splitPart: 'validation' });
-  const points: CurvePoint[] = [];
-  for (const record of population.listIterations(store)) {
-    let best: { id: string; score: number } | undefined;
-    for (const candidate of candidates) {
-      if (candidate.status !== 'accepted' || candidate.iteration > record.iteration) continue;
-      const rates = evaluations
-        .filter((evaluation) => evaluation.candidateId === candidate.id && evaluation.iteration <= record.iteration)
-        .map((evaluation) => evaluation.passRate);
-      if (rates.length === 0) continue;
-      const score = rates.reduce((sum, rate) => sum + rate, 0) / rates.length;
-      if (!best || score > best.score) best = { id: candidate.id, score };
-    }
-    if (best) points.push({ iteration: record.iteration, best: best.score, bestCandidateId: best.id, decision: record.decision, childScore: record.childScore });
-  }
-  return points;
+  const decisions = new Map(population.listIterations(store).map((record) => [record.iteration, record]));
+  return bestAfterEachIteration(store).map(({ iteration, best }) => {
+    const record = decisions.get(iteration)!;
+    return { iteration, best: best.score, bestCandidateId: best.id, decision: record.decision, childScore: record.childScore };
+  });
 }

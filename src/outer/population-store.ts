@@ -1,7 +1,6 @@
 // Typed reads and writes of the outer loop's tables (store/migrations/004-outer.sql).
 // Each function is one statement; callers group them with withTransaction when they belong together.
 import type { Store } from '../store/index.ts';
-import type { ScoredCandidate } from './select-parent.ts';
 
 export const CANDIDATE_STATUSES = ['evaluating', 'accepted', 'rejected', 'refused'] as const;
 export type CandidateStatus = (typeof CANDIDATE_STATUSES)[number];
@@ -261,31 +260,8 @@ export function discardUnfinishedIterations(store: Store): number[] {
   return iterations;
 }
 
-/**
- * Validation score of every candidate = mean pass rate over its validation evaluations made
- * before `beforeIteration` (all of them when omitted). Candidates never evaluated are absent.
- */
-export function candidateScores(store: Store, beforeIteration = Number.MAX_SAFE_INTEGER): Map<string, { score: number; evaluations: number }> {
-  const rows = store.db
-    .prepare(
-      `SELECT candidate_id AS id, AVG(pass_rate) AS score, COUNT(*) AS evaluations FROM evaluation
-       WHERE split_part = 'validation' AND iteration < ? GROUP BY candidate_id ORDER BY candidate_id`,
-    )
-    .all(beforeIteration) as Array<{ id: string; score: number; evaluations: number }>;
-  return new Map(rows.map((row) => [row.id, { score: row.score, evaluations: row.evaluations }]));
-}
-
-/** The accepted candidates as they stood before `beforeIteration`, with their scores at that point. */
-export function populationBefore(store: Store, beforeIteration: number): ScoredCandidate[] {
-  const scores = candidateScores(store, beforeIteration);
-  const accepted = store.db
-    .prepare(`SELECT id FROM candidate WHERE status = 'accepted' AND iteration < ? ORDER BY id`)
-    .all(beforeIteration) as Array<{ id: string }>;
-  return accepted.flatMap(({ id }) => {
-    const entry = scores.get(id);
-    return entry ? [{ id, score: entry.score }] : [];
-  });
-}
+// A candidate's validation score and the population as of an iteration: best-candidate.ts.
+export { candidateScores } from './best-candidate.ts';
 
 interface CandidateRow {
   id: string;

@@ -31,12 +31,12 @@ describe('paidUsage', () => {
       tracker.record(call(3)); // two retries
       tracker.record(call(0, { cacheHit: true, tokens: 0 }));
       expect(paidUsage(store.db)).toEqual({ calls: 2, requests: 4, retried: 2, tokens: 20, costUsd: 0, pricedCalls: 0, unpricedCalls: 2, cacheHits: 1 });
-      tracker.record(call(2, { reasked: true })); // a re-ask is no retry
+      tracker.record(call(2, { reasked: true })); // a re-ask is no retry, but a second (paid) call
       tracker.record(call(4, { reasked: true })); // two retries and a re-ask
       const again = paidUsage(store.db);
-      expect(again).toEqual({ calls: 4, requests: 10, retried: 4, tokens: 40, costUsd: 0, pricedCalls: 0, unpricedCalls: 4, cacheHits: 1 });
+      expect(again).toEqual({ calls: 6, requests: 10, retried: 4, tokens: 40, costUsd: 0, pricedCalls: 0, unpricedCalls: 6, cacheHits: 1 });
       // Per role, the same filter: the cache hit is counted apart and pays nothing.
-      expect(paidUsageByRole(store.db)).toEqual([{ role: 'judge', calls: 4, requests: 10, promptTokens: 40, completionTokens: 0, cacheHits: 1, costUsd: 0, pricedCalls: 0, unpricedCalls: 4 }]);
+      expect(paidUsageByRole(store.db)).toEqual([{ role: 'judge', calls: 6, requests: 10, promptTokens: 40, completionTokens: 0, cacheHits: 1, costUsd: 0, pricedCalls: 0, unpricedCalls: 6 }]);
       // A fresh connection recounts everything and agrees.
       const reader = openStore(store.path, { readonly: true });
       expect(paidUsage(reader.db)).toEqual(again);

@@ -53,7 +53,7 @@ describe('loadExperiment', () => {
       testLimit: null,
       maxErroredFraction: 0.2,
     });
-    expect(config.budgets).toEqual({ iterations: null, calls: null, tokens: null, wallTimeMinutes: null, usd: null });
+    expect(config.budgets).toEqual({ iterations: null, calls: null, tokens: null, wallTimeMinutes: null, usd: null, plateau: null });
     expect(config.split).toBe('splits/sim-cs.json');
   });
 

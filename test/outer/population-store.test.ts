@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { populationAsOf } from '../../src/outer/best-candidate.ts';
 import * as population from '../../src/outer/population-store.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 
@@ -48,15 +49,15 @@ function storeWithUnfinishedIteration(): Store {
 }
 
 describe('population store', () => {
-  it('scores candidates by their mean validation pass rate before a given iteration', () => {
+  it('scores candidates by their pooled validation pass rate as of a given iteration', () => {
     const store = storeWithUnfinishedIteration();
-    expect(population.populationBefore(store, 1)).toEqual([{ id: 'c0000', score: 0.5 }]);
-    expect(population.populationBefore(store, 2)).toEqual([
+    expect(populationAsOf(store, 0)).toEqual([{ id: 'c0000', score: 0.5 }]);
+    expect(populationAsOf(store, 1)).toEqual([
       { id: 'c0000', score: 0.625 },
       { id: 'c0001', score: 1 },
     ]);
     // Iteration 2's evaluation of c0001 counts only for waves that start after it.
-    expect(population.candidateScores(store).get('c0001')).toEqual({ score: 0.625, evaluations: 2 });
+    expect(population.candidateScores(store).get('c0001')).toEqual({ id: 'c0001', iteration: 1, score: 0.625, accepted: 5, documents: 8, evaluations: 2 });
     store.close();
   });
 
