@@ -166,7 +166,7 @@ describe('applyEdits', () => {
     expect(refusal(applyEdits(baseline, [{ file: CHALLENGER, search: 'question', replace: 'task' }]))).toEqual({
       reason: 'search-not-unique',
       message:
-        'edit 1: search text occurs 9 times in prompts/challenger.md (lines 3, 13, 15, 17, 19, 21, 34); include more surrounding text so it matches once',
+        'edit 1: search text occurs 9 times in prompts/challenger.md (lines 6, 13, 15, 17, 19, 21, 34); include more surrounding text so it matches once',
       filePath: CHALLENGER,
     });
   });

@@ -29,7 +29,7 @@ describe('harness diffs', () => {
     const variants = [
       edited([{ file: 'prompts/challenger.md', search: '# Challenger\n', replace: '# Challenger\n\nRead the whole document first.\n' }]),
       edited([
-        { file: 'prompts/quality-verifier.md', search: 'tested on it.\n', replace: 'tested on it.\n\n---\n-- note\n+++ plus\n' },
+        { file: 'prompts/quality-verifier.md', search: 'after the checks.\n', replace: 'after the checks.\n\n---\n-- note\n+++ plus\n' },
         { file: 'prompts/main-agent.md', search: '# Data scientist\n', replace: '' },
         { file: 'settings.json', search: '"challengersPerRound": 1', replace: '"challengersPerRound": 2' },
       ]),
@@ -48,7 +48,7 @@ describe('harness diffs', () => {
       { file: 'settings.json', search: '"challengersPerRound": 1', replace: '"challengersPerRound": 2' },
     ]);
     const diff = createHarnessDiff(baseline, variant);
-    expect(diff.startsWith('diff --git a/prompts/challenger.md b/prompts/challenger.md\n--- a/prompts/challenger.md\n+++ b/prompts/challenger.md\n@@ -1,4 +1,4 @@\n-# Challenger\n+# Example writer\n')).toBe(true);
+    expect(diff.startsWith('diff --git a/prompts/challenger.md b/prompts/challenger.md\n--- a/prompts/challenger.md\n+++ b/prompts/challenger.md\n@@ -1,6 +1,6 @@\n {{document}}\n \n-# Challenger\n+# Example writer\n')).toBe(true);
     expect(diff).toContain('diff --git a/settings.json b/settings.json\n--- a/settings.json\n+++ b/settings.json\n');
     expect(diff).toContain('-  "challengersPerRound": 1,\n+  "challengersPerRound": 2,\n');
     expect(diffFiles(diff)).toEqual(['prompts/challenger.md', 'settings.json']);

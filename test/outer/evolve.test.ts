@@ -157,8 +157,9 @@ describe('evolve with an implementer that edits a protected file first', () => {
   it('refuses every protected edit, so the protected files stay byte-identical in every candidate', async () => {
     // A real endpoint on loopback plays the implementer: its first attempt in every iteration edits
     // the judge (protected), its retry edits the challenger (editable). Every other role is the sim.
-    const judgeHeading = baseline.files['prompts/judge.md']!.split('\n')[0]!;
-    const challengerHeading = baseline.files['prompts/challenger.md']!.split('\n')[0]!;
+    const heading = (file: string) => baseline.files[file]!.split('\n').find((line) => line.startsWith('# '))!;
+    const judgeHeading = heading('prompts/judge.md');
+    const challengerHeading = heading('prompts/challenger.md');
     expect([judgeHeading, challengerHeading]).toEqual(['# Grader', '# Challenger']);
     const implementer = await startScriptedEndpoint((request) => {
       if (request.schemaName !== 'harness_edits') return { status: 400, message: `unexpected request ${request.schemaName}` };
