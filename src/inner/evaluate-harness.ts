@@ -67,7 +67,7 @@ export async function evaluateHarness(
   given: InnerDocument[],
   options: EvaluateOptions,
 ): Promise<HarnessEvaluation> {
-  const { concurrency, onDocumentDone, contextFit, ...runOptions } = options;
+  const { concurrency, onDocumentDone, shouldStart, contextFit, ...runOptions } = options;
   const fitted = contextFit ? fitDocuments(given, contextFit) : { documents: given, skipped: [] };
   const documents = fitted.documents;
   for (const { documentId, fit } of fitted.skipped) {
@@ -98,6 +98,7 @@ export async function evaluateHarness(
   let halted = false;
   const worker = async () => {
     while (next < documents.length && !halted) {
+      if (shouldStart && !shouldStart(next)) return;
       const index = next;
       next += 1;
       let outcome: DocumentOutcome;
@@ -109,12 +110,14 @@ export async function evaluateHarness(
       }
       outcomes[index] = outcome;
       done += 1;
-      onDocumentDone?.(outcome, done, documents.length);
+      onDocumentDone?.(outcome, done, documents.length, index);
     }
   };
   await settleAll(Array.from({ length: Math.max(1, Math.min(concurrency, documents.length)) }, worker));
-  const summary = summarizeEvaluation(outcomes, fitted.skipped);
-  return { passRate: summary.passRate, outcomes, summary };
+  // Documents are started in order, so those run are the first `next` (all of them unless shouldStart stopped it).
+  const started = outcomes.slice(0, next);
+  const summary = summarizeEvaluation(started, fitted.skipped);
+  return { passRate: summary.passRate, outcomes: started, summary };
 }
 
 function sameFit(stored: DocumentFitRecord | undefined, current: DocumentFitRecord | undefined): boolean {

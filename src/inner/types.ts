@@ -39,7 +39,14 @@ export interface EvaluateOptions extends RunDocumentOptions {
    * document that cannot fit is truncated or skipped (never sent). Absent: documents run as given.
    */
   contextFit?: ContextFit;
-  onDocumentDone?: (outcome: DocumentOutcome, done: number, total: number) => void;
+  /** `index`: the document's place in the list run (after context fitting). */
+  onDocumentDone?: (outcome: DocumentOutcome, done: number, total: number, index: number) => void;
+  /**
+   * Asked before each document starts, in list order: false stops the evaluation there (that document
+   * and every later one are not started; those running finish) and it covers the documents started.
+   * Racing the paired validation (outer/race-validation.ts) uses it. Absent: every document runs.
+   */
+  shouldStart?: (index: number) => boolean;
 }
 
 export interface RoleCounts {

@@ -1,12 +1,13 @@
 // The paired validation of an iteration: parent and child on the same validation documents with
-// the same seeds. With outer.racing on, the two run as pairs, document by document, and stop once
-// the decision is settled (race-rule.ts).
+// the same seeds, two evaluations at once as the paper has them. With outer.racing on, the
+// documents pair up as they finish and the validation stops once the decision is settled
+// (race-rule.ts); off, both run to the end.
 //
 // Determinism: the decision is read from completed pairs in the list's order only, so it is taken
-// at the same prefix whatever the timing. Episodes run from one queue (parent 0, child 0, parent 1,
-// ...) with both sides' worker counts together (2 x concurrency), as the two full evaluations had.
-// Once settled at a prefix no later document starts; those already running finish (their episodes
-// are stored like any other) and are paid for, but the recorded evaluations hold the prefix alone.
+// at the same prefix whatever the timing. Each side runs its documents in order with its own
+// workers, as before. Once settled at a prefix no later document starts; those already running
+// finish (their episodes are stored like any other) and are paid for, but the recorded
+// evaluations hold the prefix alone, the same whatever was in flight.
 import { evaluateHarness, summarizeEvaluation, type DocumentOutcome, type EvaluateOptions, type HarnessEvaluation, type InnerDeps, type InnerDocument } from '../inner/index.ts';
 import type { Harness } from '../harness/index.ts';
 import { settleAll } from '../util/settle-all.ts';
@@ -19,7 +20,7 @@ export interface RaceSetup {
   child: Harness;
   documents: InnerDocument[];
   /** One evaluation's options (the same for both sides); no context fitting, the documents run as given. */
-  options: Omit<EvaluateOptions, 'contextFit' | 'onDocumentDone'>;
+  options: Omit<EvaluateOptions, 'contextFit' | 'onDocumentDone' | 'shouldStart'>;
   acceptance: AcceptanceRule;
   racing: Racing;
   /** The void rule of evaluation-record.ts: a prefix that would be void decides nothing early. */
@@ -39,58 +40,44 @@ type Side = 'parent' | 'child';
 
 export async function raceValidation(deps: InnerDeps, setup: RaceSetup): Promise<RaceResult> {
   const { documents, options } = setup;
-  if (setup.racing === 'off') {
-    const [parent, child] = await settleAll([
-      evaluateHarness(deps, setup.parent, documents, options),
-      evaluateHarness(deps, setup.child, documents, options),
-    ]);
-    return { parent, child, early: null, beyond: { episodes: 0, calls: 0, tokens: 0 } };
-  }
-  const settle = raceRule(setup.acceptance, setup.racing);
+  const settle = setup.racing === 'off' ? null : raceRule(setup.acceptance, setup.racing);
   const voidRule = { maxErroredFraction: setup.maxErroredFraction };
-  const outcomes: Record<Side, Array<DocumentOutcome | undefined>> = { parent: [], child: [] };
+  const finished: Record<Side, Array<DocumentOutcome | undefined>> = { parent: [], child: [] };
   const total = documents.length;
-  let compared = 0; // the longest prefix both sides have finished, as far as it was read
+  let compared = 0; // the prefix both sides have finished, as far as it was read
   // Set from inside readPairs (a cast, so the compiler does not narrow it to null for good).
   let early = null as RaceResult['early'];
 
   // Reads newly completed pairs in order; the first prefix that settles the decision is the one kept.
   const readPairs = () => {
-    while (early === null && compared < total && outcomes.parent[compared] && outcomes.child[compared]) {
+    while (settle && early === null && compared < total && finished.parent[compared] && finished.child[compared]) {
       compared += 1;
       if (compared === total) return;
-      const prefix = { parent: prefixEvaluation(outcomes.parent, compared), child: prefixEvaluation(outcomes.child, compared) };
+      const prefix = { parent: prefixEvaluation(finished.parent, compared), child: prefixEvaluation(finished.child, compared) };
       if (isVoidEvaluation(prefix.parent, voidRule) || isVoidEvaluation(prefix.child, voidRule)) continue;
       const settled = settle(discordantPairs(prefix.parent, prefix.child), total - compared);
       if (settled) early = { ...settled, documents: compared, of: total };
     }
   };
-
-  const queue = documents.flatMap((document, index) => (['parent', 'child'] as const).map((side) => ({ document, index, side })));
-  let next = 0;
-  let halted = false;
-  const worker = async () => {
-    // The queue is in document order, so once the next episode is past the prefix, so is the rest.
-    while (next < queue.length && !halted && (early === null || queue[next]!.index < early.documents)) {
-      const { document, index, side } = queue[next]!;
-      next += 1;
-      try {
-        const evaluation = await evaluateHarness(deps, side === 'parent' ? setup.parent : setup.child, [document], { ...options, concurrency: 1 });
-        outcomes[side][index] = evaluation.outcomes[0];
-      } catch (error) {
-        halted = true;
-        throw error;
-      }
+  const sideOptions = (side: Side): EvaluateOptions => ({
+    ...options,
+    // Documents past a settled prefix are not started.
+    shouldStart: (index) => early === null || index < early.documents,
+    onDocumentDone: (outcome, _done, _total, index) => {
+      finished[side][index] = outcome;
       readPairs();
-    }
-  };
-  await settleAll(Array.from({ length: Math.max(1, Math.min(2 * options.concurrency, queue.length)) }, worker));
+    },
+  });
+  const [parent, child] = await settleAll([
+    evaluateHarness(deps, setup.parent, documents, sideOptions('parent')),
+    evaluateHarness(deps, setup.child, documents, sideOptions('child')),
+  ]);
+  if (early === null) return { parent, child, early, beyond: { episodes: 0, calls: 0, tokens: 0 } };
 
-  const kept = early?.documents ?? total;
-  const past = [...outcomes.parent.slice(kept), ...outcomes.child.slice(kept)].filter((outcome) => outcome !== undefined);
+  const past = [...parent.outcomes.slice(early.documents), ...child.outcomes.slice(early.documents)];
   return {
-    parent: prefixEvaluation(outcomes.parent, kept),
-    child: prefixEvaluation(outcomes.child, kept),
+    parent: prefixEvaluation(parent.outcomes, early.documents),
+    child: prefixEvaluation(child.outcomes, early.documents),
     early,
     beyond: {
       episodes: past.length,
