@@ -66,6 +66,8 @@ export interface ExportSummary {
   documents: Record<DatasetSplit, number>;
   episodes: number;
   rejections: number;
+  /** Of those, episodes that ended without an example (gave up, budget exhausted) rather than single rounds. */
+  episodeEndings: number;
   rejectionsByReason: Record<string, number>;
   /** Accepted episodes whose stored scores do not pass their rule again: not exported. */
   failedRecheck: Array<{ id: string; document_id: string; harness_hash: string; reasons: string[] }>;
@@ -136,6 +138,7 @@ export async function exportDataset(options: ExportOptions): Promise<ExportResul
     documents: { train: new Set(perSplit('train').map((row) => row.document_id)).size, test: test.size },
     episodes: source.episodes.length,
     rejections: rejections.length,
+    episodeEndings: rejections.filter((row) => row.round === null).length,
     rejectionsByReason: count(rejections, (row) => row.reason),
     failedRecheck,
     duplicates,

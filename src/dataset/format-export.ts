@@ -12,7 +12,7 @@ export function formatExportSummary(summary: ExportSummary, outDir: string): str
     `${summary.simulated ? 'SIMULATED data (sim endpoints, not real models): ' : ''}${summary.rows.train + summary.rows.test} example(s) from ${summary.episodes} episode(s) of ${summary.source.kind} ${line(summary.source.dir)}`,
     `train ${summary.rows.train} example(s) from ${summary.documents.train} document(s): ${summary.dataFiles.train}`,
     `test ${summary.rows.test} example(s) from ${summary.documents.test} document(s): ${summary.dataFiles.test} (test fraction ${summary.testFraction}, seed ${summary.seed})`,
-    `rejections.jsonl: ${summary.rejections} rejected round(s)${reasons ? ` (${reasons})` : ''}`,
+    `rejections.jsonl: ${summary.rejections - summary.episodeEndings} rejected round(s) and ${summary.episodeEndings} episode ending(s) without an example${reasons ? ` (${reasons})` : ''}`,
     ...summary.harnesses.map((harness) => `${harness.folder}/: harness ${harness.hash.slice(0, 12)} (${line(harness.name)})`),
   ];
   if (summary.dedup) lines.push(`--dedup dropped ${summary.duplicates.length} repeated question(s)`);

@@ -8,7 +8,7 @@ import { simpleGit } from 'simple-git';
 import { ConfigError } from '../errors.ts';
 import { applyHarnessDiff, BASELINE_CANDIDATE_ID, candidateBranch, harnessFromFiles, loadHarness, type Harness } from '../harness/index.ts';
 import { bestCandidate, candidateId, getCandidate, listCandidates, locateRunStore, WORKSPACE_FOLDER, type CandidateRecord } from '../outer/index.ts';
-import { openStore } from '../store/index.ts';
+import { readRun } from '../outer/inspect-run.ts';
 
 /** What a `--harness` value names. An existing path always wins, so a folder whose name holds ':' loads as before. */
 export type HarnessSpec = { kind: 'folder'; dir: string } | { kind: 'candidate'; run: string; candidate: string };
@@ -41,17 +41,13 @@ export async function resolveHarness(text: string, cwd = process.cwd()): Promise
 /** Candidate `candidate` (`c0003`, `3`, `baseline`, or `best`) of the evolve run `run`. */
 export async function candidateHarness(run: string, candidate: string, cwd = process.cwd()): Promise<ResolvedHarness> {
   const storePath = locateRunStore(run, cwd);
-  const store = openStore(storePath, { readonly: true });
-  let record: CandidateRecord;
-  try {
-    record = findCandidate(run, candidate, {
+  const record = readRun(storePath, (store) =>
+    findCandidate(run, candidate, {
       get: (id) => getCandidate(store, id),
       known: () => listCandidates(store).map((entry) => entry.id),
       best: () => bestCandidate(store)?.id,
-    });
-  } finally {
-    store.close();
-  }
+    }),
+  );
   const label = `${run}:${candidate}`;
   if (record.status === 'refused') throw new ConfigError(label, `candidate ${record.id} was refused: its edit never made a harness`);
   if (record.contentHash === null) throw new ConfigError(label, `candidate ${record.id} has no recorded content hash to check its files against`);

@@ -8,7 +8,8 @@ import path from 'node:path';
 import { ConfigError } from '../errors.ts';
 import { documentResultSchema, type DocumentResult } from '../inner/result-schema.ts';
 import { listCandidates, locateRunStore, STORE_FILE } from '../outer/index.ts';
-import { listRuns, openStore, type RunRecord, type Store } from '../store/index.ts';
+import { readRun } from '../outer/inspect-run.ts';
+import { listRuns, type RunRecord, type Store } from '../store/index.ts';
 
 export interface Episode {
   result: DocumentResult;
@@ -71,7 +72,7 @@ function readGenerateFolder(dir: string, cwd: string): EpisodeSource {
     else if (parsed.error !== null) incomplete.push({ source, reason: `ended on an infrastructure error: ${parsed.error}` });
     else episodes.push({ result: parsed, candidates: [] });
   }
-  const stored = existsSync(storePath) ? withStore(storePath, (store) => ({ runs: listRuns(store), models: modelsByRole(store) })) : { runs: [], models: {} };
+  const stored = existsSync(storePath) ? readRun(storePath, (store) => ({ runs: listRuns(store), models: modelsByRole(store) })) : { runs: [], models: {} };
   const leads = distinctHashes(episodes).map((hash) => ({ hash, specs: generateLeads(stored.runs, hash, cwd) }));
   return { kind: 'generate', dir, storePath: existsSync(storePath) ? storePath : undefined, episodes, incomplete, leads, models: stored.models, runs: stored.runs };
 }
@@ -89,7 +90,7 @@ function generateLeads(runs: RunRecord[], hash: string, cwd: string): string[] {
 }
 
 function readEvolveRun(storePath: string): EpisodeSource {
-  return withStore(storePath, (store) => {
+  return readRun(storePath, (store) => {
     const candidatesByHash = new Map<string, string[]>();
     for (const candidate of listCandidates(store)) {
       if (candidate.contentHash === null) continue;
@@ -127,13 +128,4 @@ function modelsByRole(store: Store): Record<string, string[]> {
   const models = new Map<string, string[]>();
   for (const { role, model } of rows) models.set(role, [...(models.get(role) ?? []), model]);
   return Object.fromEntries(models);
-}
-
-function withStore<T>(storePath: string, read: (store: Store) => T): T {
-  const store = openStore(storePath, { readonly: true });
-  try {
-    return read(store);
-  } finally {
-    store.close();
-  }
 }

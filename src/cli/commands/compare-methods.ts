@@ -45,7 +45,9 @@ const compareMethodsCommand: CommandModule<object, CompareArgs> = {
         // A bare name is a baseline; a path or RUN:CANDIDATE is resolved as --harness is.
         const bare = !name.includes('/') && (!name.includes(':') || existsSync(path.join('baselines', name)));
         const resolved = await resolveHarness(bare ? path.join('baselines', name) : name);
-        return { name: resolved.candidate ? name : path.basename(name), harness: resolved.harness };
+        // RUN:best names the candidate it stood for, so the table says which one ran.
+        const label = resolved.candidate && !name.endsWith(`:${resolved.candidate.id}`) ? `${name} (${resolved.candidate.id})` : name;
+        return { name: resolved.candidate ? label : path.basename(name), harness: resolved.harness };
       }),
     );
     const { documents } = loadSplitPart({ split: args.split, part: args.part, limit: args.limit });
