@@ -49,17 +49,17 @@ export const RESULTS_FOLDER = 'results';
 /** Reads DIR as a generate output folder (it has results/) or an evolve run (a run folder, store path or name under populations/). */
 export function readEpisodes(dir: string, cwd = process.cwd()): EpisodeSource {
   const resolved = path.resolve(cwd, dir);
-  if (existsSync(path.join(resolved, RESULTS_FOLDER))) return readGenerateFolder(resolved, cwd);
+  if (existsSync(path.join(resolved, RESULTS_FOLDER))) return readGenerateFolder(resolved);
   let storePath: string;
   try {
     storePath = locateRunStore(dir, cwd);
   } catch {
     throw new ConfigError(dir, `is neither a generate output folder (no ${RESULTS_FOLDER}/) nor an evolve run (no ${STORE_FILE})`);
   }
-  return readEvolveRun(storePath);
+  return readEvolveRun(storePath, cwd);
 }
 
-function readGenerateFolder(dir: string, cwd: string): EpisodeSource {
+function readGenerateFolder(dir: string): EpisodeSource {
   const storePath = path.join(dir, STORE_FILE);
   const episodes: Episode[] = [];
   const incomplete: IncompleteEpisode[] = [];
@@ -73,23 +73,24 @@ function readGenerateFolder(dir: string, cwd: string): EpisodeSource {
     else episodes.push({ result: parsed, candidates: [] });
   }
   const stored = existsSync(storePath) ? readRun(storePath, (store) => ({ runs: listRuns(store), models: modelsByRole(store) })) : { runs: [], models: {} };
-  const leads = distinctHashes(episodes).map((hash) => ({ hash, specs: generateLeads(stored.runs, hash, cwd) }));
+  const leads = distinctHashes(episodes).map((hash) => ({ hash, specs: generateLeads(stored.runs, hash) }));
   return { kind: 'generate', dir, storePath: existsSync(storePath) ? storePath : undefined, episodes, incomplete, leads, models: stored.models, runs: stored.runs };
 }
 
 /** A generate run records its harness's name (a folder's base name, or `<run>-<candidate>`) and, for a candidate, `harnessRef`. */
-function generateLeads(runs: RunRecord[], hash: string, cwd: string): string[] {
+function generateLeads(runs: RunRecord[], hash: string): string[] {
   const specs: string[] = [];
   for (const run of runs) {
     const config = run.config as { harness?: unknown; harnessHash?: unknown; harnessRef?: unknown };
     if (run.kind !== 'generate' || config.harnessHash !== hash) continue;
     if (typeof config.harnessRef === 'string') specs.push(config.harnessRef);
-    if (typeof config.harness === 'string') specs.push(path.join(cwd, 'baselines', config.harness), path.resolve(cwd, config.harness));
+    // Relative to the working folder, as a person would type them (the card names where the harness came from).
+    if (typeof config.harness === 'string') specs.push(path.join('baselines', config.harness), config.harness);
   }
   return specs;
 }
 
-function readEvolveRun(storePath: string): EpisodeSource {
+function readEvolveRun(storePath: string, cwd: string): EpisodeSource {
   return readRun(storePath, (store) => {
     const candidatesByHash = new Map<string, string[]>();
     for (const candidate of listCandidates(store)) {
@@ -104,7 +105,8 @@ function readEvolveRun(storePath: string): EpisodeSource {
       if (result) episodes.push({ result, candidates: candidatesByHash.get(result.harness.content_hash) ?? [] });
     }
     const runDir = path.dirname(storePath);
-    const leads = distinctHashes(episodes).map((hash) => ({ hash, specs: (candidatesByHash.get(hash) ?? []).map((id) => `${runDir}:${id}`) }));
+    const runSpec = path.relative(cwd, runDir) || '.';
+    const leads = distinctHashes(episodes).map((hash) => ({ hash, specs: (candidatesByHash.get(hash) ?? []).map((id) => `${runSpec}:${id}`) }));
     return { kind: 'evolve' as const, dir: runDir, storePath, episodes, incomplete: [], leads, models: modelsByRole(store), runs: listRuns(store) };
   });
 }

@@ -116,6 +116,22 @@ describe('export of a generate folder', () => {
   });
 });
 
+describe('the harness behind the examples', () => {
+  it('is found where the generate run recorded it, else named with --harness, else a one-line error', async () => {
+    const elsewhere = tempFolder('export-cwd');
+    const outDir = path.join(temp, 'no-harness');
+    await expect(exportTo({ outDir, cwd: elsewhere })).rejects.toThrow(
+      new RegExp(`^${generated}: cannot find the harness \\(content hash [0-9a-f]{12}\\) that made these examples; pass it with --harness DIR or RUN:CANDIDATE$`),
+    );
+    expect(fs.existsSync(outDir)).toBe(false);
+    const wrong = path.join(repoRoot, 'baselines/cot-self-instruct');
+    const right = path.join(repoRoot, 'baselines/agentic-self-instruct');
+    const { summary } = await exportTo({ outDir, cwd: elsewhere, harnesses: [wrong, right] });
+    expect(summary.harnesses.map((harness) => harness.origin)).toEqual([`harness folder ${right}`]);
+    fs.rmSync(elsewhere, { recursive: true, force: true });
+  });
+});
+
 describe('DATA_CARD.md', () => {
   it('has front matter that parses as YAML and names every data file; sim data says so first', async () => {
     for (const format of ['jsonl', 'verl'] as const) {
