@@ -7,42 +7,16 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { bestAfterEachIteration, bestCandidate, candidateScores, populationAsOf } from '../../src/outer/best-candidate.ts';
 import { progressFromStore } from '../../src/outer/events.ts';
 import { curvePoints } from '../../src/outer/inspect-run.ts';
-import * as population from '../../src/outer/population-store.ts';
 import { selectionProbabilities } from '../../src/outer/select-parent.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
+import { writeRun } from './constructed-run.ts';
 
 const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'autodata-best-'));
 afterAll(() => fs.rmSync(temp, { recursive: true, force: true }));
-const createdAt = '2026-01-01T00:00:00.000Z';
 let stores = 0;
 
 function newStore(): Store {
   return openStore(path.join(temp, `store-${(stores += 1)}.sqlite`));
-}
-
-/** An evaluation with `accepted` of `verdicts` documents accepted and `errored` more that ended on an error. */
-function evaluation(candidateId: string, iteration: number, accepted: number, verdicts: number, options: { errored?: number; splitPart?: population.SplitPart } = {}): population.EvaluationRecord {
-  const errored = options.errored ?? 0;
-  const outcome = (index: number): population.OutcomeSummary => ({
-    documentId: `d${index}`, accepted: index < accepted, acceptedRound: index < accepted ? 1 : null, totalRounds: 1,
-    weakMean: null, strongMean: null, gap: null, calls: 1, tokens: 1, ...(index >= verdicts ? { error: 'SOLVER_ERROR: down' } : {}),
-  });
-  const outcomes = Array.from({ length: verdicts + errored }, (_, index) => outcome(index));
-  return {
-    candidateId, iteration, splitPart: options.splitPart ?? 'validation', repeat: iteration, seed: 0, passRate: accepted / verdicts,
-    documents: outcomes.length, errored, accepted, calls: 1, tokens: 1, outcomes, createdAt,
-  };
-}
-
-function addCandidate(store: Store, id: string, iteration: number, status: population.CandidateStatus): void {
-  population.insertCandidate(store, { id, parentId: iteration === 0 ? null : 'c0000', iteration, diff: '', contentHash: null, status, reason: '', editSummary: '', createdAt });
-}
-
-function finishIteration(store: Store, iteration: number, decision: population.IterationDecision): void {
-  population.insertIteration(store, {
-    iteration, parentId: 'c0000', childId: population.candidateId(iteration), analysisHeadline: '', editSummary: '',
-    parentScore: null, childScore: null, decision, reason: '', calls: 1, tokens: 1, finishedAt: createdAt,
-  });
 }
 
 /**
@@ -51,28 +25,13 @@ function finishIteration(store: Store, iteration: number, decision: population.I
  * a perfect score; c0004 has an evaluation with nothing accepted and 2 errored documents (0 of 5 verdicts).
  */
 function constructedRun(): Store {
-  const store = newStore();
-  addCandidate(store, 'c0000', 0, 'accepted');
-  population.insertEvaluation(store, evaluation('c0000', 0, 12, 25));
-  finishIteration(store, 0, 'baseline');
-  addCandidate(store, 'c0001', 1, 'accepted');
-  population.insertEvaluation(store, evaluation('c0000', 1, 0, 1));
-  population.insertEvaluation(store, evaluation('c0001', 1, 1, 1));
-  finishIteration(store, 1, 'accepted');
-  addCandidate(store, 'c0002', 2, 'accepted');
-  population.insertEvaluation(store, evaluation('c0001', 2, 10, 25));
-  population.insertEvaluation(store, evaluation('c0002', 2, 15, 25));
-  finishIteration(store, 2, 'accepted');
-  addCandidate(store, 'c0003', 3, 'rejected');
-  population.insertEvaluation(store, evaluation('c0002', 3, 13, 23, { errored: 2 }));
-  population.insertEvaluation(store, evaluation('c0003', 3, 25, 25));
-  population.insertEvaluation(store, evaluation('c0003', 3, 25, 25, { splitPart: 'train' }));
-  finishIteration(store, 3, 'rejected');
-  addCandidate(store, 'c0004', 4, 'accepted');
-  population.insertEvaluation(store, evaluation('c0000', 4, 20, 25));
-  population.insertEvaluation(store, evaluation('c0004', 4, 0, 5, { errored: 2 }));
-  finishIteration(store, 4, 'accepted');
-  return store;
+  return writeRun(newStore(), [
+    { child: 'accepted', evaluations: [['c0000', 12, 25]], decision: 'baseline' },
+    { child: 'accepted', evaluations: [['c0000', 0, 1], ['c0001', 1, 1]], decision: 'accepted' },
+    { child: 'accepted', evaluations: [['c0001', 10, 25], ['c0002', 15, 25]], decision: 'accepted' },
+    { child: 'rejected', evaluations: [['c0002', 13, 23, 2], ['c0003', 25, 25], ['c0003', 25, 25, 0, 'train']], decision: 'rejected' },
+    { child: 'accepted', evaluations: [['c0000', 20, 25], ['c0004', 0, 5, 2]], decision: 'accepted' },
+  ]);
 }
 
 function greedyPick(store: Store, iteration: number): { id: string; score: number } {
@@ -115,21 +74,13 @@ describe('the best candidate', () => {
   });
 
   it('the one-pass series equals the best recomputed at each iteration, ties going to the earlier candidate', () => {
-    const store = newStore();
-    addCandidate(store, 'c0000', 0, 'accepted');
-    population.insertEvaluation(store, evaluation('c0000', 0, 3, 5));
-    finishIteration(store, 0, 'baseline');
     // c0001 ties the baseline's pooled 6/10 at iteration 1; c0002 then beats both; its re-evaluation drops it.
-    addCandidate(store, 'c0001', 1, 'accepted');
-    population.insertEvaluation(store, evaluation('c0000', 1, 3, 5));
-    population.insertEvaluation(store, evaluation('c0001', 1, 3, 5));
-    finishIteration(store, 1, 'accepted');
-    addCandidate(store, 'c0002', 2, 'accepted');
-    population.insertEvaluation(store, evaluation('c0002', 2, 5, 5));
-    population.insertEvaluation(store, evaluation('c0001', 2, 4, 5));
-    finishIteration(store, 2, 'accepted');
-    population.insertEvaluation(store, evaluation('c0002', 3, 0, 5));
-    finishIteration(store, 3, 'failed');
+    const store = writeRun(newStore(), [
+      { child: 'accepted', evaluations: [['c0000', 3, 5]], decision: 'baseline' },
+      { child: 'accepted', evaluations: [['c0000', 3, 5], ['c0001', 3, 5]], decision: 'accepted' },
+      { child: 'accepted', evaluations: [['c0002', 5, 5], ['c0001', 4, 5]], decision: 'accepted' },
+      { evaluations: [['c0002', 0, 5]], decision: 'failed' },
+    ]);
     const series = bestAfterEachIteration(store);
     expect(series.map(({ iteration, best }) => [iteration, best.id])).toEqual([[0, 'c0000'], [1, 'c0000'], [2, 'c0002'], [3, 'c0001']]);
     for (const { iteration, best } of series) expect(best).toEqual(bestCandidate(store, iteration));

@@ -15,20 +15,12 @@ import { openStore, type Store } from '../../src/store/index.ts';
 import { createAppLlm } from '../../src/app/create-llm.ts';
 import { resolveDocuments } from '../../src/app/resolve-documents.ts';
 import { defaultSimEndpoints } from '../../src/config/endpoints.ts';
+import { evaluationRow, writeRun, type EvaluationSpec } from './constructed-run.ts';
 import { loadTiny, runInProcess, writeTinyExperiment } from './support.ts';
 
 const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'autodata-plateau-'));
 afterAll(() => fs.rmSync(temp, { recursive: true, force: true }));
-const createdAt = '2026-01-01T00:00:00.000Z';
 let stores = 0;
-
-function evaluation(candidateId: string, iteration: number, accepted: number, documents = 25, splitPart: population.SplitPart = 'validation'): population.EvaluationRecord {
-  const outcomes = Array.from({ length: documents }, (_, index): population.OutcomeSummary => ({
-    documentId: `d${index}`, accepted: index < accepted, acceptedRound: index < accepted ? 1 : null, totalRounds: 1,
-    weakMean: null, strongMean: null, gap: null, calls: 1, tokens: 1,
-  }));
-  return { candidateId, iteration, splitPart, repeat: iteration, seed: 0, passRate: accepted / documents, documents, errored: 0, accepted, calls: 1, tokens: 1, outcomes, createdAt };
-}
 
 /**
  * A run whose iteration i (1..scores.length) evaluates its parent c0000 again (15 of 25) and a child
@@ -36,25 +28,17 @@ function evaluation(candidateId: string, iteration: number, accepted: number, do
  */
 function history(scores: number[]): Store {
   const store = openStore(path.join(temp, `history-${(stores += 1)}.sqlite`));
-  const add = (id: string, iteration: number, status: population.CandidateStatus) =>
-    population.insertCandidate(store, { id, parentId: iteration === 0 ? null : 'c0000', iteration, diff: '', contentHash: null, status, reason: '', editSummary: '', createdAt });
-  const finish = (iteration: number, decision: population.IterationDecision) =>
-    population.insertIteration(store, {
-      iteration, parentId: 'c0000', childId: population.candidateId(iteration), analysisHeadline: '', editSummary: '',
-      parentScore: null, childScore: null, decision, reason: '', calls: 1, tokens: 1, finishedAt: createdAt,
-    });
-  add('c0000', 0, 'accepted');
-  population.insertEvaluation(store, evaluation('c0000', 0, 15));
-  finish(0, 'baseline');
-  scores.forEach((score, index) => {
-    const iteration = index + 1;
-    const childId = population.candidateId(iteration);
-    add(childId, iteration, score > 15 ? 'accepted' : 'rejected');
-    population.insertEvaluation(store, evaluation('c0000', iteration, 15));
-    population.insertEvaluation(store, evaluation(childId, iteration, score));
-    finish(iteration, score > 15 ? 'accepted' : 'rejected');
-  });
-  return store;
+  return writeRun(store, [
+    { child: 'accepted', evaluations: [['c0000', 15, 25]], decision: 'baseline' },
+    ...scores.map((score, index) => {
+      const accepted = score > 15;
+      return {
+        child: accepted ? ('accepted' as const) : ('rejected' as const),
+        evaluations: [['c0000', 15, 25], [population.candidateId(index + 1), score, 25]] satisfies EvaluationSpec[],
+        decision: accepted ? ('accepted' as const) : ('rejected' as const),
+      };
+    }),
+  ]);
 }
 
 const noise: PlateauRule = { iterations: 3, minImprovement: 'standard-error' };
@@ -94,8 +78,8 @@ describe('the plateau rule on constructed histories', () => {
   it('reads only validation rows recorded by the iteration it checks', () => {
     const store = history([20, 16, 21, 14]);
     // A perfect held-out test of c0004 and a later re-evaluation of c0003 do not change the verdict after iteration 4.
-    population.insertEvaluation(store, evaluation('c0004', 5, 25, 25, 'test'));
-    population.insertEvaluation(store, evaluation('c0003', 5, 25));
+    population.insertEvaluation(store, evaluationRow('c0004', 5, 25, 25, 0, 'test'));
+    population.insertEvaluation(store, evaluationRow('c0003', 5, 25, 25));
     expect(checkPlateau(store, noise, 4)!.reached).toBe(true);
     expect(checkPlateau(store, noise, 5)!.newcomer!.standing).toMatchObject({ id: 'c0003', accepted: 46, documents: 50 });
     store.close();

@@ -20,7 +20,7 @@ interface CurveArgs {
 
 const curveCommand: CommandModule<object, CurveArgs> = {
   command: 'curve <runs..>',
-  describe: 'Plot the best validation pass rate per iteration: one run in the terminal, or runs and ablations to an SVG/PNG',
+  describe: 'Plot the best candidate\'s validation score (its pass rate pooled over its validation evaluations so far) after each iteration: one run in the terminal, or runs and ablations to an SVG/PNG',
   builder: (yargs) =>
     (yargs as Argv<object>)
       .positional('runs', {
