@@ -82,7 +82,8 @@ export function populationAsOf(store: Store, iteration: number): ScoredCandidate
  */
 export function bestAfterEachIteration(store: Store): Array<{ iteration: number; best: CandidateStanding }> {
   const finished = store.db.prepare('SELECT iteration FROM iteration ORDER BY iteration').all() as Array<{ iteration: number }>;
-  const made = new Map(acceptedCandidates(store, THROUGH_EVERY_ITERATION).map((candidate) => [candidate.id, candidate.iteration]));
+  const accepted = acceptedCandidates(store, THROUGH_EVERY_ITERATION);
+  const made = new Map(accepted.map((candidate) => [candidate.id, candidate.iteration]));
   const rows = store.db
     .prepare(
       `SELECT iteration, candidate_id AS id, SUM(accepted) AS accepted, SUM(${VERDICTS_SQL}) AS documents, COUNT(*) AS evaluations
@@ -94,6 +95,7 @@ export function bestAfterEachIteration(store: Store): Array<{ iteration: number;
   const points: Array<{ iteration: number; best: CandidateStanding }> = [];
   let best: CandidateStanding | undefined;
   let next = 0;
+  let nextAccepted = 0;
   for (const { iteration } of finished) {
     const touched = new Set<string>();
     for (; next < rows.length && rows[next]!.iteration <= iteration; next += 1) {
@@ -102,11 +104,9 @@ export function bestAfterEachIteration(store: Store): Array<{ iteration: number;
       pooled.set(row.id, { id: row.id, accepted: sum.accepted + row.accepted, documents: sum.documents + row.documents, evaluations: sum.evaluations + row.evaluations });
       touched.add(row.id);
     }
-    for (const [id, madeAt] of made) {
-      if (madeAt <= iteration && !eligible.has(id)) {
-        eligible.add(id);
-        touched.add(id);
-      }
+    for (; nextAccepted < accepted.length && accepted[nextAccepted]!.iteration <= iteration; nextAccepted += 1) {
+      eligible.add(accepted[nextAccepted]!.id);
+      touched.add(accepted[nextAccepted]!.id);
     }
     const standingOf = (id: string): CandidateStanding | undefined => {
       const sum = pooled.get(id);
