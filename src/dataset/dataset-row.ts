@@ -73,15 +73,13 @@ export function recheckAccepted(result: DocumentResult, settings: Pick<HarnessSe
   return reasons.length === 0 ? { ok: true, round } : { ok: false, reasons };
 }
 
-export function datasetRow(
-  result: DocumentResult,
-  round: RoundRecord,
-  context: { candidates: string[]; models: Record<string, string[]>; split: DatasetSplit },
-): DatasetRow {
+/** A row before the split assigns its side. */
+export type UnsplitRow = Omit<DatasetRow, 'split'>;
+
+export function datasetRow(result: DocumentResult, round: RoundRecord, context: { candidates: string[]; models: Record<string, string[]> }): UnsplitRow {
   const { weak, strong } = round;
   return {
     id: exampleId(result.harness.content_hash, result.document_id, result.seed, result.repeat),
-    split: context.split,
     document_id: result.document_id,
     document_title: result.title,
     question_type: round.question_type,

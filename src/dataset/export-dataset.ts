@@ -7,7 +7,7 @@ import { ConfigError } from '../errors.ts';
 import type { Harness } from '../harness/index.ts';
 import { writeFileAtomically } from '../util/write-file-atomically.ts';
 import { DATA_CARD_FILE, dataCard } from './data-card.ts';
-import { datasetRow, exampleId, recheckAccepted, rejectionRows, SPLITS, type DatasetRow, type DatasetSplit, type RejectionRow } from './dataset-row.ts';
+import { datasetRow, exampleId, recheckAccepted, rejectionRows, SPLITS, type DatasetRow, type DatasetSplit, type RejectionRow, type UnsplitRow } from './dataset-row.ts';
 import { dropDuplicateQuestions } from './dedup.ts';
 import { exportHarness } from './export-harness.ts';
 import { resolveHarness } from './harness-ref.ts';
@@ -97,22 +97,30 @@ export async function exportDataset(options: ExportOptions): Promise<ExportResul
   const harnesses = await findHarnesses(source, options.harnesses ?? [], cwd);
 
   const failedRecheck: ExportSummary['failedRecheck'] = [];
-  const candidates: Array<Omit<DatasetRow, 'split'>> = [];
+  const passed: UnsplitRow[] = [];
   for (const { result, candidates: candidateIds } of accepted) {
     const harness = harnesses.get(result.harness.content_hash)!;
     const check = recheckAccepted(result, harness.harness.settings);
-    if (check.ok) candidates.push(datasetRow(result, check.round, { candidates: candidateIds, models: source.models, split: 'train' }));
+    if (check.ok) passed.push(datasetRow(result, check.round, { candidates: candidateIds, models: source.models }));
     else {
       const id = exampleId(result.harness.content_hash, result.document_id, result.seed, result.repeat);
       failedRecheck.push({ id, document_id: result.document_id, harness_hash: result.harness.content_hash, reasons: check.reasons });
     }
   }
-  candidates.sort(byExportOrder);
-  const { kept, dropped } = options.dedup ? dropDuplicateQuestions(candidates, (row) => row.question) : { kept: candidates, dropped: [] };
+  if (passed.length === 0) {
+    const first = failedRecheck[0]!;
+    throw new ConfigError(
+      options.source,
+      `none of its ${failedRecheck.length} accepted example(s) passes its acceptance rule again from the stored scores (${first.document_id}: ${first.reasons.join('; ')}); nothing to export`,
+    );
+  }
+  passed.sort(byExportOrder);
+  const { kept, dropped } = options.dedup ? dropDuplicateQuestions(passed, (row) => row.question) : { kept: passed, dropped: [] };
   const duplicates = dropped.map(({ item, duplicateOf }) => ({ id: item.id, document_id: item.document_id, duplicate_of: duplicateOf.id }));
 
   const test = testDocuments(kept.map((row) => row.document_id), options.testFraction, options.seed);
-  const rows: DatasetRow[] = kept.map((row) => ({ ...row, split: test.has(row.document_id) ? 'test' : 'train' }));
+  // id first, then the side, then the rest: the order a reader of the JSONL sees.
+  const rows: DatasetRow[] = kept.map(({ id, ...row }) => ({ id, split: test.has(row.document_id) ? 'test' : 'train', ...row }));
   const rejections = source.episodes.flatMap((episode) => rejectionRows(episode.result));
 
   freshOutputFolder(options.outDir);
@@ -227,7 +235,7 @@ function writeJsonl(file: string, rows: unknown[]): void {
 }
 
 /** By document, harness, seed, repeat: the order --dedup keeps the first of, whatever order the source listed them in. */
-function byExportOrder(a: Omit<DatasetRow, 'split'>, b: Omit<DatasetRow, 'split'>): number {
+function byExportOrder(a: UnsplitRow, b: UnsplitRow): number {
   const text = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
   return text(a.document_id, b.document_id) || text(a.harness_hash, b.harness_hash) || a.seed - b.seed || a.repeat - b.repeat;
 }

@@ -167,6 +167,20 @@ describe('export of damaged folders', () => {
     expect(exported.length).toBe(readResults(generated).filter(({ result }) => result.final_accepted_round !== null).length - 1);
   }, 30_000);
 
+  it('a folder whose every accepted example fails the re-check exports nothing and says why', async () => {
+    const copy = copyOfGenerated('all-tampered');
+    const accepted = readResults(copy).filter(({ result }) => result.final_accepted_round !== null);
+    for (const { file, result } of accepted) {
+      for (const round of result.rounds) if (round.accepted) round.strong!.scores = round.strong!.scores.map(() => 0);
+      fs.writeFileSync(file, JSON.stringify(result));
+    }
+    const outDir = path.join(temp, 'all-tampered-out');
+    await expect(exportTo({ source: copy, outDir })).rejects.toThrow(
+      new RegExp(`^${copy}: none of its ${accepted.length} accepted example\\(s\\) passes its acceptance rule again from the stored scores \\(${accepted[0]!.result.document_id}: strong mean 0\\.00 is below 0\\.60; `),
+    );
+    expect(fs.existsSync(outDir)).toBe(false);
+  });
+
   it('a half-written folder exports what is complete and names what is not', async () => {
     const copy = copyOfGenerated('half');
     const [unfinished] = readResults(copy).filter(({ result }) => result.final_accepted_round !== null);
