@@ -87,6 +87,7 @@ export interface ExportResult {
 
 export async function exportDataset(options: ExportOptions): Promise<ExportResult> {
   checkTestFraction(options.testFraction);
+  if (!Number.isSafeInteger(options.seed)) throw new ConfigError('--seed', `must be an integer, got ${options.seed}`);
   const cwd = options.cwd ?? process.cwd();
   const source = readEpisodes(options.source, cwd);
   const accepted = source.episodes.filter((episode) => episode.result.rounds.some((round) => round.accepted));
