@@ -3,6 +3,7 @@
 // rejected and why. Sim data says so first. No key and no endpoint URL is ever written: the inputs
 // hold neither (models come from the call log's model column).
 import { stringify } from 'yaml';
+import { mean } from '../inner/acceptance.ts';
 import type { RunRecord } from '../store/index.ts';
 import type { DatasetRow, DatasetSplit } from './dataset-row.ts';
 import type { ExportSummary } from './export-dataset.ts';
@@ -220,10 +221,6 @@ function tally(values: string[]): Array<[string, number]> {
   const counts = new Map<string, number>();
   for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-}
-
-function mean(values: number[]): number {
-  return values.length === 0 ? Number.NaN : values.reduce((sum, value) => sum + value, 0) / values.length;
 }
 
 /** Linear interpolation between order statistics. */
