@@ -67,7 +67,7 @@ export async function evaluateHarness(
   given: InnerDocument[],
   options: EvaluateOptions,
 ): Promise<HarnessEvaluation> {
-  const { concurrency, onDocumentDone, shouldStart, contextFit, ...runOptions } = options;
+  const { concurrency, onDocumentDone, beforeStart, contextFit, ...runOptions } = options;
   const fitted = contextFit ? fitDocuments(given, contextFit) : { documents: given, skipped: [] };
   const documents = fitted.documents;
   for (const { documentId, fit } of fitted.skipped) {
@@ -94,18 +94,28 @@ export async function evaluateHarness(
     return outcome;
   };
 
-  // After a halt (RunHalted, a code fault) no new document starts; those in flight finish first.
+  // After a halt (RunHalted, a code fault) no new document starts; those in flight finish first,
+  // and a worker that beforeStart holds back stops waiting.
   let halted = false;
+  let announceHalt = () => {};
+  const halt = new Promise<false>((resolve) => (announceHalt = () => resolve(false)));
+  // The first document beforeStart refused: it and every later one are not run.
+  let stopAt = documents.length;
   const worker = async () => {
-    while (next < documents.length && !halted) {
-      if (shouldStart && !shouldStart(next)) return;
+    while (next < stopAt && !halted) {
       const index = next;
       next += 1;
+      if (beforeStart && !(await Promise.race([beforeStart(index), halt]))) {
+        stopAt = Math.min(stopAt, index);
+        return;
+      }
+      if (halted) return;
       let outcome: DocumentOutcome;
       try {
         outcome = await runOne(documents[index]!);
       } catch (error) {
         halted = true;
+        announceHalt();
         throw error;
       }
       outcomes[index] = outcome;
@@ -114,8 +124,8 @@ export async function evaluateHarness(
     }
   };
   await settleAll(Array.from({ length: Math.max(1, Math.min(concurrency, documents.length)) }, worker));
-  // Documents are started in order, so those run are the first `next` (all of them unless shouldStart stopped it).
-  const started = outcomes.slice(0, next);
+  // Documents are started in order, so those run are the first `stopAt` (all of them unless beforeStart stopped it).
+  const started = outcomes.slice(0, stopAt);
   const summary = summarizeEvaluation(started, fitted.skipped);
   return { passRate: summary.passRate, outcomes: started, summary };
 }

@@ -42,11 +42,13 @@ export interface EvaluateOptions extends RunDocumentOptions {
   /** `index`: the document's place in the list run (after context fitting). */
   onDocumentDone?: (outcome: DocumentOutcome, done: number, total: number, index: number) => void;
   /**
-   * Asked before each document starts, in list order: false stops the evaluation there (that document
-   * and every later one are not started; those running finish) and it covers the documents started.
-   * Racing the paired validation (outer/race-validation.ts) uses it. Absent: every document runs.
+   * Awaited before each document starts, in list order: it may hold the document back (resolve
+   * later), and false stops the evaluation there (that document and every later one are not
+   * started; those running finish), which then covers the documents started. It must stay false
+   * for later documents once it said false. Racing the paired validation
+   * (outer/race-validation.ts) uses it. Absent: every document runs.
    */
-  shouldStart?: (index: number) => boolean;
+  beforeStart?: (index: number) => boolean | Promise<boolean>;
 }
 
 export interface RoleCounts {

@@ -5,9 +5,10 @@
 //
 // Determinism: the decision is read from completed pairs in the list's order only, so it is taken
 // at the same prefix whatever the timing. Each side runs its documents in order with its own
-// workers, as before. Once settled at a prefix no later document starts; those already running
-// finish (their episodes are stored like any other) and are paid for, but the recorded
-// evaluations hold the prefix alone, the same whatever was in flight.
+// workers, as before, but no further than `concurrency` documents past the prefix both finished.
+// Once settled at a prefix no later document starts; those already running finish (their
+// episodes are stored like any other) and are paid for, but the recorded evaluations hold the
+// prefix alone, the same whatever was in flight.
 import { evaluateHarness, summarizeEvaluation, type DocumentOutcome, type EvaluateOptions, type HarnessEvaluation, type InnerDeps, type InnerDocument } from '../inner/index.ts';
 import type { Harness } from '../harness/index.ts';
 import { settleAll } from '../util/settle-all.ts';
@@ -59,19 +60,35 @@ export async function raceValidation(deps: InnerDeps, setup: RaceSetup): Promise
       if (settled) early = { ...settled, documents: compared, of: total };
     }
   };
-  const sideOptions = (side: Side): EvaluateOptions => ({
-    ...options,
-    // Documents past a settled prefix are not started.
-    shouldStart: (index) => early === null || index < early.documents,
-    onDocumentDone: (outcome, _done, _total, index) => {
-      finished[side][index] = outcome;
-      readPairs();
-    },
-  });
-  const [parent, child] = await settleAll([
-    evaluateHarness(deps, setup.parent, documents, sideOptions('parent')),
-    evaluateHarness(deps, setup.child, documents, sideOptions('child')),
-  ]);
+  // A side that is ahead waits: it starts a document at most `concurrency` places past the compared
+  // prefix, so work the decision may never read stays within what one evaluation has in flight.
+  const waiting: Array<() => void> = [];
+  const wake = () => waiting.splice(0).forEach((resume) => resume());
+  let failed = false;
+  const beforeStart = async (index: number): Promise<boolean> => {
+    for (;;) {
+      if (failed) return false;
+      if (early !== null) return index < early.documents;
+      if (settle === null || index < compared + options.concurrency) return true;
+      await new Promise<void>((resume) => waiting.push(resume));
+    }
+  };
+  const run = (side: Side, harness: Harness) =>
+    evaluateHarness(deps, harness, documents, {
+      ...options,
+      beforeStart,
+      onDocumentDone: (outcome, _done, _total, index) => {
+        finished[side][index] = outcome;
+        readPairs();
+        wake();
+      },
+    }).catch((error: unknown) => {
+      // The other side must not wait for pairs that will never come.
+      failed = true;
+      wake();
+      throw error;
+    });
+  const [parent, child] = await settleAll([run('parent', setup.parent), run('child', setup.child)]);
   if (early === null) return { parent, child, early, beyond: { episodes: 0, calls: 0, tokens: 0 } };
 
   const past = [...parent.outcomes.slice(early.documents), ...child.outcomes.slice(early.documents)];

@@ -9,6 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExperimentInput } from '../../src/config/experiment.ts';
+import { EndpointUnavailable, RunHalted } from '../../src/errors.ts';
+import type { Llm } from '../../src/llm/types.ts';
 import type { RunEvolutionResult } from '../../src/outer/run-evolution.ts';
 import { loadTiny, runInProcess, snapshotPopulation, writeTinyExperiment, type PopulationSnapshot } from './support.ts';
 
@@ -96,4 +98,29 @@ describe('exact racing on the sim', () => {
   it('spends fewer calls', () => {
     expect(exact.result.progress.calls).toBeLessThan(off.result.progress.calls);
   });
+});
+
+describe('racing when an endpoint goes down mid-validation', () => {
+  it('halts the run instead of waiting for pairs that will never finish', async () => {
+    // After the implementer's reply, 25 more free-text calls (agent, solvers) are answered, then that endpoint is down for good:
+    // one side's episodes fail while the other may be held back waiting for the prefix.
+    let implementerSeen = false;
+    let textCalls = 0;
+    const wrapLlm = (llm: Llm): Llm => ({
+      ...llm,
+      structured: async (request) => {
+        if (request.role === 'implementer') implementerSeen = true;
+        return llm.structured(request);
+      },
+      text: async (request) => {
+        if (implementerSeen && (textCalls += 1) > 25) {
+          throw new EndpointUnavailable({ role: request.role, endpoint: 'sim://weak (sim-weak)', lastError: 'HTTP 503', why: 'test outage' });
+        }
+        return llm.text(request);
+      },
+    });
+    const file = writeTinyExperiment(temp, 'racing-outage', changes({ kind: 'futility', errorRate: 0.05 }));
+    await expect(runInProcess(loadTiny(file), path.join(temp, 'racing-outage'), { wrapLlm })).rejects.toBeInstanceOf(RunHalted);
+    expect(textCalls).toBeGreaterThan(25);
+  }, 120_000);
 });
