@@ -105,7 +105,9 @@ export interface StructuredRequest<T> extends BaseRequest {
   schema: z.ZodType<T>;
 }
 
+/** The call path's own tally (`Llm.usageByRole`), for diagnostics; reports count calls as llm/call-count.ts defines them. */
 export interface RoleUsageSummary {
+  /** Every call the role made, one per request to the call path: cache hits and unsent questions included, a re-ask not apart. */
   calls: number;
   cacheHits: number;
   failures: number;

@@ -18,6 +18,7 @@ export type ParentSelection = z.infer<typeof parentSelectionSchema>;
 
 export interface ScoredCandidate {
   id: string;
+  /** The candidate's validation score as the wave began (best-candidate.ts). */
   score: number;
 }
 
