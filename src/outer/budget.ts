@@ -7,7 +7,7 @@ import { ConfigError } from '../errors.ts';
 import type { Role } from '../llm/types.ts';
 import type { Store } from '../store/index.ts';
 import type { StopReason } from './events.ts';
-import { checkPlateau } from './plateau.ts';
+import { checkPlateau, type PlateauCheck } from './plateau.ts';
 
 export function plannedIterations(config: ExperimentConfig): number {
   return Math.min(config.outer.iterations, config.budgets.iterations ?? Number.MAX_SAFE_INTEGER);
@@ -25,10 +25,11 @@ export function budgetStopReason(
   return undefined;
 }
 
-/** 'plateau' when budgets.plateau is set and reached after `lastIteration` (plateau.ts). */
-export function plateauStopReason(config: ExperimentConfig, store: Store, lastIteration: number): StopReason | undefined {
+/** budgets.plateau's verdict when it is set and reached after `lastIteration` (plateau.ts): the run stops with 'plateau'. */
+export function reachedPlateau(config: ExperimentConfig, store: Store, lastIteration: number): PlateauCheck | undefined {
   const rule = config.budgets.plateau;
-  return rule !== null && checkPlateau(store, rule, lastIteration)?.reached ? 'plateau' : undefined;
+  const check = rule === null ? undefined : checkPlateau(store, rule, lastIteration);
+  return check?.reached ? check : undefined;
 }
 
 /**

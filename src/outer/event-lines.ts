@@ -34,7 +34,7 @@ export function describeEvent(event: EvolveEvent): string | undefined {
     case 'final-test-finished':
       return formatFinalTest(event.result);
     case 'run-stopped':
-      return `stopped (${event.reason}) | ${describeProgress(event.progress)}`;
+      return `stopped (${event.reason}) | ${describeProgress(event.progress)}${event.detail === undefined ? '' : `\n${event.detail}`}`;
   }
 }
 

@@ -55,7 +55,8 @@ export type EvolveEvent =
   | { type: 'iteration-finished'; record: IterationRecord; progress: EvolveProgress }
   | { type: 'final-test-started'; documents: number; candidateIds: string[] }
   | { type: 'final-test-finished'; result: FinalTestResult }
-  | { type: 'run-stopped'; reason: StopReason; progress: EvolveProgress };
+  /** `detail`: why, when the reason alone does not say (the plateau rule's verdict). */
+  | { type: 'run-stopped'; reason: StopReason; progress: EvolveProgress; detail?: string };
 
 export type Emit = (event: EvolveEvent) => void;
 

@@ -19,12 +19,13 @@ import { deriveSeed } from '../util/hash.ts';
 import { acceptChild } from './accept-child.ts';
 import { analyzeFailures, formatAnalysis } from './analyze.ts';
 import { populationAsOf } from './best-candidate.ts';
-import { budgetStopReason, completionReason, plannedIterations, plateauStopReason } from './budget.ts';
+import { budgetStopReason, completionReason, plannedIterations, reachedPlateau } from './budget.ts';
 import { candidateHarnesses } from './candidate-harnesses.ts';
 import { evaluationRecord } from './evaluation-record.ts';
 import { runFinalTest, type FinalTestResult } from './final-test.ts';
 import { progressFromStore, type Emit, type EvolveProgress, type StopReason } from './events.ts';
 import { renderHistory } from './history.ts';
+import { describePlateau } from './plateau.ts';
 import * as population from './population-store.ts';
 import { proposeEdit } from './propose-edit.ts';
 import { describeRace, raceValidation } from './race-validation.ts';
@@ -86,7 +87,8 @@ export async function evolve(deps: EvolveDeps, setup: EvolveSetup): Promise<Evol
   const commitToWorkspace = (id: string, parentId: string, harness: Harness, message: string) =>
     commitCandidate(workspace, id, harness.files, message, parentId === BASELINE_ID ? {} : { parentId });
   const finished = () => new Set(population.listIterations(store).map((record) => record.iteration));
-  const stop = async (reason: StopReason): Promise<EvolveResult> => {
+  /** `detail`: why, when the reason alone does not say (the plateau rule's verdict). */
+  const stop = async (reason: StopReason, detail?: string): Promise<EvolveResult> => {
     // Ctrl-C before the test began leaves it to the resumed run.
     const stopReason = reason !== 'interrupted' && config.outer.finalTest && deps.signal?.aborted ? 'interrupted' : reason;
     const finalTest =
@@ -102,7 +104,7 @@ export async function evolve(deps: EvolveDeps, setup: EvolveSetup): Promise<Evol
             },
           );
     const progress = progressFromStore(store, planned);
-    emit({ type: 'run-stopped', reason: stopReason, progress });
+    emit({ type: 'run-stopped', reason: stopReason, progress, ...(detail !== undefined && stopReason === reason ? { detail } : {}) });
     return { stopReason, progress, finalTest };
   };
   const checkSignal = () => {
@@ -253,10 +255,10 @@ export async function evolve(deps: EvolveDeps, setup: EvolveSetup): Promise<Evol
     if (wave.length === 0) continue;
     if (deps.signal?.aborted) return stop('interrupted');
     const totals = progressFromStore(store, planned);
-    const budgetReason =
-      budgetStopReason(config, { calls: totals.calls, tokens: totals.tokens, elapsedMs: now().getTime() - startedAt, usd: totals.costUsd }) ??
-      plateauStopReason(config, store, waveStart - 1);
+    const budgetReason = budgetStopReason(config, { calls: totals.calls, tokens: totals.tokens, elapsedMs: now().getTime() - startedAt, usd: totals.costUsd });
     if (budgetReason) return stop(budgetReason);
+    const plateau = reachedPlateau(config, store, waveStart - 1);
+    if (plateau) return stop('plateau', describePlateau(plateau));
     const sharedReason = deps.sharedBudget?.();
     if (sharedReason) return stop(sharedReason);
 

@@ -111,7 +111,9 @@ describe('the plateau rule in a run', () => {
     expect(result.stopReason).toBe('plateau');
     expect(result.progress.iterationsDone).toBe(2);
     const end = events.find((event) => event.type === 'run-stopped')!;
-    expect(describeEvent(end)!.startsWith('stopped (plateau) | 2/6 done, best ')).toBe(true);
+    const [endLine, why] = describeEvent(end)!.split('\n');
+    expect(endLine!.startsWith('stopped (plateau) | 2/6 done, best ')).toBe(true);
+    expect(why!.startsWith('plateau (K 2, margin 1.000): reached after iteration 2: ')).toBe(true);
 
     const store = openStore(result.storePath, { readonly: true });
     const text = formatRunStatus(runStatus(store));
