@@ -33,7 +33,7 @@ export interface RaceResult {
   child: HarnessEvaluation;
   /** Set when racing settled the decision before the last document. */
   early: (SettledDecision & { documents: number; of: number }) | null;
-  /** Episodes past the deciding prefix that were already running: paid for, in no evaluation. */
+  /** Episodes past the deciding prefix that were already running: paid for (the iteration's calls), in no evaluation; depends on timing. */
   beyond: { episodes: number; calls: number; tokens: number };
 }
 
@@ -104,15 +104,18 @@ export async function raceValidation(deps: InnerDeps, setup: RaceSetup): Promise
   };
 }
 
-/** What the iteration's reason adds when racing settled early ('' otherwise). */
+/**
+ * What the iteration's reason adds when racing settled early ('' otherwise). Only what the prefix
+ * decides: the reason is in the history the analyzer reads, and how many episodes were still running
+ * depends on timing.
+ */
 export function describeRace(race: RaceResult): string {
   const { early } = race;
   if (!early) return '';
   const after = `after ${early.documents} of ${early.of} validation documents`;
-  const running = race.beyond.episodes > 0 ? `; ${race.beyond.episodes} episode(s) already running were finished and left out` : '';
   return early.acceptChance === null
-    ? `; settled ${after} (exact racing: the rest could not change it${running})`
-    : `; rejected early ${after} (futility racing: predicted chance that the full evaluation accepts ${early.acceptChance.toFixed(3)}${running})`;
+    ? `; settled ${after} (exact racing: the rest could not change it)`
+    : `; rejected early ${after} (futility racing: predicted chance that the full evaluation accepts ${early.acceptChance.toFixed(3)})`;
 }
 
 function prefixEvaluation(outcomes: ReadonlyArray<DocumentOutcome | undefined>, length: number): HarnessEvaluation {
