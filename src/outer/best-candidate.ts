@@ -43,16 +43,16 @@ interface PooledRow {
 
 /** Every validated candidate's pooled figures as of `throughIteration` (all evaluations when omitted). */
 export function candidateScores(store: Store, throughIteration = THROUGH_EVERY_ITERATION): Map<string, CandidateStanding> {
+  const madeAt = new Map(
+    (store.db.prepare('SELECT id, iteration FROM candidate').all() as Array<{ id: string; iteration: number }>).map((row) => [row.id, row.iteration]),
+  );
   const rows = store.db
     .prepare(
-      `SELECT evaluation.candidate_id AS id, candidate.iteration AS iteration, SUM(evaluation.accepted) AS accepted,
-              SUM(${VERDICTS_SQL}) AS documents, COUNT(*) AS evaluations
-       FROM evaluation JOIN candidate ON candidate.id = evaluation.candidate_id
-       WHERE evaluation.split_part = 'validation' AND evaluation.iteration <= ?
-       GROUP BY evaluation.candidate_id ORDER BY candidate.iteration, evaluation.candidate_id`,
+      `SELECT candidate_id AS id, SUM(accepted) AS accepted, SUM(${VERDICTS_SQL}) AS documents, COUNT(*) AS evaluations
+       FROM evaluation WHERE split_part = 'validation' AND iteration <= ? GROUP BY candidate_id`,
     )
-    .all(throughIteration) as Array<PooledRow & { iteration: number }>;
-  return new Map(rows.filter((row) => row.documents > 0).map((row) => [row.id, standing(row, row.iteration)]));
+    .all(throughIteration) as PooledRow[];
+  return new Map(rows.filter((row) => row.documents > 0 && madeAt.has(row.id)).map((row) => [row.id, standing(row, madeAt.get(row.id)!)]));
 }
 
 /** The best candidate as of `throughIteration` (now, when omitted); undefined before the baseline is scored. */
@@ -84,11 +84,9 @@ export function bestAfterEachIteration(store: Store): Array<{ iteration: number;
   const finished = store.db.prepare('SELECT iteration FROM iteration ORDER BY iteration').all() as Array<{ iteration: number }>;
   const accepted = acceptedCandidates(store, THROUGH_EVERY_ITERATION);
   const made = new Map(accepted.map((candidate) => [candidate.id, candidate.iteration]));
+  // One validation row per candidate and iteration (the table's key), so no grouping is needed.
   const rows = store.db
-    .prepare(
-      `SELECT iteration, candidate_id AS id, SUM(accepted) AS accepted, SUM(${VERDICTS_SQL}) AS documents, COUNT(*) AS evaluations
-       FROM evaluation WHERE split_part = 'validation' GROUP BY iteration, candidate_id ORDER BY iteration, candidate_id`,
-    )
+    .prepare(`SELECT iteration, candidate_id AS id, accepted, ${VERDICTS_SQL} AS documents, 1 AS evaluations FROM evaluation WHERE split_part = 'validation' ORDER BY iteration`)
     .all() as Array<PooledRow & { iteration: number }>;
   const pooled = new Map<string, PooledRow>();
   const eligible = new Set<string>();
