@@ -20,6 +20,7 @@ export const SETTING_BOUNDS: ReadonlyMap<string, SettingBounds> = new Map([
   ['solverTemperature', { min: 0, max: 2, integer: false }],
   ['roundBudget', { min: 1, max: 50, integer: true }],
   ['agentStepBudget', { min: 1, max: 200, integer: true }],
+  ['agentWindowRounds', { min: 0, max: 50, integer: true }],
   ['challengersPerRound', { min: 1, max: 8, integer: true }],
   ['judgeMaxRetries', { min: 0, max: 10, integer: true }],
   ['evaluationRetries', { min: 0, max: 10, integer: true }],
@@ -76,6 +77,13 @@ export const harnessSettingsSchema = z
     agentStepBudget: bounded('agentStepBudget')
       .default(60)
       .describe('Most tool calls the main agent may make on one document (agentic orchestrator only).'),
+    agentWindowRounds: bounded('agentWindowRounds')
+      .default(0)
+      .describe(
+        "0: the main agent's conversation only grows, which a server with prefix caching serves best. N: once N rounds have " +
+          'finished since it began or was last folded, the conversation restarts from the main-agent prompt and one summary ' +
+          '(the failed rounds, the refinement message, the rounds left): fewer prompt tokens, more of them uncached (agentic orchestrator only).',
+      ),
     challengersPerRound: bounded('challengersPerRound')
       .default(1)
       .describe('Challenger examples drafted in parallel per round, each from a different angle; the first that passes QV is evaluated.'),

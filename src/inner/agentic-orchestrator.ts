@@ -6,6 +6,8 @@
 // keys), so a server with prefix caching computes only the newest messages; and a tool result
 // carries what the agent decides from (verdicts, scores, reasons, the refinement message), never
 // the example's context, reference answer or rubric, which the framework holds and passes on itself.
+// The harness setting agentWindowRounds (off by default) trades that for a shorter conversation:
+// every N finished rounds it is folded into one summary message (fewer tokens, fewer cache hits).
 import { renderPrompt } from '../harness/render-prompt.ts';
 import { canonicalJson } from '../util/hash.ts';
 import type { ChatMessage, ToolCall } from '../llm/types.ts';
@@ -35,6 +37,8 @@ interface AgentState {
   roundNumber: number;
   verdictRounds: number;
   infrastructureRounds: number;
+  /** Rounds recorded when the conversation was last folded (agentWindowRounds). */
+  roundsAtFold: number;
   open: OpenRound | undefined;
   end: EpisodeEnd | undefined;
 }
@@ -44,7 +48,7 @@ type ToolResult = Record<string, unknown>;
 export async function runAgentic(context: EpisodeContext, episode: Episode): Promise<EpisodeEnd> {
   const { harness, document } = context;
   const settings = harness.settings;
-  const state: AgentState = { context, episode, roundNumber: 0, verdictRounds: 0, infrastructureRounds: 0, open: undefined, end: undefined };
+  const state: AgentState = { context, episode, roundNumber: 0, verdictRounds: 0, infrastructureRounds: 0, roundsAtFold: 0, open: undefined, end: undefined };
   const prompt = renderPrompt(harness, 'mainAgent', { document_title: document.title, round_budget: String(settings.roundBudget) });
   const messages: ChatMessage[] = [{ role: 'user', content: prompt }];
   let toolCalls = 0;
@@ -53,6 +57,7 @@ export async function runAgentic(context: EpisodeContext, episode: Episode): Pro
 
   while (!state.end) {
     if (toolCalls >= settings.agentStepBudget) return endWith(state, 'budget-exhausted');
+    foldIfDue(state, messages);
     replies += 1;
     const reply = await agentReply(state, messages, replies);
     if (!reply.ok) return endWith(state, 'infrastructure', `main agent call failed: ${reply.error}`);
@@ -78,6 +83,28 @@ export async function runAgentic(context: EpisodeContext, episode: Episode): Pro
     }
   }
   return state.end;
+}
+
+/**
+ * The optional window: between rounds (no open round, every tool call of the last reply answered),
+ * once `agentWindowRounds` rounds have finished since the last fold, everything after the prompt
+ * becomes one summary message. The summary is JSON like a tool result, so the agent reads it the same way.
+ */
+function foldIfDue(state: AgentState, messages: ChatMessage[]): void {
+  const window = state.context.harness.settings.agentWindowRounds;
+  const rounds = state.episode.result.rounds;
+  if (window === 0 || state.open || rounds.length - state.roundsAtFold < window || messages.at(-1)?.role !== 'tool') return;
+  state.roundsAtFold = rounds.length;
+  const failed = rounds.filter((round) => round.failure_reason !== null && round.failure_reason !== 'infrastructure');
+  const summary = {
+    status: 'folded',
+    note: `the turns of rounds 1-${rounds.at(-1)?.round ?? 0} were folded into this summary; start the next round`,
+    failed_rounds: failed.map((round) => ({ round: round.round, verdict: VERDICT_LABEL[round.failure_reason!] ?? round.failure_reason })),
+    refinement_message: buildRefinementMessage(rounds),
+    rounds_left: Math.max(state.context.harness.settings.roundBudget - state.verdictRounds, 0),
+    next_step: 'call_challenger',
+  };
+  messages.splice(1, messages.length - 1, { role: 'user', content: canonicalJson(summary) });
 }
 
 async function agentReply(

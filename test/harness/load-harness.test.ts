@@ -43,6 +43,7 @@ describe('loadHarness', () => {
       solverTemperature: 1,
       roundBudget: 10,
       agentStepBudget: 60,
+      agentWindowRounds: 0,
       challengersPerRound: 1,
       judgeMaxRetries: 2,
       evaluationRetries: 2,
@@ -162,7 +163,7 @@ describe('loadHarness', () => {
     expect(loadError(dir).message).toBe(`${dir}/manifest.json: protectedFiles names "prompts/grader.md", which is not in the harness`);
     edit(dir, 'manifest.json', (text) => text.replace('"roundBudget"', '"roundLimit"'));
     expect(loadError(dir).message).toBe(
-      `${dir}/manifest.json: protectedSettings.5: Invalid option: expected one of "orchestrator"|"mode"|"acceptance"|"weakZeroRule"|"solverAttempts"|"earlyStop"|"solverTemperature"|"roundBudget"|"agentStepBudget"|"challengersPerRound"|"judgeMaxRetries"|"evaluationRetries"`,
+      `${dir}/manifest.json: protectedSettings.5: Invalid option: expected one of "orchestrator"|"mode"|"acceptance"|"weakZeroRule"|"solverAttempts"|"earlyStop"|"solverTemperature"|"roundBudget"|"agentStepBudget"|"agentWindowRounds"|"challengersPerRound"|"judgeMaxRetries"|"evaluationRetries"`,
     );
     fs.rmSync(path.join(dir, 'manifest.json'));
     expect(loadError(dir).message).toBe(`${dir}/manifest.json: missing; every harness folder needs a manifest.json`);

@@ -8,6 +8,7 @@ import { createAppLlm } from '../../src/app/create-llm.ts';
 import { resolveDocuments } from '../../src/app/resolve-documents.ts';
 import { defaultSimEndpoints } from '../../src/config/endpoints.ts';
 import { documentsForPart, loadSplit } from '../../src/documents/index.ts';
+import { harnessFromFiles } from '../../src/harness/harness.ts';
 import { loadHarness } from '../../src/harness/load-harness.ts';
 import { evaluateHarness } from '../../src/inner/index.ts';
 import type { ChatMessage, Llm } from '../../src/llm/types.ts';
@@ -36,11 +37,19 @@ function recording(llm: Llm): { llm: Llm; requests: Array<{ episode: string; mes
   };
 }
 
-async function runEpisodes() {
+/** The agentic baseline, with the conversation window set when given. */
+function baseline(agentWindowRounds?: number) {
+  const harness = loadHarness(path.join(root, 'baselines/agentic-self-instruct'));
+  if (agentWindowRounds === undefined) return harness;
+  const settings = { ...(JSON.parse(harness.files['settings.json']!) as object), agentWindowRounds };
+  return harnessFromFiles({ ...harness.files, 'settings.json': JSON.stringify(settings) });
+}
+
+async function runEpisodes(agentWindowRounds?: number) {
   const store = openStore(':memory:');
   const recorder = recording(createAppLlm({ endpoints: defaultSimEndpoints(), store, simSeed: 2, cacheMode: 'off' }));
   // One document at a time, so the call log's rows come in the order the recorder saw the requests.
-  const evaluation = await evaluateHarness({ llm: recorder.llm }, loadHarness(path.join(root, 'baselines/agentic-self-instruct')), validationDocuments(), {
+  const evaluation = await evaluateHarness({ llm: recorder.llm }, baseline(agentWindowRounds), validationDocuments(), {
     seed: 4,
     repeat: 0,
     concurrency: 1,
@@ -120,5 +129,59 @@ describe('the main agent conversation on the sim', () => {
       expect(last.cachedTokens! / last.promptTokens).toBeGreaterThan(0.8);
     }
     expect(grown).toBeGreaterThan(DOCUMENTS * 3);
+  });
+});
+
+describe('the main agent conversation with a window of 2 rounds (agentWindowRounds)', async () => {
+  const WINDOW = 2;
+  const windowed = await runEpisodes(WINDOW);
+  const folded = (message: ChatMessage | undefined) =>
+    message?.role === 'user' && (JSON.parse(String(message.content)) as { status?: string }).status === 'folded';
+
+  it('folds between rounds into one summary, and only grows at the end in between', () => {
+    let folds = 0;
+    for (const [index, request] of windowed.requests.entries()) {
+      const before = windowed.requests[index - 1];
+      if (!before || before.episode !== request.episode) continue;
+      if (request.messages.length > before.messages.length && !folded(request.messages[1]) === !folded(before.messages[1])) {
+        expect(request.messages.slice(0, before.messages.length)).toEqual(before.messages);
+      } else {
+        // A fold: the prompt stays, everything after it is one summary, then the turns since.
+        folds += 1;
+        expect(request.messages[0]).toEqual(before.messages[0]);
+        expect(folded(request.messages[1])).toBe(true);
+      }
+    }
+    expect(folds).toBeGreaterThan(0);
+  });
+
+  it('never holds the turns of more than the window and the round in progress', () => {
+    for (const request of windowed.requests) {
+      const rounds = new Set(
+        request.messages.filter((message) => message.role === 'tool').map((message) => (JSON.parse(String(message.content)) as { round?: number }).round),
+      );
+      rounds.delete(undefined);
+      expect(rounds.size).toBeLessThanOrEqual(WINDOW + 1);
+    }
+  });
+
+  it('lists every failed round so far in the summary, with the refinement message', () => {
+    let checked = 0;
+    for (const [index, outcome] of windowed.evaluation.outcomes.entries()) {
+      const episode = [...new Set(windowed.requests.map((request) => request.episode))][index];
+      const summaries = windowed.requests
+        .filter((request) => request.episode === episode && folded(request.messages[1]))
+        .map((request) => JSON.parse(String(request.messages[1]!.content)) as { failed_rounds: Array<{ round: number }>; refinement_message: string });
+      for (const summary of summaries) {
+        if (summary.failed_rounds.length === 0) continue;
+        checked += 1;
+        const upTo = Math.max(...summary.failed_rounds.map((round) => round.round));
+        const failed = outcome.result.rounds.filter((round) => round.round <= upTo && round.failure_reason !== null && round.failure_reason !== 'infrastructure');
+        expect(summary.failed_rounds.map((round) => round.round)).toEqual(failed.map((round) => round.round));
+        expect(summary.refinement_message).toContain(`(round ${upTo})`);
+      }
+    }
+    expect(checked).toBeGreaterThan(0);
+    expect(windowed.evaluation.outcomes.every((outcome) => outcome.result.finished)).toBe(true);
   });
 });

@@ -12,16 +12,42 @@ const PATIENCE_ROUNDS = 3;
 
 type ToolResult = Record<string, unknown>;
 
+function parsed(text: string): ToolResult | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as ToolResult) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The tool results in order. A folded conversation (harness setting agentWindowRounds) opens with a
+ * summary in place of the earlier results: its failed rounds count as the failures they were, the
+ * last of them carrying the refinement message and the rounds left.
+ */
 function toolResults(request: SimRequest): ToolResult[] {
-  return request.messages
-    .filter((message) => message.role === 'tool')
-    .map((message) => {
-      try {
-        return JSON.parse(message.content) as ToolResult;
-      } catch {
-        return { error: message.content };
-      }
-    });
+  const results: ToolResult[] = [];
+  for (const [index, message] of request.messages.entries()) {
+    if (message.role === 'tool') results.push(parsed(message.content) ?? { error: message.content });
+    else if (message.role === 'user' && index > 0) {
+      const summary = parsed(message.content);
+      if (summary?.status === 'folded') results.push(...unfold(summary));
+    }
+  }
+  return results;
+}
+
+function unfold(summary: ToolResult): ToolResult[] {
+  const rounds = Array.isArray(summary.failed_rounds) ? (summary.failed_rounds as unknown[]) : [];
+  const failures: ToolResult[] = rounds.map((round) => ({
+    status: 'failed',
+    verdict: round !== null && typeof round === 'object' && Object.hasOwn(round, 'verdict') ? String((round as ToolResult).verdict) : '',
+  }));
+  const carried = { refinement_message: summary.refinement_message, rounds_left: summary.rounds_left };
+  if (failures.length === 0) return [{ status: 'folded', next_step: 'call_challenger', ...carried }];
+  failures[failures.length - 1] = { ...failures[failures.length - 1], ...carried };
+  return failures;
 }
 
 function call(name: string, args: Record<string, unknown> = {}): SimReply {
