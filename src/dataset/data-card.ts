@@ -58,7 +58,7 @@ export function dataCard(input: CardInput): string {
     );
   }
   lines.push('# autodata dataset', '', `${rows.length} accepted question(s) with reference answers and grading rubrics, made from ${summary.documents.train + summary.documents.test} document(s) by the agent described below.`, '');
-  lines.push(...madeBy(input), ...sourceAndSplit(input), ...counts(input), ...scoreSection(rows), ...datasetStatistics(rows), ...checks(input), ...seedsAndVersions(input), ...limits(input), ...fileList(input));
+  lines.push(...madeBy(input), ...sourceAndSplit(input), ...counts(input), ...scoreSection(rows), ...datasetStatistics(rows), ...analysisSection(input), ...checks(input), ...seedsAndVersions(input), ...limits(input), ...fileList(input));
   return `${lines.join('\n').trimEnd()}\n`;
 }
 
@@ -164,9 +164,52 @@ function checks({ summary, rows }: CardInput): string[] {
   lines.push(
     `- Acceptance re-checked at export from the stored scores: ${rows.length + summary.failedRecheck.length} accepted, ${summary.failedRecheck.length} no longer passing (not exported).`,
     summary.dedup ? `- Exact duplicate questions removed (--dedup): ${summary.duplicates.length}.` : '- Duplicate questions were not removed (export without --dedup).',
-    '- No second, independent quality pass was run over the accepted set for this export.',
+    ...reverificationLines(summary),
     '',
   );
+  return lines;
+}
+
+function reverificationLines({ reverification: pass }: ExportSummary): string[] {
+  if (!pass) return ['- No second, independent quality pass was run over the accepted set (`autodata reverify` writes one).'];
+  const checks = Object.entries(pass.failedByCheck).map(([name, count]) => `${inline(name)} ${count}`).join(', ');
+  return [
+    `- Re-verification (\`autodata reverify\`, quality verifier ${inline(pass.verifier.model)} from ${inline(pass.verifier.endpoints)}, seed ${pass.seed}): of ${pass.checked} accepted example(s), ${pass.survived} survived, ${pass.fell} fell${checks ? ` (failed checks: ${checks})` : ''}, ${pass.notReverified} not re-verified (the verifier call failed: no verdict).`,
+    pass.applied
+      ? `- This export keeps only the survivors (--reverified-only): ${pass.leftOut.length} accepted example(s) left out (${pass.leftOut.filter((entry) => entry.why === 'fell').length} fell, ${pass.leftOut.filter((entry) => entry.why === 'not re-verified').length} not re-verified, ${pass.notCovered} not covered by the re-verification).`
+      : `- This export was made without --reverified-only: examples that fell are included${pass.notCovered > 0 ? `, and ${pass.notCovered} exported example(s) are not covered by the re-verification` : ''}.`,
+  ];
+}
+
+/** From the source's analysis.json (`autodata analyze`): duplicates and the discovered taxonomy. */
+function analysisSection({ summary, rows }: CardInput): string[] {
+  const analysis = summary.analysis;
+  if (!analysis) return [];
+  const covered = new Set(analysis.ids);
+  const { duplicates, taxonomy } = analysis;
+  const lines = [
+    '## Dataset analysis',
+    '',
+    `From \`autodata analyze\` over ${analysis.examples} accepted example(s) of the source, ${rows.filter((row) => covered.has(row.id)).length} of them in this export.`,
+    '',
+    `- Duplicates: ${duplicates.exact.length} cluster(s) of exact duplicates and ${duplicates.near.length} of near-duplicates (${duplicates.settings.shingle}-word shingles, Jaccard at least ${duplicates.settings.threshold}, MinHash with LSH ${duplicates.settings.bands}x${duplicates.settings.rows}); ${duplicates.redundant} example(s) repeat an earlier one.`,
+    ...duplicates.near.map((cluster) => `  - ${cluster.ids.map((id) => `\`${id}\``).join(', ')} (Jaccard at least ${cluster.minSimilarity})`),
+    `- Documents with an example: ${analysis.coverage.withExample} of ${analysis.coverage.documents}.`,
+  ];
+  if (!taxonomy) lines.push('- Taxonomy discovery was not run.');
+  else if (taxonomy.error !== null) lines.push(`- Taxonomy discovery failed: ${inline(taxonomy.error)}.`);
+  else {
+    const { settings } = taxonomy;
+    const sampled = taxonomy.strata.reduce((sum, stratum) => sum + stratum.sampled, 0);
+    lines.push(
+      `- Taxonomy discovery by the taxonomist model: ${sampled} question(s) sampled${settings.stratify === 'challenge' ? ` in ${taxonomy.strata.length} strata of challenge (strong minus weak mean)` : ''}, shown in batches of ${settings.batchSize}; ${taxonomy.rawTypes.length} raw type(s) proposed (${taxonomy.proposalFailures.length} batch reply(ies) unusable), merged into ${taxonomy.types.length} type(s); ${taxonomy.classified} question(s) classified: ${taxonomy.labels.length} with a valid label, ${taxonomy.parseFailures.length} parse failure(s), ${taxonomy.notClassified.length} not classified (call failed).`,
+      '',
+      '| type | questions | description |',
+      '|---|---|---|',
+      ...taxonomy.types.map((type) => `| ${inline(type.name)} | ${type.count} | ${inline(type.description)} |`),
+    );
+  }
+  lines.push('');
   return lines;
 }
 

@@ -10,9 +10,11 @@ import { DATA_CARD_FILE, dataCard } from './data-card.ts';
 import { datasetRow, exampleId, recheckAccepted, rejectionRows, SPLITS, type DatasetRow, type DatasetSplit, type RejectionRow, type UnsplitRow } from './dataset-row.ts';
 import { dropDuplicateQuestions } from './dedup.ts';
 import { exportHarness } from './export-harness.ts';
-import { resolveHarness } from './harness-ref.ts';
+import { findHarnesses, type FoundHarness } from './find-harnesses.ts';
 import { freshOutputFolder } from './output-folder.ts';
 import { readEpisodes, type EpisodeSource, type IncompleteEpisode } from './read-episodes.ts';
+import { readReverify, REVERIFY_FILE, type ReverifyResult } from './reverify.ts';
+import { readAnalysis, type DatasetAnalysis } from './analyze-dataset.ts';
 import { checkTestFraction, testDocuments } from './split-by-document.ts';
 import { trlRow, verlRow } from './trainer-rows.ts';
 import { writeVerlParquet } from './verl-parquet.ts';
@@ -38,6 +40,8 @@ export interface ExportOptions {
   license?: string;
   /** Harnesses to try besides the ones the source records (folders or RUN:CANDIDATE), matched by content hash. */
   harnesses?: string[];
+  /** Keep only the examples that survived `autodata reverify` (its reverify.json in the source folder). */
+  reverifiedOnly?: boolean;
   cwd?: string;
 }
 
@@ -77,6 +81,21 @@ export interface ExportSummary {
   harnesses: ExportedHarness[];
   models: Record<string, string[]>;
   simulated: boolean;
+  /** From the source's reverify.json, when there is one; `applied` with --reverified-only. */
+  reverification: ReverificationSummary | null;
+  /** From the source's analysis.json, when there is one (the card's dataset analysis section). */
+  analysis: DatasetAnalysis | null;
+}
+
+export interface ReverificationSummary extends Pick<ReverifyResult, 'verifier' | 'seed' | 'checked' | 'failedByCheck'> {
+  applied: boolean;
+  survived: number;
+  fell: number;
+  notReverified: number;
+  /** Exported rows the re-verification does not cover (made after it, or by another harness). */
+  notCovered: number;
+  /** --reverified-only: rows left out because they fell, were not re-verified, or are not covered. */
+  leftOut: Array<{ id: string; document_id: string; why: 'fell' | 'not re-verified' | 'not covered' }>;
 }
 
 export interface ExportResult {
@@ -116,7 +135,10 @@ export async function exportDataset(options: ExportOptions): Promise<ExportResul
     );
   }
   passed.sort(byExportOrder);
-  const { kept, dropped } = options.dedup ? dropDuplicateQuestions(passed, (row) => row.question) : { kept: passed, dropped: [] };
+  const reverification = reverificationFor(source.dir, passed, options.reverifiedOnly === true);
+  const reverified = reverification?.applied ? passed.filter((row) => !reverification.leftOut.some((entry) => entry.id === row.id)) : passed;
+  if (reverified.length === 0) throw new ConfigError(options.source, `none of its ${passed.length} accepted example(s) survived the re-verification in ${REVERIFY_FILE}; nothing to export`);
+  const { kept, dropped } = options.dedup ? dropDuplicateQuestions(reverified, (row) => row.question) : { kept: reverified, dropped: [] };
   const duplicates = dropped.map(({ item, duplicateOf }) => ({ id: item.id, document_id: item.document_id, duplicate_of: duplicateOf.id }));
 
   const test = testDocuments(kept.map((row) => row.document_id), options.testFraction, options.seed);
@@ -155,6 +177,8 @@ export async function exportDataset(options: ExportOptions): Promise<ExportResul
     harnesses: exportedHarnesses,
     models: source.models,
     simulated: source.episodes.some((episode) => episode.result.simulated === true),
+    reverification,
+    analysis: readAnalysis(source.dir) ?? null,
   };
   writeFileAtomically(path.join(options.outDir, SUMMARY_FILE), `${JSON.stringify(summary, null, 2)}\n`);
   const card = dataCard({ summary, rows, runs: source.runs, files: { examples: EXAMPLES_FILE, rejections: REJECTIONS_FILE }, license: options.license ?? 'unknown' });
@@ -162,43 +186,31 @@ export async function exportDataset(options: ExportOptions): Promise<ExportResul
   return { summary, rows, rejections };
 }
 
-/** Every harness behind an accepted episode, by content hash; a ConfigError naming the one that cannot be found. */
-interface FoundHarness {
-  harness: Harness;
-  name: string;
-  origin: string;
-  diff: string | null;
-}
-
-async function findHarnesses(source: EpisodeSource, extra: string[], cwd: string): Promise<Map<string, FoundHarness>> {
-  const found = new Map<string, FoundHarness>();
-  const tried = new Map<string, Awaited<ReturnType<typeof resolveHarness>> | undefined>();
-  const attempt = async (spec: string) => {
-    if (!tried.has(spec)) tried.set(spec, await resolveHarness(spec, cwd).catch(() => undefined));
-    return tried.get(spec);
-  };
-  for (const lead of source.leads) {
-    for (const spec of [...lead.specs, ...extra]) {
-      const resolved = await attempt(spec);
-      if (resolved?.harness.contentHash === lead.hash) {
-        const { candidate } = resolved;
-        found.set(lead.hash, {
-          harness: resolved.harness,
-          name: resolved.name,
-          origin: candidate ? `candidate ${candidate.id} of evolve run ${candidate.run}` : `harness folder ${spec}`,
-          diff: candidate ? candidate.diff : null,
-        });
-        break;
-      }
-    }
-    if (!found.has(lead.hash)) {
-      throw new ConfigError(
-        source.dir,
-        `cannot find the harness (content hash ${lead.hash.slice(0, 12)}) that made these examples; pass it with --harness DIR or RUN:CANDIDATE`,
-      );
-    }
+/** The source's reverify.json against the rows about to be exported; a ConfigError when --reverified-only finds none. */
+function reverificationFor(dir: string, rows: UnsplitRow[], apply: boolean): ReverificationSummary | null {
+  const result = readReverify(dir);
+  if (!result) {
+    if (apply) throw new ConfigError('--reverified-only', `no ${REVERIFY_FILE} in ${dir}; run \`autodata reverify\` on it first`);
+    return null;
   }
-  return found;
+  const survived = new Set(result.survived);
+  const fell = new Set(result.fell.map((entry) => entry.id));
+  const pending = new Set(result.notReverified.map((entry) => entry.id));
+  const leftOut = rows
+    .filter((row) => !survived.has(row.id))
+    .map((row) => ({ id: row.id, document_id: row.document_id, why: fell.has(row.id) ? ('fell' as const) : pending.has(row.id) ? ('not re-verified' as const) : ('not covered' as const) }));
+  return {
+    applied: apply,
+    verifier: result.verifier,
+    seed: result.seed,
+    checked: result.checked,
+    failedByCheck: result.failedByCheck,
+    survived: result.survived.length,
+    fell: result.fell.length,
+    notReverified: result.notReverified.length,
+    notCovered: leftOut.filter((entry) => entry.why === 'not covered').length,
+    leftOut: apply ? leftOut : [],
+  };
 }
 
 /** One harness: `harness/`; several (an evolve run's candidates): `harness/<name>/`. */

@@ -15,6 +15,9 @@ export function formatExportSummary(summary: ExportSummary, outDir: string): str
     `rejections.jsonl: ${summary.rejections - summary.episodeEndings} rejected round(s) and ${summary.episodeEndings} episode ending(s) without an example${reasons ? ` (${reasons})` : ''}`,
     ...summary.harnesses.map((harness) => `${harness.folder}/: harness ${harness.hash.slice(0, 12)} (${line(harness.name)})`),
   ];
+  const pass = summary.reverification;
+  if (pass?.applied) lines.push(`--reverified-only: kept the survivors of reverify (${line(pass.verifier.model)}); left out ${pass.leftOut.length}: ${pass.leftOut.map((entry) => `${entry.id} ${entry.why}`).join(', ') || 'none'}`);
+  else if (pass) lines.push(`reverify.json: ${pass.survived} of ${pass.checked} survived, ${pass.fell} fell, ${pass.notReverified} not re-verified (not applied; --reverified-only keeps only survivors)`);
   if (summary.dedup) lines.push(`--dedup dropped ${summary.duplicates.length} repeated question(s)`);
   for (const failed of summary.failedRecheck) {
     lines.push(`not exported: ${line(failed.document_id)} (${failed.id}) no longer passes its acceptance rule: ${line(failed.reasons.join('; '))}`);

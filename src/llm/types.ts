@@ -10,6 +10,8 @@ export const ROLES = [
   'judge',
   'analyzer',
   'implementer',
+  // Dataset analysis (`autodata analyze`): proposes, consolidates and assigns question types.
+  'taxonomist',
 ] as const;
 export type Role = (typeof ROLES)[number];
 

@@ -158,7 +158,7 @@ describe('defaultSimEndpoints', () => {
   it('puts every role on the sim, solvers on their personas', () => {
     const endpoints = defaultSimEndpoints();
     expect(ROLES.map((role) => endpoints.roles[role].model)).toEqual([
-      'sim-agent', 'sim-agent', 'sim-agent', 'sim-weak', 'sim-strong', 'sim-agent', 'sim-agent', 'sim-agent',
+      'sim-agent', 'sim-agent', 'sim-agent', 'sim-weak', 'sim-strong', 'sim-agent', 'sim-agent', 'sim-agent', 'sim-agent',
     ]);
     expect(new Set(ROLES.map((role) => endpoints.roles[role].baseURL))).toEqual(new Set(['sim://local/v1']));
   });

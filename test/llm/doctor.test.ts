@@ -36,7 +36,7 @@ describe('checkEndpoints', () => {
     const byRole = Object.fromEntries(checks.map((check) => [check.role, check]));
 
     expect(checks.map((check) => check.role)).toEqual([
-      'mainAgent', 'challenger', 'qualityVerifier', 'weakSolver', 'strongSolver', 'judge', 'analyzer', 'implementer',
+      'mainAgent', 'challenger', 'qualityVerifier', 'weakSolver', 'strongSolver', 'judge', 'analyzer', 'implementer', 'taxonomist',
     ]);
     expect(byRole.weakSolver).toMatchObject({ ok: true, reachable: true, modelListed: true, seed: 'accepted', structuredOutput: undefined, reasoning: false });
     expect(byRole.challenger).toMatchObject({ ok: true, structuredOutput: 'json_schema', structuredRefused: [], toolCalls: undefined });
@@ -53,7 +53,7 @@ describe('checkEndpoints', () => {
       reachable: false,
       problem: `cannot reach ${deadURL} (sim-agent) (ECONNREFUSED); start the server or fix endpoints.judge.baseURL`,
     });
-    expect(checks.filter((check) => check.ok)).toHaveLength(6);
+    expect(checks.filter((check) => check.ok)).toHaveLength(7);
   });
 });
 
@@ -118,7 +118,7 @@ describe('autodata doctor', () => {
     const report = JSON.parse(stdout) as { source: string; checks: Array<{ role: string; ok: boolean }> };
     expect(status).toBe(0);
     expect(report.source).toBe('built-in sim endpoints');
-    expect(report.checks.map((check) => check.ok)).toEqual(Array(8).fill(true));
+    expect(report.checks.map((check) => check.ok)).toEqual(Array(9).fill(true));
   });
 
   it('exits 1 and marks the failing role when a model is wrong', () => {

@@ -12,6 +12,7 @@ interface ExportArgs {
   dedup: boolean;
   harness?: string[];
   license: string;
+  reverifiedOnly: boolean;
   json: boolean;
 }
 
@@ -28,6 +29,7 @@ const exportCommand: CommandModule<object, ExportArgs> = {
       .option('dedup', { type: 'boolean', default: false, describe: 'Drop examples whose question repeats an earlier one (after normalising case, punctuation and spacing)' })
       .option('harness', { type: 'string', array: true, describe: 'Where to find the harness that made the examples when the source does not record it: folder or RUN:CANDIDATE' })
       .option('license', { type: 'string', default: 'unknown', describe: "License id for DATA_CARD.md's front matter (the documents' license decides it)" })
+      .option('reverified-only', { type: 'boolean', default: false, describe: 'Keep only the examples that survived `autodata reverify` (its reverify.json in the source)' })
       .option('json', { type: 'boolean', default: false, describe: 'Print the summary as JSON' }) as unknown as Argv<ExportArgs>,
   handler: async (args) => {
     const { summary } = await exportDataset({
@@ -38,6 +40,7 @@ const exportCommand: CommandModule<object, ExportArgs> = {
       seed: args.seed,
       dedup: args.dedup,
       license: args.license,
+      reverifiedOnly: args.reverifiedOnly,
       ...(args.harness ? { harnesses: args.harness } : {}),
     });
     process.stdout.write(args.json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatExportSummary(summary, args.out)}\n`);

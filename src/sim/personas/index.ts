@@ -9,6 +9,7 @@ import { judgePersona } from './judge.ts';
 import { mainAgentPersona } from './main-agent.ts';
 import { qualityVerifierPersona } from './quality-verifier.ts';
 import { solverPersona } from './solver.ts';
+import { taxonomistPersona } from './taxonomist.ts';
 import { genericPersona } from './generic.ts';
 import { implementerPersona } from './implementer.ts';
 
@@ -61,7 +62,7 @@ export const personas: Persona[] = [
   solverPersona,
   judgePersona,
   mainAgentPersona,
-  analyzerPersona, implementerPersona, genericPersona];
+  analyzerPersona, implementerPersona, taxonomistPersona, genericPersona];
 
 export function choosePersona(request: SimRequest, candidates: readonly Persona[] = personas): Persona {
   return candidates.find((persona) => persona.matches(request)) ?? genericPersona;

@@ -1,0 +1,152 @@
+// `autodata analyze` and `autodata reverify` on a generate folder made on the sim: planted
+// near-duplicates are found (precision and recall on the planted set), the taxonomy labels every
+// item or counts it as a failure (a malformed reply injected with the sim's faults becomes parse
+// failures), reverify with a different endpoints file, and export --reverified-only.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAppLlm } from '../../src/app/create-llm.ts';
+import { resolveDocuments } from '../../src/app/resolve-documents.ts';
+import { defaultSimEndpoints, loadEndpointsFile } from '../../src/config/endpoints.ts';
+import { analyzeDataset, readAnalysis } from '../../src/dataset/analyze-dataset.ts';
+import { exportDataset } from '../../src/dataset/export-dataset.ts';
+import { findDuplicates } from '../../src/dataset/near-duplicates.ts';
+import { reverifyDataset } from '../../src/dataset/reverify.ts';
+import { DEFAULT_TAXONOMY_SETTINGS, discoverTaxonomy, stratifiedSample } from '../../src/dataset/taxonomy.ts';
+import { parseFaultOption } from '../../src/sim/index.ts';
+import { generateOnSim, readJsonl, readResults, repoRoot, tempFolder } from './support.ts';
+
+const temp = tempFolder('analyze');
+const generated = path.join(temp, 'gen');
+afterAll(() => fs.rmSync(temp, { recursive: true, force: true }));
+beforeAll(async () => {
+  await generateOnSim(generated, 8);
+}, 120_000);
+
+const simLlm = (faults: string[] = []) => createAppLlm({ endpoints: defaultSimEndpoints(), simSeed: 0, simFaults: faults.map(parseFaultOption) });
+
+describe('near-duplicates', () => {
+  it('finds planted paraphrases and exact copies among distinct questions (precision and recall on the planted pairs)', () => {
+    // Distinct base questions from the sim's accepted examples and rejected rounds, each planted
+    // twice: once as an exact copy with other case and punctuation, once with a few words changed.
+    const questions = [...new Set(readResults(generated).flatMap(({ result }) => result.rounds.map((round) => round.question).filter((q): q is string => q !== null)))];
+    expect(questions.length).toBeGreaterThanOrEqual(10);
+    const base = questions.map((text, index) => ({ id: `q${index}`, text }));
+    const planted = base.slice(0, 6).flatMap((item) => {
+      const words = item.text.split(' ');
+      const edited = [...words.slice(0, -3), 'in', 'this', 'setting?'].join(' ');
+      return [
+        { id: `${item.id}-copy`, text: `  ${item.text.toUpperCase()}!! ` },
+        { id: `${item.id}-edit`, text: edited },
+      ];
+    });
+    const report = findDuplicates([...base, ...planted]);
+    const plantedPairs = new Set(base.slice(0, 6).flatMap((item) => [`${item.id}|${item.id}-copy`, `${item.id}|${item.id}-edit`]));
+    const foundPairs = new Set(report.near.flatMap((cluster) => cluster.ids.flatMap((a, i) => cluster.ids.slice(i + 1).map((b) => `${a}|${b}`))));
+    const truePositives = [...foundPairs].filter((pair) => plantedPairs.has(pair)).length;
+    const recall = truePositives / plantedPairs.size;
+    // Pairs inside one planted cluster (copy|edit) are duplicates too; anything else is a false alarm.
+    const sameBase = (pair: string) => new Set(pair.split('|').map((id) => id.replace(/-(copy|edit)$/, ''))).size === 1;
+    const precision = [...foundPairs].filter(sameBase).length / Math.max(1, foundPairs.size);
+    expect({ recall, precision }).toEqual({ recall: 1, precision: 1 });
+    expect(report.exact.map((cluster) => cluster.ids)).toEqual(base.slice(0, 6).map((item) => [item.id, `${item.id}-copy`]));
+    expect(report.redundant).toBe(12);
+  });
+});
+
+describe('taxonomy discovery on the sim', () => {
+  const items = () => readResults(generated).flatMap(({ result }) =>
+    result.rounds.filter((round) => round.question !== null && round.weak && round.strong).map((round) => ({ id: `${result.document_id}#${round.round}`, question: round.question!, challenge: round.strong!.mean - round.weak!.mean })),
+  );
+
+  it('samples in proportion to equal-count strata of challenge', () => {
+    const all = items();
+    const size = all.length - 3;
+    expect(size).toBeGreaterThanOrEqual(6);
+    const { sample, strata } = stratifiedSample(all, { ...DEFAULT_TAXONOMY_SETTINGS, sampleSize: size, strata: 3 });
+    expect(sample).toHaveLength(size);
+    expect(new Set(sample.map((item) => item.id)).size).toBe(size);
+    expect(strata.map((stratum) => stratum.sampled).reduce((a, b) => a + b)).toBe(size);
+    expect(strata.every((stratum) => Math.abs(stratum.sampled - (size * stratum.items) / all.length) < 1)).toBe(true);
+    for (let index = 1; index < strata.length; index += 1) expect(strata[index]!.challenge.min).toBeGreaterThanOrEqual(strata[index - 1]!.challenge.max);
+  });
+
+  it('proposes raw types, consolidates them, and labels every item or counts it as a parse failure', async () => {
+    const all = items();
+    const result = await discoverTaxonomy(all, simLlm(), { ...DEFAULT_TAXONOMY_SETTINGS, sampleSize: 30, batchSize: 8 });
+    expect(result.error).toBeNull();
+    expect(result.rawTypes.length).toBeGreaterThan(result.types.length);
+    expect(result.types.length).toBeGreaterThanOrEqual(2);
+    expect(result.classified).toBe(all.length);
+    expect(result.labels.length + result.parseFailures.length + result.notClassified.length).toBe(all.length);
+    const ids = [...result.labels.map((label) => label.id), ...result.parseFailures.map((failure) => failure.id)];
+    expect(new Set(ids).size).toBe(all.length);
+    const names = new Set(result.types.map((type) => type.name));
+    expect(result.labels.every((label) => names.has(label.type))).toBe(true);
+    expect(result.types.reduce((sum, type) => sum + type.count, 0)).toBe(result.labels.length);
+  });
+
+  it('counts the items of a malformed classifying reply as parse failures, never drops them', async () => {
+    const all = items();
+    // Every classifying reply unusable (re-asks included): each item is a parse failure with the reason.
+    const shown = all.slice(0, 10);
+    const result = await discoverTaxonomy(shown, simLlm(['malformed/hopeless:1@question_type_labels']), { ...DEFAULT_TAXONOMY_SETTINGS, batchSize: 5 });
+    expect(result.error).toBeNull();
+    expect(result.labels).toEqual([]);
+    expect(result.parseFailures.map((failure) => failure.id)).toEqual(shown.map((item) => item.id));
+    expect(result.parseFailures[0]!.reason).toMatch(/did not parse \(invalid-output/);
+    expect(result.notClassified).toEqual([]);
+  });
+});
+
+describe('analyze, reverify and export --reverified-only', () => {
+  it('writes analysis.json next to the data, and the export card reports it', async () => {
+    const { analysis, file } = await analyzeDataset({ source: generated, llm: simLlm(), taxonomy: { ...DEFAULT_TAXONOMY_SETTINGS, batchSize: 4 }, cwd: repoRoot });
+    expect(file).toBe(path.join(generated, 'analysis.json'));
+    expect(readAnalysis(generated)?.ids).toEqual(analysis.ids);
+    const accepted = readResults(generated).filter(({ result }) => result.final_accepted_round !== null);
+    expect(analysis.examples).toBe(accepted.length);
+    expect(analysis.coverage).toMatchObject({ documents: 8, withExample: accepted.length });
+    expect(Object.values(analysis.questionTypes).reduce((a, b) => a + b)).toBe(accepted.length);
+    const taxonomy = analysis.taxonomy!;
+    expect(taxonomy.labels.length + taxonomy.parseFailures.length + taxonomy.notClassified.length).toBe(accepted.length);
+  });
+
+  it('reverifies with a different quality-verifier model, and export --reverified-only keeps only the survivors', async () => {
+    const endpointsFile = path.join(temp, 'other-verifier.yaml');
+    fs.writeFileSync(endpointsFile, 'defaults:\n  baseURL: sim://local/v1\n  model: sim-agent\nqualityVerifier:\n  model: sim-strong?cache=none\n  temperature: 0.3\n');
+    const endpoints = loadEndpointsFile(endpointsFile);
+    const { result } = await reverifyDataset({ source: generated, llm: createAppLlm({ endpoints, simSeed: 5 }), endpoints, resolveDocuments, seed: 5, concurrency: 2, cwd: repoRoot });
+    expect(result.verifier).toEqual({ endpoints: endpointsFile, model: 'sim-strong?cache=none', temperature: 0.3 });
+    expect(result.survived.length + result.fell.length + result.notReverified.length).toBe(result.checked);
+    expect(result.notReverified).toEqual([]);
+    for (const entry of result.fell) expect(entry.failed_checks.length).toBeGreaterThan(0);
+
+    const outDir = path.join(temp, 'reverified');
+    const { summary, rows } = await exportDataset({ source: generated, outDir, format: 'jsonl', testFraction: 0.4, seed: 0, dedup: false, reverifiedOnly: true, cwd: repoRoot });
+    expect(rows.map((row) => row.id).sort()).toEqual([...result.survived].sort());
+    expect(summary.reverification?.leftOut.map((entry) => entry.id).sort()).toEqual(result.fell.map((entry) => entry.id).sort());
+    const card = fs.readFileSync(path.join(outDir, 'DATA_CARD.md'), 'utf8');
+    expect(card).toContain(`of ${result.checked} accepted example(s), ${result.survived.length} survived, ${result.fell.length} fell`);
+    expect(card).toContain('## Dataset analysis');
+    expect(readJsonl(path.join(outDir, 'examples.jsonl'))).toHaveLength(result.survived.length);
+  });
+
+  it('an infrastructure failure of the verifier is "not re-verified", never a verdict; --reverified-only leaves those out', async () => {
+    const copy = path.join(temp, 'gen-outage');
+    fs.cpSync(generated, copy, { recursive: true });
+    // Every verifier request answered 500, no transport retry, and a breaker (shared by the roles on sim-agent) that does not open: each call fails.
+    const endpointsFile = path.join(temp, 'failing-verifier.yaml');
+    fs.writeFileSync(endpointsFile, 'defaults:\n  baseURL: sim://local/v1\n  model: sim-agent\n  maxConsecutiveFailures: 1000\nqualityVerifier:\n  maxRetries: 0\n');
+    const endpoints = loadEndpointsFile(endpointsFile);
+    const llm = createAppLlm({ endpoints, simSeed: 0, simFaults: [parseFaultOption('500:1@quality_verdict')] });
+    const { result } = await reverifyDataset({ source: copy, llm, endpoints, resolveDocuments, seed: 1, concurrency: 4, cwd: repoRoot });
+    expect(result.survived).toEqual([]);
+    expect(result.fell).toEqual([]);
+    expect(result.notReverified).toHaveLength(result.checked);
+    expect(result.notReverified[0]!.reason).toMatch(/quality verifier failed/);
+    await expect(exportDataset({ source: copy, outDir: path.join(temp, 'none-survived'), format: 'jsonl', testFraction: 0.4, seed: 0, dedup: false, reverifiedOnly: true, cwd: repoRoot })).rejects.toThrow(
+      /none of its \d+ accepted example\(s\) survived the re-verification/,
+    );
+  });
+});
