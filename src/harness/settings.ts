@@ -65,10 +65,11 @@ export const harnessSettingsSchema = z
     solverAttempts: solverAttemptsSchema.default({ weak: 3, strong: 3 }),
     earlyStop: z
       .boolean()
-      .default(false)
+      .default(true)
       .describe(
         'Make solver attempts one at a time and stop a stage once the attempts left cannot change its outcome under the acceptance ' +
-          'preset (same decisions, fewer solver and judge calls; means are then over the attempts made). Off: every attempt, in parallel.',
+          'preset (same decisions, about a third fewer solver and judge calls; means are then over the attempts made). ' +
+          "Off (or --no-early-stop): every attempt, in parallel, the paper's full pattern.",
       ),
     solverTemperature: bounded('solverTemperature')
       .default(1.0)

@@ -39,7 +39,7 @@ describe('loadHarness', () => {
       acceptance: 'paper-prompt',
       weakZeroRule: 'any',
       solverAttempts: { weak: 3, strong: 3 },
-      earlyStop: false,
+      earlyStop: true,
       solverTemperature: 1,
       roundBudget: 10,
       agentStepBudget: 60,
@@ -59,6 +59,7 @@ describe('loadHarness', () => {
       'acceptance',
       'weakZeroRule',
       'solverAttempts',
+      'earlyStop',
       'solverTemperature',
       'roundBudget',
       'judgeMaxRetries',
@@ -163,7 +164,7 @@ describe('loadHarness', () => {
     expect(loadError(dir).message).toBe(`${dir}/manifest.json: protectedFiles names "prompts/grader.md", which is not in the harness`);
     edit(dir, 'manifest.json', (text) => text.replace('"roundBudget"', '"roundLimit"'));
     expect(loadError(dir).message).toBe(
-      `${dir}/manifest.json: protectedSettings.5: Invalid option: expected one of "orchestrator"|"mode"|"acceptance"|"weakZeroRule"|"solverAttempts"|"earlyStop"|"solverTemperature"|"roundBudget"|"agentStepBudget"|"agentWindowRounds"|"challengersPerRound"|"judgeMaxRetries"|"evaluationRetries"`,
+      `${dir}/manifest.json: protectedSettings.6: Invalid option: expected one of "orchestrator"|"mode"|"acceptance"|"weakZeroRule"|"solverAttempts"|"earlyStop"|"solverTemperature"|"roundBudget"|"agentStepBudget"|"agentWindowRounds"|"challengersPerRound"|"judgeMaxRetries"|"evaluationRetries"`,
     );
     fs.rmSync(path.join(dir, 'manifest.json'));
     expect(loadError(dir).message).toBe(`${dir}/manifest.json: missing; every harness folder needs a manifest.json`);

@@ -66,7 +66,7 @@ beforeAll(async () => {
   expected = [];
   for (const { harness } of harnesses) {
     // The same seed on a fresh sim: the sim is deterministic, so these are the episodes compareMethods ran.
-    const evaluation = await evaluateHarness({ llm: llm() }, harness, docs, { seed: SEED, repeat: 0, concurrency: 3, simulated: true });
+    const evaluation = await evaluateHarness({ llm: llm() }, harness, docs, { seed: SEED, repeat: 0, concurrency: 3, simulated: true, earlyStop: false });
     expected.push(recompute(evaluation.outcomes, harness.settings.orchestrator === 'single-shot'));
   }
 }, 120_000);

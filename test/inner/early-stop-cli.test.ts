@@ -1,5 +1,5 @@
 // `autodata generate --early-stop` / `--no-early-stop` override the harness's `earlyStop` setting for
-// one run; without either flag the harness decides (default off).
+// one run; without either flag the harness decides (default on).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -35,22 +35,22 @@ function generate(harness: string, flags: string[]): { report: Report; stagesSto
 describe('generate --early-stop / --no-early-stop', () => {
   const baseline = path.join(root, 'baselines/agentic-self-instruct');
 
-  it('the baseline runs every attempt unless --early-stop asks otherwise', () => {
+  it('the baseline stops stages early unless --no-early-stop asks for every attempt', () => {
     const plain = generate(baseline, []);
-    expect(plain.stagesStopped).toBe(0);
-    expect(plain.report.evaluation.summary.earlyStop).toBeUndefined();
-    const early = generate(baseline, ['--early-stop']);
-    expect(early.stagesStopped).toBeGreaterThan(0);
-    expect(early.report.evaluation.summary.earlyStop?.attemptsSkipped).toBeGreaterThan(0);
+    expect(plain.stagesStopped).toBeGreaterThan(0);
+    expect(plain.report.evaluation.summary.earlyStop?.attemptsSkipped).toBeGreaterThan(0);
+    const full = generate(baseline, ['--no-early-stop']);
+    expect(full.stagesStopped).toBe(0);
+    expect(full.report.evaluation.summary.earlyStop).toBeUndefined();
   }, 120_000);
 
-  it('--no-early-stop overrides a harness that turns it on', () => {
-    const harness = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'autodata-harness-')), 'early');
+  it('--early-stop overrides a harness that turns it off', () => {
+    const harness = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'autodata-harness-')), 'full');
     fs.cpSync(baseline, harness, { recursive: true });
     const settingsPath = path.join(harness, 'settings.json');
-    fs.writeFileSync(settingsPath, JSON.stringify({ ...JSON.parse(fs.readFileSync(settingsPath, 'utf8')), earlyStop: true }, null, 2));
-    expect(generate(harness, []).stagesStopped).toBeGreaterThan(0);
-    expect(generate(harness, ['--no-early-stop']).stagesStopped).toBe(0);
+    fs.writeFileSync(settingsPath, JSON.stringify({ ...JSON.parse(fs.readFileSync(settingsPath, 'utf8')), earlyStop: false }, null, 2));
+    expect(generate(harness, []).stagesStopped).toBe(0);
+    expect(generate(harness, ['--early-stop']).stagesStopped).toBeGreaterThan(0);
   }, 120_000);
 });
 

@@ -2,6 +2,7 @@
 // round records and what the challenger is told.
 import { afterEach, describe, expect, it } from 'vitest';
 import { runDocument } from '../../src/inner/index.ts';
+import { harnessFromFiles } from '../../src/harness/harness.ts';
 import { scriptedLlm, TEST_DOCUMENT, testHarness } from '../support/inner-fixtures.ts';
 import { loopResponder } from '../support/loop-responder.ts';
 import { startScriptedEndpoint, type ScriptedEndpoint } from '../support/scripted-endpoint.ts';
@@ -51,10 +52,20 @@ describe('early stopping in the scripted loop', () => {
     expect(first!.evaluation_report.weak).toHaveLength(1);
   });
 
-  it('without the option the harness setting decides (default off: every attempt, as before)', async () => {
+  it('without the option the harness setting decides: off makes every attempt', async () => {
     endpoint = await startScriptedEndpoint(loopResponder({ runSeed: SEED, rounds: [{ weak: [0.9, 0.2, 0.2] }, ACCEPTABLE] }));
-    const outcome = await runDocument({ llm: scriptedLlm(endpoint.baseURL) }, testHarness({ orchestrator: 'scripted' }), TEST_DOCUMENT, { seed: SEED, repeat: 0 });
+    const outcome = await runDocument({ llm: scriptedLlm(endpoint.baseURL) }, testHarness({ orchestrator: 'scripted', earlyStop: false }), TEST_DOCUMENT, { seed: SEED, repeat: 0 });
     expect(outcome.result.rounds[0]!.weak?.scores).toEqual([0.9, 0.2, 0.2]);
     expect(endpoint.countByRole('weakSolver')).toBe(6);
+  });
+
+  it('a harness that does not set earlyStop stops early (the default is on)', async () => {
+    endpoint = await startScriptedEndpoint(loopResponder({ runSeed: SEED, rounds: [{ weak: [0.9, 0.2, 0.2] }, ACCEPTABLE] }));
+    const harness = testHarness({ orchestrator: 'scripted' });
+    const { earlyStop: _unset, ...settings } = JSON.parse(harness.files['settings.json']!) as Record<string, unknown>;
+    const defaulted = harnessFromFiles({ ...harness.files, 'settings.json': JSON.stringify(settings) });
+    expect(defaulted.settings.earlyStop).toBe(true);
+    const outcome = await runDocument({ llm: scriptedLlm(endpoint.baseURL) }, defaulted, TEST_DOCUMENT, { seed: SEED, repeat: 0 });
+    expect(outcome.result.rounds[0]!.weak?.scores).toEqual([0.9]);
   });
 });

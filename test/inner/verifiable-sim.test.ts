@@ -70,6 +70,8 @@ describe('verifiable mode on the sim', () => {
         '--limit', '4',
         '--out', out,
         '--json',
+        // Every attempt, so each round shows all four counts the rule reads (early stopping is tested on its own).
+        '--no-early-stop',
       ],
       { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
     );

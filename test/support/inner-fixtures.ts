@@ -6,6 +6,11 @@ import { createLlm } from '../../src/llm/create-llm.ts';
 import type { Llm } from '../../src/llm/types.ts';
 import { TEST_MODELS, type ScriptedReply, type ScriptedRequest } from './scripted-endpoint.ts';
 
+/**
+ * The fixture makes every solver attempt (earlyStop false) unless told otherwise: the scripted
+ * scores and call counts of the loop tests are written for the paper's full pattern. The product's
+ * default (on) is tested where early stopping is.
+ */
 export function testHarness(settings: HarnessSettingsInput = {}): Harness {
   const prompt = (text: string, ...placeholders: string[]) => `${text}\n\n${placeholders.map((name) => `{{${name}}}`).join('\n\n')}\n`;
   return harnessFromFiles({
@@ -15,7 +20,7 @@ export function testHarness(settings: HarnessSettingsInput = {}): Harness {
       protectedFiles: ['prompts/weak-solver.md', 'prompts/strong-solver.md', 'prompts/judge.md'],
       protectedSettings: ['acceptance', 'roundBudget'],
     }),
-    'settings.json': JSON.stringify({ orchestrator: 'scripted', ...settings }),
+    'settings.json': JSON.stringify({ orchestrator: 'scripted', earlyStop: false, ...settings }),
     'prompts/main-agent.md': prompt('Drive the rounds for this document.', 'document_title', 'round_budget'),
     'prompts/challenger.md': prompt('Write one example from the document.', 'document', 'feedback'),
     'prompts/quality-verifier.md': prompt('Check the example.', 'document', 'example'),
