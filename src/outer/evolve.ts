@@ -222,9 +222,15 @@ export async function evolve(deps: EvolveDeps, setup: EvolveSetup): Promise<Evol
     checkSignal();
 
     // Paired validation: the parent (a new repeat) and the child, same documents, same seeds; with
-    // outer.racing, pair by pair in document order until the decision is settled.
+    // outer.racing, pair by pair until the decision is settled. Raced, the documents come in an
+    // order of the iteration's own, so a cut-short evaluation is a random subset of the split, not
+    // always its first documents, and the pooled scores selection reads do not favour them.
+    const validationDocuments =
+      config.outer.racing === 'off'
+        ? setup.validationDocuments
+        : sampleDocuments(setup.validationDocuments, setup.validationDocuments.length, seedrandom(String(deriveSeed(config.seed, 'validation-order', iteration))));
     const race = await raceValidation(innerDeps, {
-      parent: parentHarness, child, documents: setup.validationDocuments, options: { ...evaluationOptions, repeat: iteration },
+      parent: parentHarness, child, documents: validationDocuments, options: { ...evaluationOptions, repeat: iteration },
       acceptance: config.outer.acceptance, racing: config.outer.racing, maxErroredFraction: config.outer.maxErroredFraction,
     });
     const createdAt = now().toISOString();
