@@ -38,8 +38,11 @@ const DESCRIPTIONS: Record<Kind, string> = {
   open: 'Reason about the document without one of the forms above.',
 };
 
+/** The narrow cues first: a design or trade-off question often also says "why" or "would". */
+const CUE_ORDER: QuestionForm[] = ['design', 'trade-off', 'recall', 'number', 'generic', 'counterfactual', 'mechanism'];
+
 export function questionKind(question: string): Kind {
-  const form = (Object.keys(QUESTION_FORMS) as QuestionForm[]).find((name) => QUESTION_FORMS[name].cue.test(question));
+  const form = CUE_ORDER.find((name) => QUESTION_FORMS[name].cue.test(question));
   return form ?? 'open';
 }
 
