@@ -3,7 +3,8 @@
 import type { Role } from '../llm/types.ts';
 import type { HarnessSettings } from './settings.ts';
 
-export type HarnessRole = Exclude<Role, 'analyzer' | 'implementer'>;
+// The taxonomist (`autodata analyze`) has no prompt in a harness: the dataset module writes its prompts.
+export type HarnessRole = Exclude<Role, 'analyzer' | 'implementer' | 'taxonomist'>;
 export type MetaRole = Extract<Role, 'analyzer' | 'implementer'>;
 
 export const ROLE_PROMPT_FILES: Record<HarnessRole, string> = {
