@@ -10,6 +10,7 @@ import { runEvolution, type RunEvolutionResult } from '../outer/run-evolution.ts
 import type { FaultSpec } from '../sim/index.ts';
 import { loadHarness } from '../harness/load-harness.ts';
 import { requiredRoles } from '../harness/roles.ts';
+import { isSimulated } from '../config/endpoint-provenance.ts';
 import { createAppLlm } from './create-llm.ts';
 import { preflightEndpoints } from './preflight.ts';
 import { resolveDocuments } from './resolve-documents.ts';
@@ -52,6 +53,7 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunE
     runDir: options.runDir,
     resume: options.resume,
     endpointLimits: endpoints.roles,
+    simulated: isSimulated(endpoints),
     createLlm: (store) =>
       createAppLlm({
         endpoints,

@@ -1,7 +1,8 @@
 // What several commands read the same way: positive-integer flags, the --endpoints option and the
 // documents of one split part. Kept outside commands/, which main.ts loads as commands.
 import { resolveDocuments } from '../app/resolve-documents.ts';
-import { defaultSimEndpoints, isSimEndpoint, loadEndpointsFile, type Endpoints } from '../config/endpoints.ts';
+import { isSimulated } from '../config/endpoint-provenance.ts';
+import { defaultSimEndpoints, loadEndpointsFile, type Endpoints } from '../config/endpoints.ts';
 import { documentsForPart, loadSplit, type Document, type LoadedDocuments, type SkippedDocument, type Split, type SplitPart } from '../documents/index.ts';
 import { ConfigError } from '../errors.ts';
 import { forTerminal } from '../util/terminal-text.ts';
@@ -12,10 +13,10 @@ export function requirePositiveIntegers(values: Record<string, number | undefine
   }
 }
 
-/** The endpoints file given to --endpoints, else (absent or "sim") the in-process sim; `simulated` when every role is on the sim. */
+/** The endpoints file given to --endpoints, else (absent or "sim") the in-process sim; `simulated` when any role is on the sim (endpoint-provenance.ts). */
 export function endpointsOption(file: string | undefined): { endpoints: Endpoints; simulated: boolean } {
   const endpoints = file === undefined || file === 'sim' ? defaultSimEndpoints() : loadEndpointsFile(file);
-  return { endpoints, simulated: Object.values(endpoints.roles).every(isSimEndpoint) };
+  return { endpoints, simulated: isSimulated(endpoints) };
 }
 
 /** One stderr line per document skipped at load time; a file name from disk may hold control characters, so both parts are escaped. */

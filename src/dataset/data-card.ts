@@ -85,7 +85,24 @@ function madeBy({ summary }: CardInput): string[] {
   if (models.length === 0) lines.push('Not recorded (the source folder has no store with a call log).', '');
   else {
     lines.push('| role | model(s) |', '|---|---|', ...models.map(([role, names]) => `| ${role} | ${names.join(', ')} |`), '');
-    lines.push('Sampling settings other than the solver temperature above were not recorded with the run by this version of autodata.', '');
+    lines.push(...samplingSettings(summary));
+  }
+  return lines;
+}
+
+/** The generate folder's endpoints.json: every set of endpoints it ran with (more than one only when a resume was allowed on changed ones). */
+function samplingSettings({ endpoints }: ExportSummary): string[] {
+  if (!endpoints || endpoints.history.length === 0) return ['Sampling settings other than the solver temperature above were not recorded with this source (an evolve run, or a folder made before endpoints.json).', ''];
+  const lines: string[] = [];
+  if (endpoints.history.length > 1) lines.push(`**The folder was run on ${endpoints.history.length} different sets of endpoints** (resumed with --allow-endpoint-change): its examples mix them.`, '');
+  for (const entry of endpoints.history) {
+    lines.push(`Endpoints recorded ${entry.recordedAt}:`, '', '| role | model | temperature | max tokens | other settings |', '|---|---|---|---|---|');
+    for (const [role, settings] of Object.entries(entry.roles)) {
+      const { model, temperature, maxTokens, ...rest } = settings;
+      const other = Object.entries(rest).map(([name, value]) => `${name} ${JSON.stringify(value)}`).join(', ');
+      lines.push(`| ${role} | ${inline(String(model ?? ''))} | ${temperature ?? 'server default'} | ${maxTokens ?? ''} | ${inline(other)} |`);
+    }
+    lines.push('');
   }
   return lines;
 }

@@ -3,6 +3,7 @@
 // rows TRL / verl read, with every rejected round (rejections.jsonl) and the harness that made them.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { readEndpointsRecord, type EndpointsRecord } from '../config/endpoint-provenance.ts';
 import { ConfigError } from '../errors.ts';
 import type { Harness } from '../harness/index.ts';
 import { writeFileAtomically } from '../util/write-file-atomically.ts';
@@ -85,6 +86,8 @@ export interface ExportSummary {
   reverification: ReverificationSummary | null;
   /** From the source's analysis.json, when there is one (the card's dataset analysis section). */
   analysis: DatasetAnalysis | null;
+  /** A generate folder's endpoints.json: the models and sampling settings per role it ran with (no keys, no URLs). */
+  endpoints: EndpointsRecord | null;
 }
 
 export interface ReverificationSummary extends Pick<ReverifyResult, 'verifier' | 'seed' | 'checked' | 'failedByCheck'> {
@@ -179,6 +182,7 @@ export async function exportDataset(options: ExportOptions): Promise<ExportResul
     simulated: source.episodes.some((episode) => episode.result.simulated === true),
     reverification,
     analysis: readAnalysis(source.dir) ?? null,
+    endpoints: readEndpointsRecord(source.dir) ?? null,
   };
   writeFileAtomically(path.join(options.outDir, SUMMARY_FILE), `${JSON.stringify(summary, null, 2)}\n`);
   const card = dataCard({ summary, rows, runs: source.runs, files: { examples: EXAMPLES_FILE, rejections: REJECTIONS_FILE }, license: options.license ?? 'unknown' });

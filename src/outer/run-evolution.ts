@@ -41,6 +41,8 @@ export interface RunEvolutionOptions {
   sharedBudget?: () => StopReason | undefined;
   /** Overrides every candidate's `earlyStop` harness setting for this run; absent: each harness decides. */
   earlyStop?: boolean;
+  /** Whether any role of its endpoints is on the sim (config/endpoint-provenance.ts, the one rule); absent: the experiment's endpoints are `sim`. */
+  simulated?: boolean;
 }
 
 export interface RunEvolutionResult extends EvolveResult {
@@ -54,7 +56,9 @@ export interface RunEvolutionResult extends EvolveResult {
 export async function runEvolution(options: RunEvolutionOptions): Promise<RunEvolutionResult> {
   const { experiment, runDir, resume } = options;
   const storePath = path.join(runDir, STORE_FILE);
-  const { setup, documentFit } = evolveSetup(experiment, options.documents, runDir, options.endpointLimits);
+  const prepared = evolveSetup(experiment, options.documents, runDir, options.endpointLimits);
+  const { documentFit } = prepared;
+  const setup = options.simulated === undefined ? prepared.setup : { ...prepared.setup, simulated: options.simulated };
   // One writer per run folder: a second `evolve --resume` stops here with one line, the first goes on.
   const lock = acquireRunLock(runDir, { command: `autodata evolve ${resume ? '--resume ' : ''}(${experiment.config.name})` });
   try {

@@ -1,8 +1,10 @@
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { EXIT } from '../exit-codes.ts';
 import { createAppLlm } from '../../app/create-llm.ts';
 import { preflightEndpoints } from '../../app/preflight.ts';
+import { endpointProvenance, recordEndpoints } from '../../config/endpoint-provenance.ts';
 import { requiredRoles } from '../../harness/roles.ts';
 import { SIM_FAULT_HELP, simFaultsOption } from '../../app/sim-faults.ts';
 import { SPLIT_PARTS, type SplitPart } from '../../documents/index.ts';
@@ -28,6 +30,7 @@ interface GenerateArgs {
   longDocuments?: LongDocumentPolicy;
   earlyStop?: boolean;
   simFault?: string[];
+  allowEndpointChange: boolean;
   json: boolean;
 }
 
@@ -53,7 +56,8 @@ const generateCommand: CommandModule<object, GenerateArgs> = {
       })
       .option('early-stop', { type: 'boolean', describe: EARLY_STOP_HELP })
       .option('sim-fault', { type: 'string', array: true, describe: SIM_FAULT_HELP })
-      .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON' }) as Argv<GenerateArgs>,
+      .option('allow-endpoint-change', { type: 'boolean', default: false, describe: 'Resume a folder although its earlier runs used other models or sampling settings (the results then mix them)' })
+      .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON' }) as unknown as Argv<GenerateArgs>,
   handler: async (args) => {
     requirePositiveIntegers({ '--limit': args.limit, '--concurrency': args.concurrency });
     const resolved = await resolveHarness(args.harness);
@@ -74,6 +78,11 @@ const generateCommand: CommandModule<object, GenerateArgs> = {
       roles: requiredRoles(harness.settings),
       log: (line) => process.stderr.write(`${line}\n`),
     });
+    const runDir = args.out ?? path.join('populations', `generate-${args.seed}-${harnessName}`);
+    // The models and sampling settings of every role it calls (no keys), in the folder's endpoints.json: a resume on other ones is refused.
+    mkdirSync(runDir, { recursive: true });
+    const changed = recordEndpoints(runDir, { source: endpoints.source, roles: endpointProvenance(endpoints, requiredRoles(harness.settings)) }, args.allowEndpointChange);
+    if (changed.length > 0) process.stderr.write(`resuming ${forTerminal(runDir, 'line')} on changed endpoints (--allow-endpoint-change): ${forTerminal(changed.join('; '), 'line')}\n`);
     const contextFit = contextFitFor(endpoints.roles, args.longDocuments ?? DEFAULT_LONG_DOCUMENT_POLICY);
     // Skipped documents never run: the bar counts the ones that will.
     const progress = createProgress({ total: fitDocuments(documents, contextFit).documents.length, label: `generate ${harnessName}` });
@@ -82,7 +91,7 @@ const generateCommand: CommandModule<object, GenerateArgs> = {
       harness,
       harnessName,
       documents,
-      runDir: args.out ?? path.join('populations', `generate-${args.seed}-${harnessName}`),
+      runDir,
       createLlm: (store) => createAppLlm({ endpoints, ...(store ? { store } : {}), simSeed: args.seed, cacheMode: 'use', simFaults }),
       seed: args.seed,
       concurrency: args.concurrency,
