@@ -3,9 +3,9 @@
 // "simulated". Nothing secret: apiKeyEnv, headers, organization and project are left out; the
 // server's URL too (the same model moved to another port or host is the same model), and limits
 // that change only speed or cost (concurrency, timeouts, retries, prices).
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../errors.ts';
+import { hasArrays, readJsonFile } from '../util/read-json-file.ts';
 import { canonicalJson } from '../util/hash.ts';
 import { writeFileAtomically } from '../util/write-file-atomically.ts';
 import type { Role } from '../llm/types.ts';
@@ -66,10 +66,8 @@ export interface EndpointsRecord {
 }
 
 export function readEndpointsRecord(runDir: string): EndpointsRecord | undefined {
-  const file = path.join(runDir, ENDPOINTS_RECORD_FILE);
-  if (!existsSync(file)) return undefined;
-  const value = JSON.parse(readFileSync(file, 'utf8')) as Partial<EndpointsRecord>;
-  return Array.isArray(value.history) ? { history: value.history } : undefined;
+  const remedy = 'delete it to record the endpoints afresh (the earlier ones are then unknown)';
+  return readJsonFile(path.join(runDir, ENDPOINTS_RECORD_FILE), remedy, (value) => hasArrays(value, ['history'])) as EndpointsRecord | undefined;
 }
 
 /**

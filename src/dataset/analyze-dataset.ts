@@ -3,10 +3,10 @@
 // questions, the challenger's question types and reasoning skills, lengths, per-document coverage,
 // and (given a model) the taxonomy discovery. Written to analysis.json in that folder, where
 // `export` finds it for the data card.
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../errors.ts';
 import type { Llm } from '../llm/types.ts';
+import { hasArrays, readJsonFile } from '../util/read-json-file.ts';
 import { writeFileAtomically } from '../util/write-file-atomically.ts';
 import { exampleId } from './dataset-row.ts';
 import { DEFAULT_NEAR_DUPLICATE_SETTINGS, findDuplicates, type DuplicateReport, type NearDuplicateSettings } from './near-duplicates.ts';
@@ -117,7 +117,7 @@ export async function analyzeDataset(options: AnalyzeOptions): Promise<{ analysi
 /** The analysis written next to the data, if any (export's card reads it). */
 export function readAnalysis(dir: string): DatasetAnalysis | undefined {
   const file = path.join(dir, ANALYSIS_FILE);
-  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as DatasetAnalysis) : undefined;
+  return readJsonFile(file, 'run `autodata analyze` on the folder again', (value) => hasArrays(value, ['ids'])) as DatasetAnalysis | undefined;
 }
 
 /** Counts, most frequent first; a Map inside, so a model-written name like `__proto__` is only a name. */

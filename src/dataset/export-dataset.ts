@@ -138,7 +138,10 @@ export async function exportDataset(options: ExportOptions): Promise<ExportResul
     );
   }
   passed.sort(byExportOrder);
+  // Every file the card reads is read before anything is written: a damaged one stops the export with nothing half-made.
   const reverification = reverificationFor(source.dir, passed, options.reverifiedOnly === true);
+  const analysis = readAnalysis(source.dir) ?? null;
+  const endpoints = readEndpointsRecord(source.dir) ?? null;
   const reverified = reverification?.applied ? passed.filter((row) => !reverification.leftOut.some((entry) => entry.id === row.id)) : passed;
   if (reverified.length === 0) throw new ConfigError(options.source, `none of its ${passed.length} accepted example(s) survived the re-verification in ${REVERIFY_FILE}; nothing to export`);
   const { kept, dropped } = options.dedup ? dropDuplicateQuestions(reverified, (row) => row.question) : { kept: reverified, dropped: [] };
@@ -181,8 +184,8 @@ export async function exportDataset(options: ExportOptions): Promise<ExportResul
     models: source.models,
     simulated: source.episodes.some((episode) => episode.result.simulated === true),
     reverification,
-    analysis: readAnalysis(source.dir) ?? null,
-    endpoints: readEndpointsRecord(source.dir) ?? null,
+    analysis,
+    endpoints,
   };
   writeFileAtomically(path.join(options.outDir, SUMMARY_FILE), `${JSON.stringify(summary, null, 2)}\n`);
   const card = dataCard({ summary, rows, runs: source.runs, files: { examples: EXAMPLES_FILE, rejections: REJECTIONS_FILE }, license: options.license ?? 'unknown' });

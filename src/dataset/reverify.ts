@@ -4,7 +4,7 @@
 // endpoints than at generation. A fresh seed, and no call cache: the pass is asked anew, never
 // replayed. An example whose verifier call failed, or whose document cannot be found, is "not
 // re-verified", counted apart: an infrastructure failure is never a verdict.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Endpoints } from '../config/endpoints.ts';
 import { loadSplit, type Document, type LoadedDocuments } from '../documents/index.ts';
@@ -13,6 +13,7 @@ import { verify } from '../inner/stages.ts';
 import type { ChallengerExample } from '../inner/schemas.ts';
 import type { Llm } from '../llm/types.ts';
 import { deriveSeed } from '../util/hash.ts';
+import { hasArrays, readJsonFile } from '../util/read-json-file.ts';
 import { writeFileAtomically } from '../util/write-file-atomically.ts';
 import { exampleId } from './dataset-row.ts';
 import { findHarnesses } from './find-harnesses.ts';
@@ -128,5 +129,5 @@ function sourceDocuments(runs: ReturnType<typeof readEpisodes>['runs'], options:
 /** The re-verification written next to the data, if any (export reads it). */
 export function readReverify(dir: string): ReverifyResult | undefined {
   const file = path.join(dir, REVERIFY_FILE);
-  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as ReverifyResult) : undefined;
+  return readJsonFile(file, 'run `autodata reverify` on the folder again', (value) => hasArrays(value, ['survived', 'fell', 'notReverified'])) as ReverifyResult | undefined;
 }

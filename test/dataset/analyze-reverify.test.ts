@@ -149,4 +149,15 @@ describe('analyze, reverify and export --reverified-only', () => {
       /none of its \d+ accepted example\(s\) survived the re-verification/,
     );
   });
+
+  it('a damaged analysis.json stops the export with one line naming it, and nothing is written', async () => {
+    const copy = path.join(temp, 'gen-damaged');
+    fs.cpSync(generated, copy, { recursive: true });
+    fs.writeFileSync(path.join(copy, 'analysis.json'), '{"ids": [');
+    const outDir = path.join(temp, 'damaged-out');
+    await expect(exportDataset({ source: copy, outDir, format: 'jsonl', testFraction: 0.4, seed: 0, dedup: false, cwd: repoRoot })).rejects.toThrow(
+      `${path.join(copy, 'analysis.json')}: is not valid JSON`,
+    );
+    expect(fs.existsSync(outDir)).toBe(false);
+  });
 });
