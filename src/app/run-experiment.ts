@@ -1,16 +1,19 @@
 // One evolve run as a library call: an experiment -> its documents, endpoints and call path -> the
 // outer loop in its run folder. `autodata evolve` and every cell of `autodata ablate` start here.
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
 import type { Document } from '../documents/index.ts';
 import { defaultSimEndpoints, loadEndpointsFile } from '../config/endpoints.ts';
 import type { LoadedExperiment } from '../config/experiment.ts';
 import type { SharedCallResources } from '../llm/create-llm.ts';
 import type { Emit, StopReason } from '../outer/events.ts';
 import { checkUsdBudget } from '../outer/budget.ts';
+import { STORE_FILE } from '../outer/index.ts';
 import { runEvolution, type RunEvolutionResult } from '../outer/run-evolution.ts';
 import type { FaultSpec } from '../sim/index.ts';
 import { loadHarness } from '../harness/load-harness.ts';
 import { requiredRoles } from '../harness/roles.ts';
-import { isSimulated } from '../config/endpoint-provenance.ts';
+import { endpointProvenance, isSimulated, recordEndpoints } from '../config/endpoint-provenance.ts';
 import { createAppLlm } from './create-llm.ts';
 import { preflightEndpoints } from './preflight.ts';
 import { resolveDocuments } from './resolve-documents.ts';
@@ -34,6 +37,8 @@ export interface RunExperimentOptions {
   log?: (line: string) => void;
   /** `evolve --early-stop` / `--no-early-stop`: overrides every candidate's `earlyStop` setting; absent: each harness decides. */
   earlyStop?: boolean;
+  /** `evolve --resume --allow-endpoint-change`: resume although the run's endpoints.json records other models or sampling settings. */
+  allowEndpointChange?: boolean;
 }
 
 export async function runExperiment(options: RunExperimentOptions): Promise<RunEvolutionResult> {
@@ -47,6 +52,12 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunE
   // A dollar budget with unpriced roles is refused before any probe or paid call.
   checkUsdBudget(experiment.config, roles, configured);
   const endpoints = await preflightEndpoints({ endpoints: configured, roles, ...(options.log ? { log: options.log } : {}) });
+  // Recorded with a new run, compared on a resume (a folder that already holds a run without --resume is runEvolution's one line).
+  if (options.resume || !existsSync(path.join(options.runDir, STORE_FILE))) {
+    mkdirSync(options.runDir, { recursive: true });
+    const changed = recordEndpoints(options.runDir, { source: endpoints.source, roles: endpointProvenance(endpoints, roles) }, options.allowEndpointChange === true);
+    if (changed.length > 0) options.log?.(`resuming on changed endpoints (--allow-endpoint-change): ${changed.join('; ')}`);
+  }
   return runEvolution({
     experiment,
     documents,

@@ -82,7 +82,7 @@ export function recordEndpoints(runDir: string, current: { source: string; roles
     const shown = changes.slice(0, 4).join('; ') + (changes.length > 4 ? `; ... ${changes.length - 4} more` : '');
     throw new ConfigError(
       '--allow-endpoint-change',
-      `${runDir} was generated with other endpoints (${shown}); resuming would mix models in one dataset: use a new --out, or pass --allow-endpoint-change`,
+      `${runDir} was run with other endpoints (${shown}); resuming would mix models in one dataset: use a new --out, or pass --allow-endpoint-change`,
     );
   }
   if (!last || changes.length > 0) {

@@ -7,6 +7,8 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { endpointProvenance, isSimulated, provenanceChanges, readEndpointsRecord, recordEndpoints } from '../../src/config/endpoint-provenance.ts';
 import { defaultSimEndpoints, parseEndpoints } from '../../src/config/endpoints.ts';
+import { runExperiment } from '../../src/app/run-experiment.ts';
+import { loadTiny, writeTinyExperiment } from '../outer/support.ts';
 import { bin, repoRoot, tempFolder } from './support.ts';
 
 const temp = tempFolder('provenance');
@@ -44,7 +46,7 @@ describe('endpoint provenance', () => {
     expect(recordEndpoints(dir, first, false)).toEqual([]);
     expect(recordEndpoints(dir, first, false)).toEqual([]);
     const changed = { source: 'e.yaml', roles: endpointProvenance(real({ judge: { model: 'm-judge-2' } }), ['judge']) };
-    expect(() => recordEndpoints(dir, changed, false)).toThrow(/was generated with other endpoints \(judge\.model: "m-agent" -> "m-judge-2"\).*--allow-endpoint-change/);
+    expect(() => recordEndpoints(dir, changed, false)).toThrow(/was run with other endpoints \(judge\.model: "m-agent" -> "m-judge-2"\).*--allow-endpoint-change/);
     expect(readEndpointsRecord(dir)?.history).toHaveLength(1);
     expect(recordEndpoints(dir, changed, true)).toEqual(['judge.model: "m-agent" -> "m-judge-2"']);
     expect(readEndpointsRecord(dir)?.history.map((entry) => entry.roles.judge?.model)).toEqual(['m-agent', 'm-judge-2']);
@@ -66,7 +68,7 @@ describe('endpoint provenance', () => {
     write(0.7);
     const refused = generate();
     expect(refused.status).toBe(1);
-    expect(refused.stderr.trim()).toBe(`error: --allow-endpoint-change: ${out} was generated with other endpoints (judge.temperature: 1 -> 0.7); resuming would mix models in one dataset: use a new --out, or pass --allow-endpoint-change`);
+    expect(refused.stderr.trim()).toBe(`error: --allow-endpoint-change: ${out} was run with other endpoints (judge.temperature: 1 -> 0.7); resuming would mix models in one dataset: use a new --out, or pass --allow-endpoint-change`);
     const allowed = generate('--allow-endpoint-change');
     expect(allowed.status).toBe(0);
     expect(allowed.stdout).toContain('(1 reused from an earlier run)');
@@ -77,4 +79,19 @@ describe('endpoint provenance', () => {
     expect(card).toContain('**The folder was run on 2 different sets of endpoints**');
     expect(card).toMatch(/\| judge \| sim-agent \| 0\.7 \|/);
   }, 60_000);
+
+  it('evolve records its endpoints with the run and refuses a resume on changed ones unless allowed', async () => {
+    const file = path.join(temp, 'evolve-endpoints.yaml');
+    const write = (model: string) => fs.writeFileSync(file, `defaults:\n  baseURL: sim://local/v1\n  model: sim-agent\nweakSolver:\n  model: sim-weak\nstrongSolver:\n  model: ${model}\n`);
+    write('sim-strong');
+    const experiment = loadTiny(writeTinyExperiment(temp, 'tiny-provenance', { endpoints: file }), { iterations: 1 });
+    const runDir = path.join(temp, 'evolve-run');
+    const first = await runExperiment({ experiment, runDir, resume: false });
+    expect(first.runDir).toBe(runDir);
+    expect(readEndpointsRecord(runDir)?.history.map((entry) => entry.roles.strongSolver?.model)).toEqual(['sim-strong']);
+    write('sim-strong?cache=none');
+    await expect(runExperiment({ experiment, runDir, resume: true })).rejects.toThrow(/was run with other endpoints \(strongSolver\.model: "sim-strong" -> "sim-strong\?cache=none"\)/);
+    await runExperiment({ experiment, runDir, resume: true, allowEndpointChange: true });
+    expect(readEndpointsRecord(runDir)?.history).toHaveLength(2);
+  }, 120_000);
 });

@@ -23,6 +23,7 @@ interface EvolveArgs {
   out?: string;
   simFault?: string[];
   earlyStop?: boolean;
+  allowEndpointChange: boolean;
   json: boolean;
 }
 
@@ -39,7 +40,8 @@ const evolveCommand: CommandModule<object, EvolveArgs> = {
       .option('out', { type: 'string', describe: 'Run folder (default: populations/<name>)' })
       .option('sim-fault', { type: 'string', array: true, describe: SIM_FAULT_HELP })
       .option('early-stop', { type: 'boolean', describe: EARLY_STOP_HELP })
-      .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON' }) as Argv<EvolveArgs>,
+      .option('allow-endpoint-change', { type: 'boolean', default: false, describe: "With --resume: continue although the run's endpoints.json records other models or sampling settings (the run then mixes them)" })
+      .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON' }) as unknown as Argv<EvolveArgs>,
   handler: async (args) => {
     const overrides = { iterations: args.iterations, seed: args.seed, name: args.name };
     const experiment = loadExperiment(args.experiment, { overrides });
@@ -54,6 +56,7 @@ const evolveCommand: CommandModule<object, EvolveArgs> = {
       experiment,
       runDir,
       resume: args.resume,
+      allowEndpointChange: args.allowEndpointChange,
       ...(args.simFault ? { simFaults: args.simFault } : {}),
       ...(args.earlyStop === undefined ? {} : { earlyStop: args.earlyStop }),
       emit: createDisplay(process.stderr),
