@@ -92,7 +92,7 @@ function madeBy({ summary }: CardInput): string[] {
 
 /** The generate folder's endpoints.json: every set of endpoints it ran with (more than one only when a resume was allowed on changed ones). */
 function samplingSettings({ endpoints }: ExportSummary): string[] {
-  if (!endpoints || endpoints.history.length === 0) return ['Sampling settings other than the solver temperature above were not recorded with this source (an evolve run, or a folder made before endpoints.json).', ''];
+  if (!endpoints || endpoints.history.length === 0) return ['Sampling settings other than the solver temperature above were not recorded with this source (made before autodata wrote endpoints.json).', ''];
   const lines: string[] = [];
   if (endpoints.history.length > 1) lines.push(`**The folder was run on ${endpoints.history.length} different sets of endpoints** (resumed with --allow-endpoint-change): its examples mix them.`, '');
   for (const entry of endpoints.history) {
