@@ -65,9 +65,9 @@ export interface RunStatus {
 
 export function runStatus(store: Store): RunStatus {
   const run = evolveRun(store);
-  const candidates = population.listCandidates(store);
+  const counts = population.countCandidatesByStatus(store);
   const candidatesByStatus = Object.fromEntries(
-    population.CANDIDATE_STATUSES.map((status) => [status, candidates.filter((candidate) => candidate.status === status).length]),
+    population.CANDIDATE_STATUSES.map((status) => [status, counts.get(status) ?? 0]),
   ) as Record<population.CandidateStatus, number>;
   const iterations = population.listIterations(store);
   const paid = paidUsage(store.db);

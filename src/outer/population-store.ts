@@ -1,6 +1,7 @@
 // Typed reads and writes of the outer loop's tables (store/migrations/004-outer.sql).
 // Each function is one statement; callers group them with withTransaction when they belong together.
 import type { Store } from '../store/index.ts';
+import { verdictsSql } from './best-candidate.ts';
 
 export const CANDIDATE_STATUSES = ['evaluating', 'accepted', 'rejected', 'refused'] as const;
 export type CandidateStatus = (typeof CANDIDATE_STATUSES)[number];
@@ -117,11 +118,20 @@ export function listCandidates(store: Store): CandidateRecord[] {
   return (store.db.prepare('SELECT * FROM candidate ORDER BY iteration, id').all() as CandidateRow[]).map(candidateFromRow);
 }
 
+/** How many candidates are in each status (statuses with none are absent). */
+export function countCandidatesByStatus(store: Store): Map<CandidateStatus, number> {
+  const rows = store.db.prepare('SELECT status, COUNT(*) AS count FROM candidate GROUP BY status').all() as Array<{ status: CandidateStatus; count: number }>;
+  return new Map(rows.map((row) => [row.status, row.count]));
+}
+
+// The row's verdicts, stored for the score readers: the definition's expression over the values inserted.
+const VERDICTS_OF_INSERTED = verdictsSql({ accepted: '@accepted', passRate: '@passRate', documents: '@documents', outcomesJson: '@outcomesJson' });
+
 export function insertEvaluation(store: Store, evaluation: EvaluationRecord): void {
   store.db
     .prepare(
-      `INSERT INTO evaluation (candidate_id, iteration, split_part, repeat, seed, pass_rate, documents, accepted, calls, tokens, outcomes_json, created_at)
-       VALUES (@candidateId, @iteration, @splitPart, @repeat, @seed, @passRate, @documents, @accepted, @calls, @tokens, @outcomesJson, @createdAt)`,
+      `INSERT INTO evaluation (candidate_id, iteration, split_part, repeat, seed, pass_rate, documents, accepted, calls, tokens, outcomes_json, created_at, verdicts)
+       VALUES (@candidateId, @iteration, @splitPart, @repeat, @seed, @passRate, @documents, @accepted, @calls, @tokens, @outcomesJson, @createdAt, ${VERDICTS_OF_INSERTED})`,
     )
     .run({ ...evaluation, outcomesJson: JSON.stringify(evaluation.outcomes), outcomes: undefined, errored: undefined });
 }
@@ -132,12 +142,10 @@ export function deleteEvaluations(store: Store, filter: { iteration: number; spl
 }
 
 export function listEvaluations(store: Store, filter: { candidateId?: string; splitPart?: SplitPart } = {}): EvaluationRecord[] {
+  // Only the filters given are in the WHERE: an `@x IS NULL OR ...` term would keep SQLite off the indexes.
+  const terms = [filter.candidateId === undefined ? '' : 'candidate_id = @candidateId', filter.splitPart === undefined ? '' : 'split_part = @splitPart'].filter(Boolean);
   const rows = store.db
-    .prepare(
-      `SELECT * FROM evaluation
-       WHERE (@candidateId IS NULL OR candidate_id = @candidateId) AND (@splitPart IS NULL OR split_part = @splitPart)
-       ORDER BY iteration, candidate_id, split_part`,
-    )
+    .prepare(`SELECT * FROM evaluation ${terms.length > 0 ? `WHERE ${terms.join(' AND ')}` : ''} ORDER BY iteration, candidate_id, split_part`)
     .all({ candidateId: filter.candidateId ?? null, splitPart: filter.splitPart ?? null }) as EvaluationRow[];
   return rows.map((row) => ({
     candidateId: row.candidate_id,

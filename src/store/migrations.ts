@@ -11,7 +11,14 @@ export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /**
+   * Readers do without it (its file says `-- optional for readers` on its first line): a read-only
+   * open of a store that lacks it goes ahead, and whoever reads what it adds checks for it first.
+   */
+  optionalForReaders: boolean;
 }
+
+const OPTIONAL_FOR_READERS = /^-- optional for readers\b/;
 
 export interface AppliedMigration {
   version: number;
@@ -42,7 +49,8 @@ export function loadMigrations(dir: string = DEFAULT_MIGRATIONS_DIR): Migration[
       throw new ConfigError(path.join(dir, file), `migration version ${version} is also used by ${earlier}; renumber one of them`);
     }
     seen.set(version, file);
-    migrations.push({ version, name: match[2] ?? '', sql: readFileSync(path.join(dir, file), 'utf8') });
+    const sql = readFileSync(path.join(dir, file), 'utf8');
+    migrations.push({ version, name: match[2] ?? '', sql, optionalForReaders: OPTIONAL_FOR_READERS.test(sql) });
   }
   return migrations.sort((a, b) => a.version - b.version);
 }

@@ -27,7 +27,8 @@ const SQLITE_HEADER = 'SQLite format 3\u0000';
 
 /**
  * Opens (creating if needed) the run store at `storePath` and brings its schema up to date.
- * A read-only open never migrates and refuses a file whose schema is older than the code.
+ * A read-only open never migrates and refuses a file whose schema is older than the code, unless
+ * every migration it lacks is optional for readers (migrations.ts).
  */
 export function openStore(storePath: string, options: OpenStoreOptions = {}): Store {
   const readonly = options.readonly ?? false;
@@ -95,6 +96,7 @@ function bringSchemaUpToDate(db: Database.Database, storePath: string, readonly:
   const appliedVersions = new Set(applied.map((migration) => migration.version));
   const missing = known.filter((migration) => !appliedVersions.has(migration.version));
   if (missing.length === 0) return;
+  if (readonly && missing.every((migration) => migration.optionalForReaders)) return;
   if (readonly) {
     const current = applied.at(-1)?.version ?? 0;
     throw new ConfigError(
