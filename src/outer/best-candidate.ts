@@ -68,16 +68,21 @@ export function candidateScores(store: Store, throughIteration = THROUGH_EVERY_I
   return new Map(pooledScores(store, throughIteration, 'every candidate').map((entry) => [entry.id, entry]));
 }
 
+/** The standings as of `throughIteration` of the accepted candidates made by then that have one, earliest first. */
+export function acceptedStandings(store: Store, throughIteration: number): CandidateStanding[] {
+  return pooledScores(store, throughIteration, 'accepted by then');
+}
+
 /** The best candidate as of `throughIteration` (now, when omitted); undefined before the baseline is scored. */
 export function bestCandidate(store: Store, throughIteration = THROUGH_EVERY_ITERATION): CandidateStanding | undefined {
   let best: CandidateStanding | undefined;
-  for (const entry of pooledScores(store, throughIteration, 'accepted by then')) if (!best || isBetter(entry, best)) best = entry;
+  for (const entry of acceptedStandings(store, throughIteration)) if (!best || isBetter(entry, best)) best = entry;
   return best;
 }
 
 /** The population a wave beginning after `iteration` selects from: accepted candidates with their scores as of it. */
 export function populationAsOf(store: Store, iteration: number): ScoredCandidate[] {
-  return pooledScores(store, iteration, 'accepted by then').map(({ id, score }) => ({ id, score }));
+  return acceptedStandings(store, iteration).map(({ id, score }) => ({ id, score }));
 }
 
 /**
@@ -167,6 +172,7 @@ function acceptedValidationRows(store: Store, candidates: Array<{ id: string }>)
     const values = JSON.parse(`[${numbers}]`) as number[];
     for (let at = 0; at < values.length; at += 3) rows.push({ index, iteration: values[at]!, accepted: values[at + 1]!, verdicts: values[at + 2]! });
   }
+  // Each candidate's rows come in iteration order (the index's), so the sort merges runs.
   return rows.sort((a, b) => a.iteration - b.iteration);
 }
 

@@ -86,7 +86,12 @@ export function progressFromStore(store: Store, plannedIterations: number): Evol
   };
 }
 
-/** Examples accepted over every evaluation on record (what the run's cost bought). */
+/**
+ * Examples accepted over every evaluation on record (what the run's cost bought): the total the
+ * store keeps (migration 009), or the sum of the rows in an old store opened read-only without it.
+ */
 export function acceptedExamples(store: Store): number {
-  return (store.db.prepare('SELECT COALESCE(SUM(accepted), 0) AS accepted FROM evaluation').get() as { accepted: number }).accepted;
+  const kept = store.db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'evaluation_total'`).get() !== undefined;
+  const sql = kept ? 'SELECT accepted FROM evaluation_total WHERE id = 1' : 'SELECT COALESCE(SUM(accepted), 0) AS accepted FROM evaluation';
+  return (store.db.prepare(sql).get() as { accepted: number }).accepted;
 }

@@ -206,7 +206,7 @@ export interface CurvePoint {
 
 /** The best validation score after each finished iteration, scores as they stood at that point. */
 export function curvePoints(store: Store): CurvePoint[] {
-  const decisions = new Map(population.listIterations(store).map((record) => [record.iteration, record]));
+  const decisions = population.iterationDecisions(store);
   return bestAfterEachIteration(store).map(({ iteration, best }) => {
     const record = decisions.get(iteration)!;
     return { iteration, best: best.score, bestCandidateId: best.id, decision: record.decision, childScore: record.childScore };

@@ -19,7 +19,7 @@
 // iterations <= L, so a resumed run, whatever it recorded after L, reaches the same verdict.
 import { z } from 'zod';
 import type { Store } from '../store/index.ts';
-import { acceptedCandidates, candidateScores, isBetter, type CandidateStanding } from './best-candidate.ts';
+import { acceptedStandings, isBetter, type CandidateStanding } from './best-candidate.ts';
 
 export const plateauRuleSchema = z.strictObject({
   iterations: z.number().int().min(1).describe('K: stop when no candidate accepted in the last K iterations beat the earlier best by more than minImprovement.'),
@@ -45,13 +45,10 @@ export interface PlateauCheck {
 export function checkPlateau(store: Store, rule: PlateauRule, lastIteration: number): PlateauCheck | undefined {
   const firstNew = lastIteration - rule.iterations + 1;
   if (firstNew < 1) return undefined;
-  const scores = candidateScores(store, lastIteration);
   let reference: CandidateStanding | undefined;
   const newcomers: CandidateStanding[] = [];
-  for (const { id, iteration } of acceptedCandidates(store, lastIteration)) {
-    const standing = scores.get(id);
-    if (!standing) continue;
-    if (iteration >= firstNew) newcomers.push(standing);
+  for (const standing of acceptedStandings(store, lastIteration)) {
+    if (standing.iteration >= firstNew) newcomers.push(standing);
     else if (!reference || isBetter(standing, reference)) reference = standing;
   }
   if (!reference) return undefined;

@@ -242,6 +242,12 @@ export function listIterations(store: Store): IterationRecord[] {
   }));
 }
 
+/** Each finished iteration's decision and child score: what the curve prints, without the rest of the history row. */
+export function iterationDecisions(store: Store): Map<number, Pick<IterationRecord, 'decision' | 'childScore'>> {
+  const rows = store.db.prepare('SELECT iteration, decision, child_score AS childScore FROM iteration').all() as Array<Pick<IterationRecord, 'iteration' | 'decision' | 'childScore'>>;
+  return new Map(rows.map(({ iteration, decision, childScore }) => [iteration, { decision, childScore }]));
+}
+
 /**
  * Deletes the partial records of iterations that never finished (no `iteration` row), so a resumed
  * run redoes them from a clean slate. Returns the iterations that were cleaned.

@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import seedrandom from 'seedrandom';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bestAfterEachIteration, bestCandidate, candidateScores, populationAsOf } from '../../src/outer/best-candidate.ts';
+import { acceptedExamples } from '../../src/outer/events.ts';
 import { curvePoints, formatRunStatus, runStatus } from '../../src/outer/inspect-run.ts';
 import * as population from '../../src/outer/population-store.ts';
 import { RUN_KIND } from '../../src/outer/run-evolution.ts';
@@ -95,15 +96,21 @@ function readings(store: Store) {
     scores: through.map((iteration) => [...candidateScores(store, iteration)]),
     best: through.map((iteration) => bestCandidate(store, iteration)),
     populations: through.map((iteration) => populationAsOf(store, iteration)),
+    acceptedExamples: acceptedExamples(store),
   };
 }
 
-/** The store as autodata wrote it before migration 008. */
-function withoutMigration008(from: string, to: string): void {
+/** The store as autodata wrote it before migrations 008 and 009. */
+function withoutMigrations008And009(from: string, to: string): void {
   fs.copyFileSync(from, to);
   const db = new Database(to);
-  db.exec('DROP INDEX evaluation_scores; ALTER TABLE evaluation DROP COLUMN verdicts; DELETE FROM schema_version WHERE version = 8');
+  db.exec(`DROP TRIGGER evaluation_total_insert; DROP TRIGGER evaluation_total_delete; DROP TRIGGER evaluation_total_update; DROP TABLE evaluation_total;
+    DROP INDEX evaluation_scores; ALTER TABLE evaluation DROP COLUMN verdicts; DELETE FROM schema_version WHERE version IN (8, 9)`);
   db.close();
+}
+
+function summedAccepted(store: Store): number {
+  return population.listEvaluations(store).reduce((sum, row) => sum + row.accepted, 0);
 }
 
 describe('stored verdicts', () => {
@@ -125,10 +132,22 @@ describe('stored verdicts', () => {
     const validation = population.listEvaluations(store, { splitPart: 'validation' });
     expect(validation.some((row) => row.accepted === 0 && row.errored > 0)).toBe(true);
     expect(validation.some((row) => row.accepted > 0 && row.errored > 0)).toBe(true);
+    expect(read.acceptedExamples).toBe(summedAccepted(store));
     store.close();
   });
 
-  it('an old store without migration 008 reads the same, read-only and after migrating', () => {
+  it('the kept total of accepted examples follows rows deleted as well as inserted', () => {
+    const file = path.join(temp, 'deleted.sqlite');
+    mixedStore(file);
+    const store = openStore(file);
+    expect(population.discardUnfinishedIterations(store)).toEqual([FINISHED]);
+    population.deleteEvaluations(store, { iteration: FINISHED - 1, splitPart: 'test' });
+    expect(acceptedExamples(store)).toBe(summedAccepted(store));
+    expect(acceptedExamples(store)).toBeGreaterThan(0);
+    store.close();
+  });
+
+  it('an old store without migrations 008 and 009 reads the same, read-only and after migrating', () => {
     const file = path.join(temp, 'current.sqlite');
     mixedStore(file);
     const current = openStore(file, { readonly: true });
@@ -136,7 +155,7 @@ describe('stored verdicts', () => {
     current.close();
 
     const oldFile = path.join(temp, 'old.sqlite');
-    withoutMigration008(file, oldFile);
+    withoutMigrations008And009(file, oldFile);
     const old = openStore(oldFile, { readonly: true });
     expect(old.db.prepare(`SELECT name FROM pragma_table_info('evaluation') WHERE name = 'verdicts'`).get()).toBeUndefined();
     expect(readings(old)).toEqual(expected);
