@@ -74,8 +74,13 @@ describe('documents that ended on an infrastructure error', () => {
       expect(evaluation.passRate).toBe(verdicts.filter((outcome) => outcome.accepted).length / 2);
       acceptedVerdicts += verdicts.filter((outcome) => outcome.accepted).length;
       // ... and those two verdicts are the ones the clean run reached for the same candidate and repeat.
+      // A twin is the same harness (content hash), not only the same candidate id: the lossy run's
+      // analyzer saw other trajectories, so its child of an iteration may be another edit.
+      const hashOf = (snapshot: typeof reference, id: string) => snapshot.candidates.find((candidate) => candidate.id === id)?.contentHash;
       const twin = reference.evaluations.find(
-        (other) => other.candidateId === evaluation.candidateId && other.iteration === evaluation.iteration && other.splitPart === 'validation',
+        (other) =>
+          other.candidateId === evaluation.candidateId && other.iteration === evaluation.iteration && other.splitPart === 'validation' &&
+          hashOf(reference, other.candidateId) === hashOf(withLoss, evaluation.candidateId),
       );
       if (twin === undefined) continue; // the lossy run may have drawn other children (checked below: the baseline always has a twin)
       twins += 1;

@@ -51,7 +51,7 @@ describe('autodata notebook (stdin not a terminal)', () => {
     expect(notebook.output().stderr).toBe('');
     expect(notebook.output().stdout).toMatch(/\nquickstart {2}run {3}completed {2}1\/1 /);
     const markdown = fs.readFileSync(path.join(temp, 'notes/x.md'), 'utf8');
-    expect(markdown).toMatch(/^```js\nruns\(\)\n```\n\n```text\nname {8}kind  status {5}iterations  best\n-+ {2}-+ {2}-+ {2}-+ {2}-+\nquickstart {2}run {3}completed {2}1\/1 +[\d.]+\n```\n$/);
+    expect(markdown).toMatch(/^```js\nruns\(\)\n```\n\n```text\nname {8}kind  status {5}iterations +best\n-+ {2}-+ {2}-+ {2}-+ {2}-+\nquickstart {2}run {3}completed {2}1\/1 +[\d.]+\n```\n$/);
   }, 60_000);
 
   it('runs piped lines in order, each after the cell before it ended (top-level await, multi-line input)', async () => {
