@@ -66,7 +66,8 @@ export async function runCalibration(options: CalibrationOptions): Promise<Calib
   const baseline = loadBaseline();
   const run = async (label: string, harness = baseline) => {
     const started = Date.now();
-    const outcomes = await runEpisodes(harness, documents, seeds);
+    // The paper's pattern, every attempt: the targets are means over attempts, which early stopping would cut short.
+    const outcomes = await runEpisodes(harness, documents, seeds, { earlyStop: false });
     options.log?.(`${label}: ${outcomes.length} episodes in ${Date.now() - started} ms`);
     return outcomes;
   };

@@ -36,12 +36,22 @@ export function harnessWithDirectives(harness: Harness, ids: readonly DirectiveI
   return harnessFromFiles(files);
 }
 
-/** Every document under every seed, each seed with its own in-process sim; outcomes in (seed, document) order. */
-export async function runEpisodes(harness: Harness, documents: InnerDocument[], seeds: readonly number[]): Promise<DocumentOutcome[]> {
+/**
+ * Every document under every seed, each seed with its own in-process sim; outcomes in (seed, document) order.
+ * `earlyStop` overrides the harness's setting (calibration makes every attempt: its targets are means over attempts).
+ */
+export async function runEpisodes(
+  harness: Harness,
+  documents: InnerDocument[],
+  seeds: readonly number[],
+  options: { earlyStop?: boolean } = {},
+): Promise<DocumentOutcome[]> {
   const outcomes: DocumentOutcome[] = [];
   for (const seed of seeds) {
     const llm = createAppLlm({ endpoints: defaultSimEndpoints(), simSeed: seed });
-    const evaluation = await evaluateHarness({ llm }, harness, documents, { seed, repeat: 0, concurrency: 8, simulated: true });
+    const evaluation = await evaluateHarness({ llm }, harness, documents, {
+      seed, repeat: 0, concurrency: 8, simulated: true, ...(options.earlyStop === undefined ? {} : { earlyStop: options.earlyStop }),
+    });
     outcomes.push(...evaluation.outcomes);
   }
   return outcomes;
