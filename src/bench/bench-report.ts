@@ -1,7 +1,7 @@
 // The benchmark's output: a flat list of named figures, printed as an aligned table or as JSON.
 import { renderTable } from '../report/table.ts';
 
-export type BenchSection = 'sim' | 'call path' | 'inner loop' | 'concurrency' | 'scheduling' | 'call economy' | 'store scale' | 'memory';
+export type BenchSection = 'sim' | 'call path' | 'inner loop' | 'concurrency' | 'scheduling' | 'call economy' | 'tokens' | 'store scale' | 'memory';
 
 /** A target a figure should meet: at most or at least `value` (issue 13's goals). */
 export interface BenchGoal {
@@ -60,7 +60,7 @@ export function ratio(numerator: number, denominator: number): number {
 export function formatFigureValue(figure: BenchFigure): string {
   const { value, unit } = figure;
   if (!Number.isFinite(value)) return String(value);
-  if (unit === 'calls') return String(Math.round(value));
+  if (unit === 'calls' || unit === 'tokens') return String(Math.round(value));
   if (unit === '×') return value < 0.1 ? value.toFixed(4) : value.toFixed(2);
   if (unit === 'fraction') return value.toFixed(3);
   if (unit === 'ms') return value.toFixed(2);

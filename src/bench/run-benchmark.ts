@@ -7,6 +7,7 @@ import { benchMemory } from './bench-memory.ts';
 import { benchOverhead } from './bench-overhead.ts';
 import { benchScheduling } from './bench-scheduling.ts';
 import { benchStoreScale } from './bench-store-scale.ts';
+import { benchTokens } from './bench-tokens.ts';
 import { benchCallPath, benchSim } from './bench-calls.ts';
 import { challengerCalls, loadBenchInputs, timed } from './bench-fixtures.ts';
 import { benchConcurrency, benchInnerLoop } from './bench-inner-loop.ts';
@@ -28,12 +29,12 @@ const SIZES = {
   full: {
     requests: 300, innerDocuments: 25, innerConcurrency: 4, concurrencyDocuments: 8, concurrencyLevels: [1, 4, 8], latencyScale: 0.05,
     economyDocuments: 25, overheadDocuments: 10, schedulingDocuments: 10, memoryIterations: [20, 200], memoryValidationDocuments: 3,
-    storeCandidates: 10_000, storeEvaluatedPerIteration: 50,
+    storeCandidates: 10_000, storeEvaluatedPerIteration: 50, tokenSeeds: [0, 1, 2, 3], tokenDocuments: 25,
   },
   quick: {
     requests: 40, innerDocuments: 4, innerConcurrency: 4, concurrencyDocuments: 3, concurrencyLevels: [1, 4, 8], latencyScale: 0.01,
     economyDocuments: 4, overheadDocuments: 2, schedulingDocuments: 2, memoryIterations: [2, 6], memoryValidationDocuments: 2,
-    storeCandidates: 300, storeEvaluatedPerIteration: 10,
+    storeCandidates: 300, storeEvaluatedPerIteration: 10, tokenSeeds: [0], tokenDocuments: 4,
   },
 } as const;
 
@@ -104,6 +105,9 @@ export async function runBenchmark(options: BenchOptions = {}): Promise<BenchRep
       runSeed,
       log,
     });
+    const tokenFigures = await benchTokens({
+      harness: inputs.harness, documents: inputs.validation.slice(0, sizes.tokenDocuments), seeds: sizes.tokenSeeds, concurrency: settings.innerConcurrency, log,
+    });
     const storeFigures = await benchStoreScale({
       candidates: sizes.storeCandidates, evaluatedPerIteration: sizes.storeEvaluatedPerIteration, documentsPerEvaluation: 4, repetitions: 3, log,
     });
@@ -111,7 +115,7 @@ export async function runBenchmark(options: BenchOptions = {}): Promise<BenchRep
     const memoryFigures = await benchMemory({
       shortIterations: shortRun, longIterations: longRun, validationDocuments: sizes.memoryValidationDocuments, log,
     });
-    return [...simFigures, ...callPathFigures, ...overheadFigures, ...innerFigures, ...concurrencyFigures, ...schedulingFigures, ...economyFigures, ...storeFigures, ...memoryFigures];
+    return [...simFigures, ...callPathFigures, ...overheadFigures, ...innerFigures, ...concurrencyFigures, ...schedulingFigures, ...economyFigures, ...tokenFigures, ...storeFigures, ...memoryFigures];
   });
   return { settings, figures, totalSeconds: seconds };
 }

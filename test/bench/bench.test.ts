@@ -44,6 +44,8 @@ const EXPECTED_FIGURES: Array<[id: string, unit: string]> = [
   ['economy.verifiable.saving', 'fraction'],
   ['economy.verifiable.identicalDecisions', 'fraction'],
   ['economy.verifiable.overOracle', '×'],
+  ['tokens.total.uncachedPerAccepted', 'tokens'],
+  ['tokens.total.overBefore', '×'],
   ['store.statusMillis', 'ms'],
   ['store.curveMillis', 'ms'],
   ['store.parentSelectionMillis', 'ms'],
@@ -59,7 +61,12 @@ describe('benchmark', () => {
     const report = await runBenchmark({ quick: true, log: (line) => progress.push(line) });
 
     expect(report.settings.quick).toBe(true);
-    expect(report.figures.map((figure) => [figure.id, figure.unit])).toEqual(EXPECTED_FIGURES);
+    // The token section has one row per role the run called, then its totals.
+    const perRole = (figure: { id: string }) => /^tokens\.[A-Za-z]+\.uncachedPerAccepted$/.test(figure.id) && figure.id !== 'tokens.total.uncachedPerAccepted';
+    expect(report.figures.filter((figure) => !perRole(figure)).map((figure) => [figure.id, figure.unit])).toEqual(EXPECTED_FIGURES);
+    expect(report.figures.filter(perRole).map((figure) => figure.id)).toEqual(
+      expect.arrayContaining(['tokens.mainAgent.uncachedPerAccepted', 'tokens.challenger.uncachedPerAccepted', 'tokens.judge.uncachedPerAccepted']),
+    );
     for (const figure of report.figures) {
       // A fraction (calls saved, a pass rate) may be 0 on four documents; every other figure is a positive measurement.
       const inRange = figure.unit === 'fraction' ? figure.value >= 0 && figure.value <= 1 : figure.value > 0;
