@@ -13,7 +13,7 @@ import { dropDuplicateQuestions } from './dedup.ts';
 import { exportHarness } from './export-harness.ts';
 import { findHarnesses, type FoundHarness } from './find-harnesses.ts';
 import { freshOutputFolder } from './output-folder.ts';
-import { readEpisodes, type EpisodeSource, type IncompleteEpisode } from './read-episodes.ts';
+import { readEpisodes, type Episode, type EpisodeSource, type IncompleteEpisode } from './read-episodes.ts';
 import { readReverify, REVERIFY_FILE, type ReverifyResult } from './reverify.ts';
 import { readAnalysis, type DatasetAnalysis } from './analyze-dataset.ts';
 import { checkTestFraction, testDocuments } from './split-by-document.ts';
@@ -112,7 +112,7 @@ export async function exportDataset(options: ExportOptions): Promise<ExportResul
   if (!Number.isSafeInteger(options.seed)) throw new ConfigError('--seed', `must be an integer, got ${options.seed}`);
   const cwd = options.cwd ?? process.cwd();
   const source = readEpisodes(options.source, cwd);
-  const accepted = source.episodes.filter((episode) => episode.result.rounds.some((round) => round.accepted));
+  const accepted = source.episodes.filter((episode) => episode.result.rounds.some((round) => round.accepted)).map(withRecordedCandidate);
   if (accepted.length === 0) {
     const left = source.incomplete.length > 0 ? `; ${source.incomplete.length} result file(s) are incomplete` : '';
     throw new ConfigError(options.source, `holds no accepted example (${source.episodes.length} finished episode(s), none accepted${left}); nothing to export`);
@@ -218,6 +218,16 @@ function reverificationFor(dir: string, rows: UnsplitRow[], apply: boolean): Rev
     notCovered: leftOut.filter((entry) => entry.why === 'not covered').length,
     leftOut: apply ? leftOut : [],
   };
+}
+
+/**
+ * The candidates behind an episode: those sharing its harness (an evolve run's store), plus the one its
+ * `provenance` names (a generate folder made from RUN:CANDIDATE); results without provenance keep the first.
+ */
+function withRecordedCandidate(episode: Episode): Episode {
+  const recorded = episode.result.provenance?.candidate;
+  if (recorded == null || episode.candidates.includes(recorded)) return episode;
+  return { ...episode, candidates: [...episode.candidates, recorded].sort() };
 }
 
 /** One harness: `harness/`; several (an evolve run's candidates): `harness/<name>/`. */

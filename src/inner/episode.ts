@@ -27,6 +27,7 @@ export function startEpisode(harness: Harness, document: InnerDocument, options:
     seed: options.seed,
     repeat: options.repeat,
     ...(options.simulated ? { simulated: true } : {}),
+    ...(options.provenance ? { provenance: options.provenance } : {}),
     ...(document.fit ? { document_fit: document.fit } : {}),
     question_type: null,
     reasoning_skills: [],

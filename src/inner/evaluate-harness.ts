@@ -13,7 +13,7 @@ import { fitDocuments } from './fit-document.ts';
 import { outcomeFromResult } from './outcome.ts';
 import { runScripted, runSingleShot, type EpisodeEnd } from './scripted-orchestrator.ts';
 import type { EpisodeContext } from './stages.ts';
-import type { DocumentFitRecord } from './result-schema.ts';
+import type { DocumentFitRecord, DocumentResult } from './result-schema.ts';
 import { summarizeEvaluation } from './summarize-evaluation.ts';
 import { canonicalJson } from '../util/hash.ts';
 import type { DocumentOutcome, EvaluateOptions, HarnessEvaluation, InnerDeps, InnerDocument, RunDocumentOptions } from './types.ts';
@@ -85,8 +85,10 @@ export async function evaluateHarness(
     const stored = deps.store ? findDocumentResult(deps.store, key) : undefined;
     // A stored episode ran on the text it recorded: reused only when the document is fitted the same way now.
     if (stored && sameFit(stored.document_fit, document.fit)) {
-      if (runOptions.resultsDir) writeResult({ result: stored, resultPath: resultPathFor(runOptions, document.id) });
-      return outcomeFromResult(stored, true);
+      // The stored row keeps the provenance of the evaluation that ran it; this evaluation's copy names this one.
+      const reused: DocumentResult = runOptions.provenance ? { ...stored, provenance: runOptions.provenance } : stored;
+      if (runOptions.resultsDir) writeResult({ result: reused, resultPath: resultPathFor(runOptions, document.id) });
+      return outcomeFromResult(reused, true);
     }
     const outcome = await runDocument(deps, harness, document, runOptions);
     // Errored episodes are not stored: a resumed run tries them again.

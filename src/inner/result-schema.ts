@@ -138,6 +138,21 @@ export const documentFitSchema = z.object({
 });
 export type DocumentFitRecord = z.infer<typeof documentFitSchema>;
 
+/**
+ * Which evaluation the episode belongs to, so a reader needs no knowledge of the `repeat`
+ * convention. Never part of a prompt, seed or cache key. Absent in results written before it existed.
+ */
+export const resultProvenanceSchema = z.object({
+  /** The store's run id: an evolve run's name, or a generate folder's run (null when nothing is recorded). */
+  run: z.string().nullable(),
+  /** The evolve candidate evaluated, or the one a generate harness came from (`--harness RUN:CANDIDATE`); null for a folder. */
+  candidate: z.string().nullable(),
+  split_part: z.enum(['train', 'validation', 'test']).nullable(),
+  /** The evolve iteration whose evaluation this is (0: the baseline); null for generate. */
+  iteration: z.number().int().nullable(),
+});
+export type ResultProvenance = z.infer<typeof resultProvenanceSchema>;
+
 const roleUsageSchema = z.object({ calls: z.number(), prompt_tokens: z.number(), completion_tokens: z.number() });
 export type RoleUsage = z.infer<typeof roleUsageSchema>;
 
@@ -148,6 +163,11 @@ export const documentResultSchema = z.object({
   seed: z.number(),
   repeat: z.number(),
   simulated: z.boolean().optional(),
+  /**
+   * The evaluation that made the episode. A stored episode reused by a later evaluation keeps the
+   * first one's in the store; the result.json the reuse writes carries the reusing evaluation's.
+   */
+  provenance: resultProvenanceSchema.optional(),
   /** Present when the document was truncated (or skipped) to fit a role's context window. */
   document_fit: documentFitSchema.optional(),
   question_type: z.string().nullable(),

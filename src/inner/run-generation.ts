@@ -7,6 +7,7 @@ import type { Llm } from '../llm/types.ts';
 import { acquireRunLock, finishRun, openStore, recordRun, type Store } from '../store/index.ts';
 import { evaluateHarness } from './evaluate-harness.ts';
 import type { ContextFit } from './fit-document.ts';
+import type { SplitPart } from '../documents/split.ts';
 import type { DocumentOutcome, HarnessEvaluation, InnerDocument } from './types.ts';
 
 export interface GenerationOptions {
@@ -24,6 +25,8 @@ export interface GenerationOptions {
   contextFit?: ContextFit;
   /** Overrides the harness's `earlyStop` setting for this run (absent: the harness decides). */
   earlyStop?: boolean;
+  /** For each result's `provenance`: the candidate the harness came from (`--harness RUN:CANDIDATE`; null for a folder) and the split part run. */
+  provenance?: { candidate: string | null; splitPart: SplitPart | null };
   /** Recorded with the run: where the documents come from (split file and part, endpoints); not which ones. */
   source: Record<string, unknown>;
   onDocumentDone?: (outcome: DocumentOutcome, done: number, total: number) => void;
@@ -75,6 +78,9 @@ export async function runGeneration(options: GenerationOptions): Promise<Generat
       ...(options.contextFit ? { contextFit: options.contextFit } : {}),
       ...(options.earlyStop === undefined ? {} : { earlyStop: options.earlyStop }),
       ...(resultsDir ? { resultsDir } : {}),
+      ...(options.provenance
+        ? { provenance: { run: store ? runId : null, candidate: options.provenance.candidate, split_part: options.provenance.splitPart, iteration: null } }
+        : {}),
       ...(options.onDocumentDone ? { onDocumentDone: options.onDocumentDone } : {}),
     });
     if (store) finishRun(store, runId, 'completed');

@@ -2,7 +2,7 @@
 import type { Llm, Role } from '../llm/types.ts';
 import type { Store } from '../store/open-store.ts';
 import type { ContextFit } from './fit-document.ts';
-import type { DocumentFitRecord, DocumentResult, FailureReason } from './result-schema.ts';
+import type { DocumentFitRecord, DocumentResult, FailureReason, ResultProvenance } from './result-schema.ts';
 
 export interface InnerDeps {
   llm: Llm;
@@ -30,6 +30,8 @@ export interface RunDocumentOptions {
   simulated?: boolean;
   /** Overrides the harness's `earlyStop` setting for this run (absent: the harness decides). */
   earlyStop?: boolean;
+  /** Recorded in result.json as `provenance` (run, candidate, split part, iteration); never in a prompt, seed or key. */
+  provenance?: ResultProvenance;
 }
 
 export interface EvaluateOptions extends RunDocumentOptions {

@@ -13,6 +13,7 @@ import type { ExperimentConfig } from '../config/experiment.ts';
 import { AutodataError, RunHalted } from '../errors.ts';
 import { commitCandidate, createHarnessDiff, openWorkspace, type Harness, type MetaPrompts } from '../harness/index.ts';
 import { evaluateHarness, formatTrajectory, type InnerDocument } from '../inner/index.ts';
+import type { ResultProvenance } from '../inner/result-schema.ts';
 import type { Llm } from '../llm/types.ts';
 import { withTransaction, type Store } from '../store/index.ts';
 import { deriveSeed } from '../util/hash.ts';
@@ -79,6 +80,8 @@ export async function evolve(deps: EvolveDeps, setup: EvolveSetup): Promise<Evol
   const earlyStop = setup.earlyStop === undefined ? {} : { earlyStop: setup.earlyStop };
   const evaluationOptions = { seed: config.seed, concurrency: config.inner.documentConcurrency, simulated: setup.simulated, ...earlyStop };
   const voidRule = { maxErroredFraction: config.outer.maxErroredFraction };
+  // Which evaluation each episode belongs to, in its result (the run's id is its name); never in a prompt, seed or key.
+  const provenance = (candidate: string, splitPart: population.SplitPart, iteration: number): ResultProvenance => ({ run: config.name, candidate, split_part: splitPart, iteration });
 
   const redone = population.discardUnfinishedIterations(store);
   const harnesses = candidateHarnesses(store, setup.baseline, BASELINE_ID);
@@ -98,7 +101,7 @@ export async function evolve(deps: EvolveDeps, setup: EvolveSetup): Promise<Evol
             { llm, store, now, emit },
             {
               baselineId: BASELINE_ID, harnessOf: (id) => harnesses.get(id), testDocuments: setup.testDocuments,
-              seed: config.seed, concurrency: config.inner.documentConcurrency, simulated: setup.simulated,
+              seed: config.seed, concurrency: config.inner.documentConcurrency, simulated: setup.simulated, run: config.name,
               maxErroredFraction: config.outer.maxErroredFraction,
               ...earlyStop,
             },
@@ -115,7 +118,9 @@ export async function evolve(deps: EvolveDeps, setup: EvolveSetup): Promise<Evol
   // Iteration 0: the baseline on the validation documents.
   if (!finished().has(0)) {
     emit({ type: 'baseline-started', documents: setup.validationDocuments.length });
-    const evaluation = await evaluateHarness(innerDeps, setup.baseline, setup.validationDocuments, { ...evaluationOptions, repeat: 0 });
+    const evaluation = await evaluateHarness(innerDeps, setup.baseline, setup.validationDocuments, {
+      ...evaluationOptions, repeat: 0, provenance: provenance(BASELINE_ID, 'validation', 0),
+    });
     const createdAt = now().toISOString();
     const record = evaluationRecord(evaluation, { candidateId: BASELINE_ID, iteration: 0, splitPart: 'validation', repeat: 0, seed: config.seed, createdAt }, voidRule);
     const entry: population.IterationRecord = {
@@ -151,7 +156,9 @@ export async function evolve(deps: EvolveDeps, setup: EvolveSetup): Promise<Evol
 
     // The parent on a seeded training minibatch: its trajectories are what the analyzer reads.
     const minibatch = sampleDocuments(setup.trainDocuments, config.outer.trainMinibatchSize, rng);
-    const training = await evaluateHarness(innerDeps, parentHarness, minibatch, { ...evaluationOptions, repeat: iteration });
+    const training = await evaluateHarness(innerDeps, parentHarness, minibatch, {
+      ...evaluationOptions, repeat: iteration, provenance: provenance(parent.id, 'train', iteration),
+    });
     const trainingRecord = evaluationRecord(training, {
       candidateId: parent.id, iteration, splitPart: 'train', repeat: iteration, seed: config.seed, createdAt: now().toISOString(),
     }, voidRule);
@@ -232,6 +239,7 @@ export async function evolve(deps: EvolveDeps, setup: EvolveSetup): Promise<Evol
     const race = await raceValidation(innerDeps, {
       parent: parentHarness, child, documents: validationDocuments, options: { ...evaluationOptions, repeat: iteration },
       acceptance: config.outer.acceptance, racing: config.outer.racing, maxErroredFraction: config.outer.maxErroredFraction,
+      provenance: { parent: provenance(parent.id, 'validation', iteration), child: provenance(childId, 'validation', iteration) },
     });
     const createdAt = now().toISOString();
     const fields = { iteration, splitPart: 'validation' as const, repeat: iteration, seed: config.seed, createdAt };

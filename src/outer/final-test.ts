@@ -45,6 +45,8 @@ export interface FinalTestSetup {
   maxErroredFraction: number;
   /** Overrides the harnesses' `earlyStop` setting (evolve --early-stop); absent: each harness decides. */
   earlyStop?: boolean;
+  /** The run's id, for the results' `provenance` (absent: null). */
+  run?: string;
 }
 
 /**
@@ -74,7 +76,12 @@ export async function runFinalTest(deps: FinalTestDeps, setup: FinalTestSetup): 
       ...(setup.earlyStop === undefined ? {} : { earlyStop: setup.earlyStop }),
     };
     const evaluations = await settleAll(
-      candidateIds.map((id) => evaluateHarness({ llm: deps.llm, store }, setup.harnessOf(id), setup.testDocuments, options)),
+      candidateIds.map((id) =>
+        evaluateHarness({ llm: deps.llm, store }, setup.harnessOf(id), setup.testDocuments, {
+          ...options,
+          provenance: { run: setup.run ?? null, candidate: id, split_part: 'test', iteration },
+        }),
+      ),
     );
     const createdAt = deps.now().toISOString();
     withTransaction(store, () => {

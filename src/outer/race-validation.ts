@@ -10,6 +10,7 @@
 // episodes are stored like any other) and are paid for, but the recorded evaluations hold the
 // prefix alone, the same whatever was in flight.
 import { evaluateHarness, summarizeEvaluation, type DocumentOutcome, type EvaluateOptions, type HarnessEvaluation, type InnerDeps, type InnerDocument } from '../inner/index.ts';
+import type { ResultProvenance } from '../inner/result-schema.ts';
 import type { Harness } from '../harness/index.ts';
 import { settleAll } from '../util/settle-all.ts';
 import { discordantPairs, type AcceptanceRule } from './accept-child.ts';
@@ -26,6 +27,8 @@ export interface RaceSetup {
   racing: Racing;
   /** The void rule of evaluation-record.ts: a prefix that would be void decides nothing early. */
   maxErroredFraction: number;
+  /** Each side's results name their own candidate (result.json `provenance`). */
+  provenance?: Record<Side, ResultProvenance>;
 }
 
 export interface RaceResult {
@@ -76,6 +79,7 @@ export async function raceValidation(deps: InnerDeps, setup: RaceSetup): Promise
   const run = (side: Side, harness: Harness) =>
     evaluateHarness(deps, harness, documents, {
       ...options,
+      ...(setup.provenance ? { provenance: setup.provenance[side] } : {}),
       beforeStart,
       onDocumentDone: (outcome, _done, _total, index) => {
         finished[side][index] = outcome;

@@ -98,6 +98,7 @@ const generateCommand: CommandModule<object, GenerateArgs> = {
       simulated,
       contextFit,
       ...(args.earlyStop === undefined ? {} : { earlyStop: args.earlyStop }),
+      provenance: { candidate: resolved.candidate?.id ?? null, splitPart: args.part },
       source: {
         split: args.split, part: args.part, documents: args.documents ?? split.documents, endpoints: endpoints.source,
         // Only for a run's candidate (a folder run's config stays as before, so its folders still resume): export finds the harness by it.
