@@ -87,9 +87,7 @@ export async function benchConcurrency(options: ConcurrencyBenchOptions): Promis
   const walls: number[] = [];
   for (const level of levels) {
     log(`concurrency: ${documents.length} documents at concurrency ${level}, latency x${options.latencyScale}`);
-    const simFetch = createSimFetch({ seed: simSeed, latency });
-    const llm = createLlm({ endpoints: defaultSimEndpoints(), fetchFor: () => simFetch, cacheMode: 'off' });
-    const run = await timed(() => evaluateHarness({ llm }, harness, documents, { seed: runSeed, repeat: 0, concurrency: level, simulated: true }));
+    const run = await timedLatencyRun({ harness, documents, concurrency: level, latency, simSeed, runSeed });
     checkRan(run.value, documents.length, `concurrency ${level}`);
     walls.push(run.seconds);
   }
@@ -115,6 +113,26 @@ export async function benchConcurrency(options: ConcurrencyBenchOptions): Promis
     });
   }
   return figures;
+}
+
+/**
+ * One evaluation with the cache off on a fresh in-process sim whose latency model is on, timed;
+ * `callsInFlight` overrides every endpoint's concurrency (default: the built-in sim endpoints').
+ */
+export function timedLatencyRun(run: {
+  harness: Harness;
+  documents: Document[];
+  concurrency: number;
+  latency: LatencyModel;
+  simSeed: number;
+  runSeed: number;
+  callsInFlight?: number;
+}): Promise<{ value: HarnessEvaluation; seconds: number }> {
+  const simFetch = createSimFetch({ seed: run.simSeed, latency: run.latency });
+  const endpoints = defaultSimEndpoints();
+  if (run.callsInFlight !== undefined) for (const endpoint of Object.values(endpoints.roles)) endpoint.concurrency = run.callsInFlight;
+  const llm = createLlm({ endpoints, fetchFor: () => simFetch, cacheMode: 'off' });
+  return timed(() => evaluateHarness({ llm }, run.harness, run.documents, { seed: run.runSeed, repeat: 0, concurrency: run.concurrency, simulated: true }));
 }
 
 /** More workers than documents do not help: the ideal counts only workers that get a document. */

@@ -3,7 +3,7 @@
 // are the quick start made small per iteration (few validation documents, a minibatch of one, no
 // final test), so many iterations fit in the benchmark's time.
 import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { REPOSITORY_ROOT } from '../util/repository-paths.ts';
@@ -50,23 +50,19 @@ export async function benchMemory(options: MemoryBenchOptions): Promise<BenchFig
   });
 }
 
-/** The quick start's settings with few documents per iteration. Paths are absolute: the file lives in a temp folder. */
+/** experiments/quickstart.json with few documents per iteration. Paths are made absolute: the file lives in a temp folder. */
 function smallExperiment(iterations: number, validationDocuments: number): unknown {
   const root = (relative: string) => path.join(REPOSITORY_ROOT, relative);
+  const quickstart = JSON.parse(readFileSync(root('experiments/quickstart.json'), 'utf8')) as {
+    baseline: string; metaPrompts: string; split: string; outer: Record<string, unknown>; budgets: Record<string, unknown>;
+  };
   return {
+    ...quickstart,
     name: `bench-memory-${iterations}`,
-    baseline: root('baselines/agentic-self-instruct'),
-    metaPrompts: root('baselines/meta-optimizer'),
-    documents: 'sim:cs?n=100&seed=0',
-    split: root('splits/sim-cs.json'),
-    endpoints: 'sim',
-    simSeed: 0,
-    seed: 0,
-    inner: { documentConcurrency: 6 },
-    outer: {
-      iterations, concurrentIterations: 2, trainMinibatchSize: 1, validationLimit: validationDocuments,
-      parentSelection: { kind: 'boltzmann', temperature: 0.1 }, acceptance: { kind: 'strict' }, implementerRetries: 2, historyLimit: 40, finalTest: false,
-    },
-    budgets: { iterations: null, calls: null, tokens: null, wallTimeMinutes: null },
+    baseline: root(quickstart.baseline),
+    metaPrompts: root(quickstart.metaPrompts),
+    split: root(quickstart.split),
+    outer: { ...quickstart.outer, iterations, trainMinibatchSize: 1, validationLimit: validationDocuments, finalTest: false },
+    budgets: { ...quickstart.budgets, wallTimeMinutes: null },
   };
 }

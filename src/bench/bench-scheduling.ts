@@ -8,11 +8,7 @@
 import { defaultSimEndpoints } from '../config/endpoints.ts';
 import type { Document } from '../documents/index.ts';
 import type { Harness } from '../harness/harness.ts';
-import { evaluateHarness } from '../inner/index.ts';
-import { createLlm } from '../llm/create-llm.ts';
-import { createSimFetch } from '../sim/index.ts';
-import { timed } from './bench-fixtures.ts';
-import { scaledLatencyModel } from './bench-inner-loop.ts';
+import { scaledLatencyModel, timedLatencyRun } from './bench-inner-loop.ts';
 import { ratio, type BenchFigure } from './bench-report.ts';
 
 export interface SchedulingBenchOptions {
@@ -32,13 +28,8 @@ const WIDE_CALLS_IN_FLIGHT = 64;
 export async function benchScheduling(options: SchedulingBenchOptions): Promise<BenchFigure[]> {
   const { harness, documents, concurrency, simSeed, runSeed, log } = options;
   const latency = scaledLatencyModel(options.latencyScale);
-  const run = (given: Document[], documentConcurrency: number, callsInFlight = defaultSimEndpoints().roles.challenger.concurrency) => {
-    const simFetch = createSimFetch({ seed: simSeed, latency });
-    const endpoints = defaultSimEndpoints();
-    for (const endpoint of Object.values(endpoints.roles)) endpoint.concurrency = callsInFlight;
-    const llm = createLlm({ endpoints, fetchFor: () => simFetch, cacheMode: 'off' });
-    return timed(() => evaluateHarness({ llm }, harness, given, { seed: runSeed, repeat: 0, concurrency: documentConcurrency, simulated: true }));
-  };
+  const run = (given: Document[], documentConcurrency: number, callsInFlight?: number) =>
+    timedLatencyRun({ harness, documents: given, concurrency: documentConcurrency, latency, simSeed, runSeed, ...(callsInFlight === undefined ? {} : { callsInFlight }) });
   log(`scheduling: ${documents.length} documents one by one, latency x${options.latencyScale}`);
   const solo: number[] = [];
   for (const document of documents) solo.push((await run([document], 1)).seconds);

@@ -22,7 +22,7 @@ export interface RaceSetup {
   child: Harness;
   documents: InnerDocument[];
   /** One evaluation's options (the same for both sides); no context fitting, the documents run as given. */
-  options: Omit<EvaluateOptions, 'contextFit' | 'onDocumentDone' | 'shouldStart'>;
+  options: Omit<EvaluateOptions, 'contextFit' | 'onDocumentDone' | 'beforeStart'>;
   acceptance: AcceptanceRule;
   racing: Racing;
   /** The void rule of evaluation-record.ts: a prefix that would be void decides nothing early. */
