@@ -2,9 +2,10 @@
 // generate output folder or an evolve run (the export's reader): exact and near-duplicate
 // questions, the challenger's question types and reasoning skills, lengths, per-document coverage,
 // and (given a model) the taxonomy discovery. Written to analysis.json in that folder, where
-// `export` finds it for the data card.
+// `export` finds it for the data card. When the taxonomist's endpoint stops answering for good,
+// the figures that need no model are still written, with `taxonomyHalted` saying why the taxonomy is missing.
 import path from 'node:path';
-import { ConfigError } from '../errors.ts';
+import { ConfigError, RunHalted } from '../errors.ts';
 import type { Llm } from '../llm/types.ts';
 import { hasArrays, readJsonFile } from '../util/read-json-file.ts';
 import { writeFileAtomically } from '../util/write-file-atomically.ts';
@@ -48,8 +49,10 @@ export interface DatasetAnalysis {
   /** In words (rubric: criteria). */
   lengths: { question: Spread; context: Spread; referenceAnswer: Spread; rubricItems: Spread };
   coverage: { documents: number; withExample: number; examplesPerDocument: Spread };
-  /** null when run with --no-taxonomy. */
+  /** null when run with --no-taxonomy, or when the taxonomist's endpoint became unavailable (`taxonomyHalted`). */
   taxonomy: TaxonomyResult | null;
+  /** Why the taxonomy stopped (the endpoint's circuit breaker opened); absent otherwise. */
+  taxonomyHalted?: string;
 }
 
 export function analysisItems(source: EpisodeSource): AnalysisItem[] {
@@ -105,10 +108,16 @@ export async function analyzeDataset(options: AnalyzeOptions): Promise<{ analysi
       withExample: Object.keys(perDocument).length,
       examplesPerDocument: spread(Object.values(perDocument)),
     },
-    taxonomy: options.llm
-      ? await discoverTaxonomy(items.map((item) => ({ id: item.id, question: item.question, challenge: item.strong_mean - item.weak_mean })), options.llm, options.taxonomy)
-      : null,
+    taxonomy: null,
   };
+  if (options.llm) {
+    try {
+      analysis.taxonomy = await discoverTaxonomy(items.map((item) => ({ id: item.id, question: item.question, challenge: item.strong_mean - item.weak_mean })), options.llm, options.taxonomy);
+    } catch (error) {
+      if (!(error instanceof RunHalted)) throw error;
+      analysis.taxonomyHalted = error.message;
+    }
+  }
   const file = path.join(source.dir, ANALYSIS_FILE);
   writeFileAtomically(file, `${JSON.stringify(analysis, null, 2)}\n`);
   return { analysis, file };

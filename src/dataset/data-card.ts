@@ -107,12 +107,23 @@ function samplingSettings({ endpoints }: ExportSummary): string[] {
   return lines;
 }
 
-function sourceAndSplit({ summary, runs }: CardInput): string[] {
+/** Each example's recorded evaluation (`origin` in the rows), counted: which run and candidate made how many, from which split part. */
+function originLines(rows: DatasetRow[]): string[] {
+  const keys = rows.map(({ origin }) =>
+    origin === null
+      ? 'not recorded (made before autodata recorded it)'
+      : `run \`${inline(origin.run ?? 'unknown')}\`${origin.candidate !== null ? `, candidate ${inline(origin.candidate)}` : ''}, ${origin.split_part ?? 'unknown'} part${origin.iteration !== null ? `, iteration ${origin.iteration}` : ''}`,
+  );
+  return tally(keys).map(([where, count]) => `- ${count} example(s) made by ${where} (the rows' \`origin\`).`);
+}
+
+function sourceAndSplit({ summary, runs, rows }: CardInput): string[] {
   const lines = ['## Source corpus and split', ''];
   for (const run of runs) {
     const config = run.config as { documents?: unknown; split?: unknown; part?: unknown };
     lines.push(`- ${run.kind} run \`${run.id}\`: documents \`${String(config.documents ?? 'unknown')}\`, split file \`${String(config.split ?? 'unknown')}\`${config.part ? `, part ${String(config.part)}` : ''}.`);
   }
+  lines.push(...originLines(rows));
   lines.push(
     `- This export: ${summary.documents.train} document(s) in train and ${summary.documents.test} in test, split by document (every example of a document on the same side), ${summary.testFraction} of the documents held out, seed ${summary.seed}.`,
     '',
@@ -191,7 +202,7 @@ function reverificationLines({ reverification: pass }: ExportSummary): string[] 
   if (!pass) return ['- No second, independent quality pass was run over the accepted set (`autodata reverify` writes one).'];
   const checks = Object.entries(pass.failedByCheck).map(([name, count]) => `${inline(name)} ${count}`).join(', ');
   return [
-    `- Re-verification (\`autodata reverify\`, quality verifier ${inline(pass.verifier.model)} from ${inline(pass.verifier.endpoints)}, seed ${pass.seed}): of ${pass.checked} accepted example(s), ${pass.survived} survived, ${pass.fell} fell${checks ? ` (failed checks: ${checks})` : ''}, ${pass.notReverified} not re-verified (the verifier call failed: no verdict).`,
+    `- Re-verification (\`autodata reverify\`, quality verifier ${inline(pass.verifier.model)} from ${inline(pass.verifier.endpoints)}, seed ${pass.seed}): of ${pass.checked} accepted example(s), ${pass.survived} survived, ${pass.fell} fell${checks ? ` (failed checks: ${checks})` : ''}, ${pass.notReverified} not re-verified (the verifier call failed: no verdict)${pass.halted !== undefined ? `; the pass stopped early: ${inline(pass.halted)}` : ''}.`,
     pass.applied
       ? `- This export keeps only the survivors (--reverified-only): ${pass.leftOut.length} accepted example(s) left out (${pass.leftOut.filter((entry) => entry.why === 'fell').length} fell, ${pass.leftOut.filter((entry) => entry.why === 'not re-verified').length} not re-verified, ${pass.notCovered} not covered by the re-verification).`
       : `- This export was made without --reverified-only: examples that fell are included${pass.notCovered > 0 ? `, and ${pass.notCovered} exported example(s) are not covered by the re-verification` : ''}.`,
@@ -213,7 +224,7 @@ function analysisSection({ summary, rows }: CardInput): string[] {
     ...duplicates.near.map((cluster) => `  - ${cluster.ids.map((id) => `\`${id}\``).join(', ')} (Jaccard at least ${cluster.minSimilarity})`),
     `- Documents with an example: ${analysis.coverage.withExample} of ${analysis.coverage.documents}.`,
   ];
-  if (!taxonomy) lines.push('- Taxonomy discovery was not run.');
+  if (!taxonomy) lines.push(analysis.taxonomyHalted !== undefined ? `- Taxonomy discovery stopped: the taxonomist's endpoint became unavailable (${inline(analysis.taxonomyHalted)}).` : '- Taxonomy discovery was not run.');
   else if (taxonomy.error !== null) lines.push(`- Taxonomy discovery failed: ${inline(taxonomy.error)}.`);
   else {
     const { settings } = taxonomy;

@@ -3,7 +3,7 @@
 // stored scores do not pass is not exported; the export reports it.
 import type { HarnessSettings } from '../harness/index.ts';
 import { acceptanceVerdict } from '../inner/acceptance.ts';
-import type { DocumentResult, RoundRecord } from '../inner/result-schema.ts';
+import type { DocumentResult, ResultProvenance, RoundRecord } from '../inner/result-schema.ts';
 import { canonicalJson, sha256Hex } from '../util/hash.ts';
 
 export const SPLITS = ['train', 'test'] as const;
@@ -39,6 +39,12 @@ export interface DatasetRow {
   repeat: number;
   /** Evolve runs: the candidates with this harness; empty for generate. */
   candidates: string[];
+  /**
+   * The evaluation that made the example: the store's run, the candidate evaluated (or the one a
+   * generate harness came from), the split part its document was drawn from and the evolve
+   * iteration (0: the baseline; null for generate). null for results written before it was recorded.
+   */
+  origin: ResultProvenance | null;
   /** role -> models the folder's calls used. */
   models: Record<string, string[]>;
   simulated: boolean;
@@ -103,6 +109,7 @@ export function datasetRow(result: DocumentResult, round: RoundRecord, context: 
     seed: result.seed,
     repeat: result.repeat,
     candidates: context.candidates,
+    origin: result.provenance ?? null,
     models: context.models,
     simulated: result.simulated === true,
   };

@@ -90,7 +90,7 @@ export interface ExportSummary {
   endpoints: EndpointsRecord | null;
 }
 
-export interface ReverificationSummary extends Pick<ReverifyResult, 'verifier' | 'seed' | 'checked' | 'failedByCheck'> {
+export interface ReverificationSummary extends Pick<ReverifyResult, 'verifier' | 'seed' | 'checked' | 'failedByCheck' | 'halted'> {
   applied: boolean;
   survived: number;
   fell: number;
@@ -212,6 +212,7 @@ function reverificationFor(dir: string, rows: UnsplitRow[], apply: boolean): Rev
     seed: result.seed,
     checked: result.checked,
     failedByCheck: result.failedByCheck,
+    ...(result.halted !== undefined ? { halted: result.halted } : {}),
     survived: result.survived.length,
     fell: result.fell.length,
     notReverified: result.notReverified.length,

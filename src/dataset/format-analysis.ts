@@ -21,7 +21,8 @@ export function formatAnalysis(analysis: DatasetAnalysis, file: string): string 
     `duplicates: ${duplicates.exact.length} exact cluster(s), ${duplicates.near.length} near-duplicate cluster(s) (${duplicates.settings.shingle}-word shingles, Jaccard >= ${duplicates.settings.threshold}, MinHash ${duplicates.settings.bands}x${duplicates.settings.rows}); ${duplicates.redundant} example(s) repeat an earlier one`,
     ...duplicates.near.map((cluster) => `  near: ${cluster.ids.join(', ')} (Jaccard >= ${cluster.minSimilarity})`),
   ];
-  if (taxonomy === null) lines.push('taxonomy: not run (--no-taxonomy)');
+  if (analysis.taxonomyHalted !== undefined) lines.push(`taxonomy: halted, not written: ${line(analysis.taxonomyHalted)}`);
+  else if (taxonomy === null) lines.push('taxonomy: not run (--no-taxonomy)');
   else {
     const { settings } = taxonomy;
     lines.push(

@@ -10,6 +10,7 @@ export function formatReverify(result: ReverifyResult, file: string): string {
     `survived ${result.survived.length}, fell ${result.fell.length}${checks ? ` (failed checks: ${checks})` : ''}, not re-verified ${result.notReverified.length}`,
     ...result.fell.map((entry) => `  fell ${entry.id} (${line(entry.document_id)}): ${line(entry.failed_checks.join(', '))}: ${line(entry.feedback).slice(0, 200)}`),
     ...result.notReverified.map((entry) => `  not re-verified ${entry.id} (${line(entry.document_id)}): ${line(entry.reason)}`),
+    ...(result.halted ? [`halted: ${line(result.halted)}`] : []),
     `written to ${line(file)}; \`autodata export ... --reverified-only\` keeps the ${result.survived.length} survivor(s)`,
   ];
   return lines.join('\n');

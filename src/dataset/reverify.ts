@@ -3,13 +3,19 @@
 // harness that made it (inner's `verify`, the same call the episode made) and, if given, other
 // endpoints than at generation. A fresh seed, and no call cache: the pass is asked anew, never
 // replayed. An example whose verifier call failed, or whose document cannot be found, is "not
-// re-verified", counted apart: an infrastructure failure is never a verdict.
+// re-verified", counted apart: an infrastructure failure is never a verdict. The verifier reads
+// the document as the episode's roles did (truncated the same way when generation truncated it),
+// cut again only if the re-verifier's own window is smaller. When the endpoint stops answering for
+// good (its circuit breaker opens), the verdicts already made are written, the rest are "not
+// re-verified" and `halted` says why (the command exits as a halted run does).
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Endpoints } from '../config/endpoints.ts';
 import { loadSplit, type Document, type LoadedDocuments } from '../documents/index.ts';
-import { ConfigError } from '../errors.ts';
+import { ConfigError, RunHalted } from '../errors.ts';
+import { contextFitFor, documentAsSent, fitDocument, type ContextFit } from '../inner/fit-document.ts';
 import { verify } from '../inner/stages.ts';
+import type { DocumentFitRecord } from '../inner/result-schema.ts';
 import type { ChallengerExample } from '../inner/schemas.ts';
 import type { Llm } from '../llm/types.ts';
 import { deriveSeed } from '../util/hash.ts';
@@ -48,6 +54,8 @@ export interface ReverifyResult {
   notReverified: Array<{ id: string; document_id: string; reason: string }>;
   /** check name -> examples it failed. */
   failedByCheck: Record<string, number>;
+  /** Why the pass stopped before every example was asked (the endpoint became unavailable); absent when it finished. */
+  halted?: string;
 }
 
 export async function reverifyDataset(options: ReverifyOptions): Promise<{ result: ReverifyResult; file: string }> {
@@ -71,15 +79,19 @@ export async function reverifyDataset(options: ReverifyOptions): Promise<{ resul
   };
   const failedByCheck = new Map<string, number>();
   const outcomes = new Array<() => void>(accepted.length);
+  const verifierFit = reverifierFit(options.endpoints);
   let next = 0;
+  let halt: RunHalted | undefined;
   const worker = async () => {
-    for (let index = next++; index < accepted.length; index = next++) {
+    for (let index = next++; index < accepted.length && !halt; index = next++) {
       const { result: episode } = accepted[index]!;
       const round = episode.rounds.find((entry) => entry.accepted)!;
       const id = exampleId(episode.harness.content_hash, episode.document_id, episode.seed, episode.repeat);
-      const document = documents.get(episode.document_id);
-      if (!document) {
-        outcomes[index] = () => result.notReverified.push({ id, document_id: episode.document_id, reason: 'its document is not in the recorded documents (pass --documents)' });
+      const given = documents.get(episode.document_id);
+      const document = given && asTheVerifierReadsIt(given, episode.document_fit, verifierFit);
+      if (typeof document !== 'object') {
+        const reason = document ?? 'its document is not in the recorded documents (pass --documents)';
+        outcomes[index] = () => result.notReverified.push({ id, document_id: episode.document_id, reason });
         continue;
       }
       const example = {
@@ -91,7 +103,14 @@ export async function reverifyDataset(options: ReverifyOptions): Promise<{ resul
         rubric: round.rubric,
       } as ChallengerExample;
       const context = { llm: options.llm, harness: harnesses.get(episode.harness.content_hash)!.harness, document, seed: deriveSeed(options.seed, 'reverify'), repeat: episode.repeat };
-      const outcome = await verify(context, round.round, example);
+      let outcome: Awaited<ReturnType<typeof verify>>;
+      try {
+        outcome = await verify(context, round.round, example);
+      } catch (error) {
+        if (!(error instanceof RunHalted)) throw error;
+        halt ??= error;
+        break;
+      }
       outcomes[index] = () => {
         if (outcome.kind === 'infrastructure') result.notReverified.push({ id, document_id: episode.document_id, reason: outcome.detail });
         else if (outcome.passed) result.survived.push(id);
@@ -104,12 +123,35 @@ export async function reverifyDataset(options: ReverifyOptions): Promise<{ resul
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, worker));
-  // Recorded in the source's order, whatever order the calls finished in.
-  for (const record of outcomes) record();
+  // Recorded in the source's order, whatever order the calls finished in; what a halt left unasked is not re-verified.
+  for (const [index, record] of outcomes.entries()) {
+    if (record) record();
+    else {
+      const { result: episode } = accepted[index]!;
+      const id = exampleId(episode.harness.content_hash, episode.document_id, episode.seed, episode.repeat);
+      result.notReverified.push({ id, document_id: episode.document_id, reason: `not asked: ${halt?.message ?? 'the pass stopped'}` });
+    }
+  }
+  if (halt) result.halted = halt.message;
   result.failedByCheck = Object.fromEntries([...failedByCheck.entries()].sort((a, b) => b[1] - a[1]));
   const file = path.join(source.dir, REVERIFY_FILE);
   writeFileAtomically(file, `${JSON.stringify(result, null, 2)}\n`);
   return { result, file };
+}
+
+/** The re-verifier's window, when its endpoint sets one (only the quality verifier reads the document here). */
+function reverifierFit(endpoints: ReverifyOptions['endpoints']): ContextFit {
+  const { challenger, qualityVerifier } = endpoints.roles;
+  return contextFitFor({ challenger: { maxTokens: challenger.maxTokens }, qualityVerifier }, 'truncate');
+}
+
+/** The document as the episode's roles read it, cut further for a smaller window; a string says why it cannot be sent. */
+function asTheVerifierReadsIt(document: Document, recorded: DocumentFitRecord | undefined, fit: ContextFit): Document | string {
+  const sent = documentAsSent(document, recorded);
+  if (!sent) return 'the document changed since generation: its sections no longer match the truncation the episode recorded';
+  const decision = fitDocument(sent, fit);
+  if (decision.action === 'skipped') return `too long for the re-verifier's context window: ${decision.fit.detail}`;
+  return decision.document as Document;
 }
 
 /** The documents the source's runs were made from, by id: each run's documents spec, else its split file's. */

@@ -26,6 +26,8 @@ export interface TrlRow {
   mode: string;
   question_type: string | null;
   document_id: string;
+  /** The evaluation that made it (run, candidate, split part, iteration); null when not recorded. */
+  origin: DatasetRow['origin'];
 }
 
 export function trlRow(row: DatasetRow): TrlRow {
@@ -38,6 +40,7 @@ export function trlRow(row: DatasetRow): TrlRow {
     mode: row.mode,
     question_type: row.question_type,
     document_id: row.document_id,
+    origin: row.origin,
   };
 }
 
@@ -62,6 +65,11 @@ export interface VerlRow {
     weak_mean: number;
     strong_mean: number;
     accepted_round: number;
+    /** Where it was made (the row's `origin`, flat: Parquet readers handle flat optional columns best); null when not recorded. */
+    origin_run: string | null;
+    origin_candidate: string | null;
+    origin_split_part: string | null;
+    origin_iteration: number | null;
   };
 }
 
@@ -86,6 +94,10 @@ export function verlRow(row: DatasetRow, index: number): VerlRow {
       weak_mean: row.weak_mean,
       strong_mean: row.strong_mean,
       accepted_round: row.accepted_round,
+      origin_run: row.origin?.run ?? null,
+      origin_candidate: row.origin?.candidate ?? null,
+      origin_split_part: row.origin?.split_part ?? null,
+      origin_iteration: row.origin?.iteration ?? null,
     },
   };
 }

@@ -12,6 +12,8 @@ const EXTRA_INFO: SchemaElement[] = [
   text('question'), text('rubric'), text('question_type', true), text('harness_hash'),
   { name: 'weak_mean', type: 'DOUBLE', repetition_type: 'REQUIRED' }, { name: 'strong_mean', type: 'DOUBLE', repetition_type: 'REQUIRED' },
   { name: 'accepted_round', type: 'INT32', repetition_type: 'REQUIRED' },
+  text('origin_run', true), text('origin_candidate', true), text('origin_split_part', true),
+  { name: 'origin_iteration', type: 'INT32', repetition_type: 'OPTIONAL' },
 ];
 
 const SCHEMA: SchemaElement[] = [

@@ -150,6 +150,22 @@ export function fitDocument(document: InnerDocument, fit: ContextFit): FitDecisi
   };
 }
 
+/**
+ * The text a truncated episode's roles saw, rebuilt from its `document_fit` record (the sections it
+ * left out): a later pass over the episode's example (`autodata reverify`) reads what the
+ * challenger and the quality verifier read, whatever windows the later endpoints have. A record
+ * whose omitted headings are not the document's trailing sections (the document changed since) is
+ * undefined: the caller says so rather than guessing.
+ */
+export function documentAsSent(document: InnerDocument, fit: DocumentFitRecord | undefined): InnerDocument | undefined {
+  if (!fit || fit.action !== 'truncated') return document;
+  const parts = markdownParts(document.text);
+  const optional = parts.sections.filter((section) => section !== parts.abstract);
+  const count = optional.length - fit.omitted_sections.length;
+  if (count < 0 || optional.slice(count).some((section, index) => section.heading !== fit.omitted_sections[index])) return undefined;
+  return { ...document, text: assemble(parts, optional, count), fit };
+}
+
 export interface FittedDocuments {
   /** The documents to run, in order: whole, or truncated (those carry `fit`). */
   documents: InnerDocument[];

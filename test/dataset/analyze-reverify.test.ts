@@ -13,6 +13,8 @@ import { exportDataset } from '../../src/dataset/export-dataset.ts';
 import { findDuplicates } from '../../src/dataset/near-duplicates.ts';
 import { reverifyDataset } from '../../src/dataset/reverify.ts';
 import { DEFAULT_TAXONOMY_SETTINGS, discoverTaxonomy, stratifiedSample } from '../../src/dataset/taxonomy.ts';
+import { documentAsSent, fitDocument } from '../../src/inner/fit-document.ts';
+import type { Llm, StructuredRequest } from '../../src/llm/types.ts';
 import { parseFaultOption } from '../../src/sim/index.ts';
 import { generateOnSim, readJsonl, readResults, repoRoot, tempFolder } from './support.ts';
 
@@ -159,5 +161,75 @@ describe('analyze, reverify and export --reverified-only', () => {
       `${path.join(copy, 'analysis.json')}: is not valid JSON`,
     );
     expect(fs.existsSync(outDir)).toBe(false);
+  });
+
+  it('when the verifier endpoint goes down for good, the verdicts made are written, the rest are "not re-verified", and the pass says it halted', async () => {
+    const copy = path.join(temp, 'gen-breaker');
+    fs.cpSync(generated, copy, { recursive: true });
+    const endpointsFile = path.join(temp, 'breaking-verifier.yaml');
+    fs.writeFileSync(endpointsFile, 'defaults:\n  baseURL: sim://local/v1\n  model: sim-agent\n  maxConsecutiveFailures: 2\nqualityVerifier:\n  maxRetries: 0\n');
+    const endpoints = loadEndpointsFile(endpointsFile);
+    const llm = createAppLlm({ endpoints, simSeed: 0, simFaults: [parseFaultOption('500:1@quality_verdict')] });
+    const { result, file } = await reverifyDataset({ source: copy, llm, endpoints, resolveDocuments, seed: 1, concurrency: 1, cwd: repoRoot });
+    expect(result.halted).toMatch(/qualityVerifier endpoint .* (failed|down|consecutive)/);
+    expect(result.survived).toEqual([]);
+    expect(result.fell).toEqual([]);
+    expect(result.notReverified).toHaveLength(result.checked);
+    expect(result.notReverified.filter((entry) => entry.reason.startsWith('not asked:')).length).toBeGreaterThan(0);
+    expect(JSON.parse(fs.readFileSync(file, 'utf8')).halted).toBe(result.halted);
+  });
+
+  it("analyze writes the figures that need no model when the taxonomist's endpoint goes down, and says why the taxonomy is missing", async () => {
+    const copy = path.join(temp, 'gen-taxonomist-down');
+    fs.cpSync(generated, copy, { recursive: true });
+    const endpointsFile = path.join(temp, 'breaking-taxonomist.yaml');
+    fs.writeFileSync(endpointsFile, 'defaults:\n  baseURL: sim://local/v1\n  model: sim-agent\n  maxConsecutiveFailures: 2\n  maxRetries: 0\n');
+    const endpoints = loadEndpointsFile(endpointsFile);
+    const llm = createAppLlm({ endpoints, simSeed: 0, simFaults: [parseFaultOption('500:1@question_types_proposed')] });
+    const { analysis, file } = await analyzeDataset({ source: copy, llm, taxonomy: { ...DEFAULT_TAXONOMY_SETTINGS, batchSize: 2 }, cwd: repoRoot });
+    expect(analysis.taxonomy).toBeNull();
+    expect(analysis.taxonomyHalted).toMatch(/taxonomist endpoint/);
+    expect(analysis.examples).toBeGreaterThan(0);
+    expect(readAnalysis(copy)?.taxonomyHalted).toBe(analysis.taxonomyHalted);
+    expect(file).toBe(path.join(copy, 'analysis.json'));
+  });
+
+  it('re-verifies a truncated episode on the text its roles read, not on the whole document', async () => {
+    const copy = path.join(temp, 'gen-truncated');
+    fs.cpSync(generated, copy, { recursive: true });
+    // Mark one accepted episode as run on a truncated document: the record fitDocument makes for a small window.
+    const accepted = readResults(copy).find(({ result }) => result.final_accepted_round !== null)!;
+    const document = resolveDocuments(JSON.parse(fs.readFileSync(path.join(repoRoot, 'splits/sim-cs.json'), 'utf8')).documents).documents.find((entry) => entry.id === accepted.result.document_id)!;
+    const window = { role: 'challenger' as const, contextWindow: 0, maxTokens: 0, reservedTokens: 0, roomTokens: 0 };
+    let decision = fitDocument(document, { policy: 'truncate', windows: [window] });
+    for (let room = 50; decision.action !== 'truncated' && room < 5000; room += 25) decision = fitDocument(document, { policy: 'truncate', windows: [{ ...window, roomTokens: room }] });
+    expect(decision.action).toBe('truncated');
+    const fit = decision.action === 'truncated' ? decision.fit : undefined;
+    expect(documentAsSent(document, fit)?.text).toBe(decision.action === 'truncated' ? decision.document.text : '');
+    fs.writeFileSync(accepted.file, JSON.stringify({ ...accepted.result, document_fit: fit }, null, 2));
+
+    const seen = new Map<string, string>();
+    const base = simLlm();
+    const recording: Llm = {
+      ...base,
+      text: (request) => base.text(request),
+      usageByRole: () => base.usageByRole(),
+      structuredMode: (role) => base.structuredMode(role),
+      structured: <T>(request: StructuredRequest<T>) => {
+        const prompt = JSON.stringify(request.messages);
+        const title = /<document title=\\"([^\\]*)\\"/.exec(prompt)?.[1];
+        if (title !== undefined) seen.set(title, prompt);
+        return base.structured(request);
+      },
+    };
+    const { result } = await reverifyDataset({ source: copy, llm: recording, endpoints: defaultSimEndpoints(), resolveDocuments, seed: 2, concurrency: 2, cwd: repoRoot });
+    expect(result.notReverified).toEqual([]);
+    const prompt = seen.get(document.title)!;
+    expect(prompt).toContain('sections omitted to fit the context window');
+    const omitted = fit!.omitted_sections[0]!;
+    expect(prompt).not.toContain(`## ${omitted}`);
+    // Every other document is sent whole.
+    const other = [...seen.entries()].find(([title]) => title !== document.title)!;
+    expect(other[1]).not.toContain('omitted to fit the context window');
   });
 });

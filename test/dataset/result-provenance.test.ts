@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { parquetReadObjects } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppLlm } from '../../src/app/create-llm.ts';
 import { resolveDocuments } from '../../src/app/resolve-documents.ts';
@@ -81,6 +82,20 @@ describe('provenance of a generate folder', () => {
     const exported = await exportDataset({ source: generated, outDir: path.join(temp, 'gen-export'), format: 'jsonl', testFraction: 0.5, seed: 0, dedup: false, cwd: repoRoot });
     expect(exported.rows.length).toBeGreaterThan(0);
     for (const row of exported.rows) expect(row.candidates).toEqual([best]);
+    // Each row names the evaluation that made it, in JSONL, in verl's Parquet, and counted in the card.
+    for (const row of exported.rows) expect(row.origin).toEqual({ run: storedRunId, candidate: best, split_part: 'test', iteration: null });
+    const card = fs.readFileSync(path.join(temp, 'gen-export', 'DATA_CARD.md'), 'utf8');
+    expect(card).toContain(`- ${exported.rows.length} example(s) made by run \`${storedRunId}\`, candidate ${best}, test part (the rows' \`origin\`).`);
+    const verlDir = path.join(temp, 'gen-verl');
+    await exportDataset({ source: generated, outDir: verlDir, format: 'verl', testFraction: 0.5, seed: 0, dedup: false, cwd: repoRoot });
+    const parquetRows = (
+      await Promise.all(['train', 'test'].map(async (split) => {
+        const buffer = fs.readFileSync(path.join(verlDir, 'data', `${split}.parquet`));
+        return parquetReadObjects({ file: buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength) });
+      }))
+    ).flat() as Array<{ extra_info: Record<string, unknown> }>;
+    expect(parquetRows).toHaveLength(exported.rows.length);
+    for (const { extra_info: info } of parquetRows) expect([info.origin_run, info.origin_candidate, info.origin_split_part, info.origin_iteration]).toEqual([storedRunId, best, 'test', null]);
 
     // The same folder as an older version wrote it: no provenance. It parses, and exports the same rows without a candidate.
     const old = path.join(temp, 'gen-old');
@@ -92,7 +107,11 @@ describe('provenance of a generate folder', () => {
     for (const { result } of readResults(old)) expect(result.provenance).toBeUndefined();
     const oldExport = await exportDataset({ source: old, outDir: path.join(temp, 'old-export'), format: 'jsonl', testFraction: 0.5, seed: 0, dedup: false, cwd: repoRoot });
     expect(oldExport.rows.map((row) => row.id)).toEqual(exported.rows.map((row) => row.id));
-    for (const row of readJsonl<{ candidates: string[] }>(path.join(temp, 'old-export', 'examples.jsonl'))) expect(row.candidates).toEqual([]);
+    for (const row of readJsonl<{ candidates: string[]; origin: unknown }>(path.join(temp, 'old-export', 'examples.jsonl'))) {
+      expect(row.candidates).toEqual([]);
+      expect(row.origin).toBeNull();
+    }
+    expect(fs.readFileSync(path.join(temp, 'old-export', 'DATA_CARD.md'), 'utf8')).toContain('example(s) made by not recorded (made before autodata recorded it)');
   }, 60_000);
 
   it("a reused stored episode: result.json names the evaluation that reused it, the store keeps the one that ran it", async () => {

@@ -2,6 +2,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { createAppLlm } from '../../app/create-llm.ts';
 import { preflightEndpoints } from '../../app/preflight.ts';
 import { SIM_FAULT_HELP, simFaultsOption } from '../../app/sim-faults.ts';
+import { EXIT } from '../exit-codes.ts';
 import { analyzeDataset } from '../../dataset/analyze-dataset.ts';
 import { formatAnalysis } from '../../dataset/format-analysis.ts';
 import { DEFAULT_TAXONOMY_SETTINGS, STRATIFY_BY, type StratifyBy } from '../../dataset/taxonomy.ts';
@@ -61,6 +62,8 @@ const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
     }
     const { analysis, file } = await analyzeDataset({ source: args.dir, taxonomy, ...(llm ? { llm } : {}) });
     process.stdout.write(args.json ? `${JSON.stringify(analysis, null, 2)}\n` : `${formatAnalysis(analysis, file)}\n`);
+    // The taxonomist's endpoint stopped answering: the rest is written; fix it and run again.
+    if (analysis.taxonomyHalted !== undefined) process.exitCode = EXIT.halted;
   },
 };
 

@@ -49,8 +49,10 @@ const reverifyCommand: CommandModule<object, ReverifyArgs> = {
       concurrency: args.concurrency,
     });
     process.stdout.write(args.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatReverify(result, file)}\n`);
+    // The endpoint stopped answering: the verdicts made are written; fix it and run again.
+    if (result.halted) process.exitCode = EXIT.halted;
     // Some examples got no verdict: a rerun may re-verify them.
-    if (result.notReverified.length > 0) process.exitCode = EXIT.incomplete;
+    else if (result.notReverified.length > 0) process.exitCode = EXIT.incomplete;
   },
 };
 
