@@ -53,7 +53,7 @@ export function renderRunReport(data: RunReport): string {
     ]),
     section('curve', 'Curve', [data.chartSvg ? `<div class="chart">${inlineSvg(data.chartSvg)}</div>` : '<p class="none">No iteration has finished yet: nothing to plot.</p>']),
     section('final-test', 'Held-out test', [finalTestTable(data)]),
-    section('diff', 'Best candidate against the baseline', [diffBlock(data.bestDiff, 'The baseline is still the best candidate: there is no diff.')]),
+    section('diff', 'Best candidate against the baseline', [...simDiffCaveat(data.simulated), diffBlock(data.bestDiff, 'The baseline is still the best candidate: there is no diff.')]),
     section('history', 'History', historyBlock(data.history)),
     section('failures', 'Failure reasons of the validation evaluations', failureTable(data.failures)),
     section('cost', 'Cost per role', [costTable(data)]),
@@ -96,7 +96,7 @@ export function renderAblationReport(data: AblationReport): string {
       ]),
     ),
     section('diff', 'Best cell: its best candidate against the baseline', data.bestCell
-      ? [`<p>arm ${text(data.bestCell.arm)}, seed ${text(data.bestCell.seed)} (${text(data.bestCell.runDir)}): best validation ${fixed(data.bestCell.bestValidation)}</p>`,
+      ? [...simDiffCaveat(data.simulated), `<p>arm ${text(data.bestCell.arm)}, seed ${text(data.bestCell.seed)} (${text(data.bestCell.runDir)}): best validation ${fixed(data.bestCell.bestValidation)}</p>`,
         diffBlock(data.bestCell.diff, 'Its baseline is still its best candidate: there is no diff.')]
       : ['<p class="none">No cell has a scored candidate yet.</p>']),
     footer(data.generatedAt),
@@ -161,6 +161,18 @@ function finalTestTable(data: RunReport): string {
       ],
     ),
   ].join('\n');
+}
+
+/**
+ * On the sim, the implementer draws its edits from a catalogue written from the paper's findings and
+ * the personas reward those same phrases: a diff that "rediscovers" the paper is there by
+ * construction. Said beside every diff a sim run shows.
+ */
+function simDiffCaveat(simulated: unknown): string[] {
+  if (!simulated) return [];
+  return [
+    '<p class="caveat" id="sim-diff-caveat">On the sim this diff is not evidence of what an optimizer would find: the simulated implementer picks its edits from a catalogue written from the paper\'s findings, and the simulated models reward exactly those phrases. The sim tests the optimizer\'s machinery and settings (selection, acceptance, budgets, refusals), not what a real analyzer and implementer would discover.</p>',
+  ];
 }
 
 function diffBlock(diff: CandidateDiff | null, none: string): string {
@@ -338,6 +350,7 @@ section { background: #fff; border: 1px solid #e1e5ea; border-radius: 6px; paddi
 .banner { background: #fff3cd; border: 2px solid #e0a800; color: #5c4300; border-radius: 6px; padding: 10px 16px; margin-top: 16px; box-sizing: border-box; }
 .meta { color: #5b6672; font-size: 12.5px; margin: 2px 0; }
 .none { color: #7a8591; font-style: italic; }
+.caveat { background: #fff8e6; border-left: 4px solid #e0a800; padding: 6px 12px; color: #5c4300; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; margin: 0; }
 dl.facts dt { color: #5b6672; }
 dl.facts dd { margin: 0; }

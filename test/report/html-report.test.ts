@@ -163,6 +163,10 @@ describe('a run report', () => {
     expect(banner).toBeGreaterThan(html.indexOf('<body>'));
     expect(banner).toBeLessThan(html.indexOf('<header>'));
     expect(html).toContain('the run config says endpoints: &quot;sim&quot;');
+    // The best candidate's diff on the sim is said to be no evidence of what an optimizer would find.
+    const caveat = html.indexOf('id="sim-diff-caveat"');
+    expect(caveat).toBeGreaterThan(html.indexOf('<section id="diff">'));
+    expect(caveat).toBeLessThan(html.indexOf('<pre class="diff">'));
     expect(html).toMatch(/<section id="curve">\n<h2>Curve<\/h2>\n<div class="chart"><svg /);
     for (const id of ['summary', 'final-test', 'diff', 'history', 'failures', 'cost', 'examples', 'config']) expect(html).toContain(`<section id="${id}">`);
   });
@@ -173,6 +177,7 @@ describe('a run report', () => {
     expect(renderReport(byEpisodes)).toContain('id="simulated-banner"');
     const real = await reportData(writeRun(path.join(temp, 'real'), { endpoints: '/abs/endpoints.yaml', simulatedEpisodes: false }));
     expect(real.simulated).toBeNull();
+    expect(renderReport(real)).not.toContain('sim-diff-caveat');
     expect(renderReport(real)).not.toContain('simulated-banner');
   });
 });
