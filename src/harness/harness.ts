@@ -149,7 +149,7 @@ function promptProblems(files: Record<string, string>, settings: HarnessSettings
       problems.push({ kind: 'unknown-prompt', file, message: `not a role prompt; prompt files are ${known}` });
       continue;
     }
-    for (const message of placeholderProblems(text, requiredPlaceholders(role, settings.mode))) {
+    for (const message of placeholderProblems(text, requiredPlaceholders(role, settings.mode, settings.strongSolver.mode))) {
       problems.push({ kind: 'placeholder', file, message });
     }
   }

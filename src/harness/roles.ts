@@ -26,8 +26,12 @@ export const META_PLACEHOLDERS: Record<MetaRole, readonly string[]> = {
   implementer: ['analysis', 'history', 'harness'],
 };
 
-/** The placeholders a role prompt must contain, each exactly once. The judge depends on the mode. */
-export function requiredPlaceholders(role: HarnessRole, mode: HarnessSettings['mode']): readonly string[] {
+/** The placeholders a role prompt must contain, each exactly once. The judge depends on the mode, the strong solver on its mode. */
+export function requiredPlaceholders(
+  role: HarnessRole,
+  mode: HarnessSettings['mode'],
+  strongMode: HarnessSettings['strongSolver']['mode'] = 'separate',
+): readonly string[] {
   switch (role) {
     case 'mainAgent':
       return ['document_title', 'round_budget'];
@@ -36,8 +40,10 @@ export function requiredPlaceholders(role: HarnessRole, mode: HarnessSettings['m
     case 'qualityVerifier':
       return ['document', 'example'];
     case 'weakSolver':
-    case 'strongSolver':
       return ['context', 'question'];
+    case 'strongSolver':
+      // The document mode gives the strong solver the source document: privileged information.
+      return strongMode === 'document' ? ['document', 'context', 'question'] : ['context', 'question'];
     case 'judge':
       return mode === 'verifiable' ? ['question', 'reference_answer', 'answer'] : ['question', 'answer', 'rubric'];
   }

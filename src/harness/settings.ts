@@ -22,6 +22,7 @@ export const SETTING_BOUNDS: ReadonlyMap<string, SettingBounds> = new Map([
   ['agentStepBudget', { min: 1, max: 200, integer: true }],
   ['agentWindowRounds', { min: 0, max: 50, integer: true }],
   ['challengersPerRound', { min: 1, max: 8, integer: true }],
+  ['strongSolver.samples', { min: 2, max: 8, integer: true }],
   ['judgeMaxRetries', { min: 0, max: 10, integer: true }],
   ['evaluationRetries', { min: 0, max: 10, integer: true }],
 ]);
@@ -38,6 +39,24 @@ export const solverAttemptsSchema = z
     strong: bounded('solverAttempts.strong').describe('Answers drawn from the strong solver per evaluated question.'),
   })
   .describe('Solver attempts per question (the paper: 3 each for rubric mode, 4 each for verifiable mode).');
+
+export const STRONG_SOLVER_MODES = ['separate', 'samples', 'document'] as const;
+
+export const strongSolverSchema = z
+  .strictObject({
+    mode: z
+      .enum(STRONG_SOLVER_MODES)
+      .default('separate')
+      .describe(
+        "separate: the strongSolver endpoint answers (the default). samples: the weak solver's model answers `samples` times " +
+          "with the strong prompt and then writes one answer from those samples. document: the weak solver's model answers " +
+          'with the strong prompt, which then must carry {{document}} (privileged information).',
+      ),
+    samples: bounded('strongSolver.samples')
+      .default(4)
+      .describe('Samples drawn per strong attempt before the aggregation step (read only in samples mode).'),
+  })
+  .describe('What the strong solver is: a separate model, or the weak model with more samples or with the source document.');
 
 export const harnessSettingsSchema = z
   .strictObject({
@@ -71,6 +90,7 @@ export const harnessSettingsSchema = z
           'preset (same decisions, about a third fewer solver and judge calls; means are then over the attempts made). ' +
           "Off (or --no-early-stop): every attempt, in parallel, the paper's full pattern.",
       ),
+    strongSolver: strongSolverSchema.default({ mode: 'separate', samples: 4 }),
     solverTemperature: bounded('solverTemperature')
       .default(1.0)
       .describe('Sampling temperature of both solvers (1.0 in the paper).'),

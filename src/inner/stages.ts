@@ -23,6 +23,7 @@ import {
   rubricScoresSchema,
   type ChallengerExample,
 } from './schemas.ts';
+import { solverAnswer, solverPrompt, stageRole } from './strong-solver.ts';
 import type { InnerDocument } from './types.ts';
 
 export interface EpisodeContext {
@@ -236,8 +237,9 @@ export async function evaluate(
 ): Promise<EvaluateOutcome> {
   const { harness } = context;
   const attempts = harness.settings.solverAttempts[stage];
-  const role = stage === 'weak' ? 'weakSolver' : 'strongSolver';
-  const prompt = renderPrompt(harness, role, { context: example.context, question: example.question });
+  const role = stageRole(stage);
+  // Who answers (and with which prompt) follows the harness's strongSolver mode: inner/strong-solver.ts.
+  const prompt = solverPrompt(harness, stage, example, context.document);
   let solverCalls = 0;
   let solverFailures = 0;
 
@@ -247,11 +249,14 @@ export async function evaluate(
     for (let retry = 0; retry <= harness.settings.evaluationRetries; retry += 1) {
       const attemptSeed = index + draws.current() * attempts;
       solverCalls += 1;
-      const reply = await context.llm.text({
-        role,
-        messages: [{ role: 'user', content: prompt }],
-        seed: seedFor(context, round, role, attemptSeed),
-        temperature: harness.settings.solverTemperature,
+      const reply = await solverAnswer({
+        llm: context.llm,
+        harness,
+        stage,
+        prompt,
+        example,
+        attemptKey: attemptSeed,
+        seedOf: (key) => seedFor(context, round, role, key),
       });
       if (!reply.ok) {
         solverFailures += 1;
@@ -259,17 +264,11 @@ export async function evaluate(
         report.errors.push(`${role} ${describeFailure(reply.failure)}`);
         continue;
       }
-      const answer = reply.value.content ?? '';
-      if (answer.trim() === '') {
-        solverFailures += 1;
-        draws.after({ kind: 'empty' });
-        report.errors.push(`${role} empty: the reply had no text`);
-        continue;
-      }
+      const answer = reply.content;
       // The judge reads the answer alone; the reasoning is kept for the analyzer only.
       const judged = await judgeAnswer(context, round, stage, attemptSeed, example, rubric, answer);
       report.answer = answer;
-      const reasoning = reasoningExcerpt(reply.value.reasoning);
+      const reasoning = reasoningExcerpt(reply.reasoning);
       if (reasoning) report.reasoning = reasoning;
       else delete report.reasoning;
       if (judged.ok) return { ...report, ...judged.report, score: judged.score };

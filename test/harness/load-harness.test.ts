@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.ts';
 import { contentHash, harnessFromFiles, loadHarness, readHarnessFolder, writeHarness } from '../../src/harness/index.ts';
+import { SETTINGS_KEYS } from '../../src/harness/settings.ts';
 import { AGENTIC_DIR, COT_DIR, VERIFIABLE_DIR, copyHarness, tempDir } from './helpers.ts';
 
 function loadError(dir: string): ConfigError {
@@ -45,6 +46,7 @@ describe('loadHarness', () => {
       agentStepBudget: 60,
       agentWindowRounds: 0,
       challengersPerRound: 1,
+      strongSolver: { mode: 'separate', samples: 4 },
       judgeMaxRetries: 2,
       evaluationRetries: 2,
     });
@@ -59,6 +61,7 @@ describe('loadHarness', () => {
       'acceptance',
       'weakZeroRule',
       'solverAttempts',
+      'strongSolver',
       'earlyStop',
       'solverTemperature',
       'roundBudget',
@@ -164,7 +167,7 @@ describe('loadHarness', () => {
     expect(loadError(dir).message).toBe(`${dir}/manifest.json: protectedFiles names "prompts/grader.md", which is not in the harness`);
     edit(dir, 'manifest.json', (text) => text.replace('"roundBudget"', '"roundLimit"'));
     expect(loadError(dir).message).toBe(
-      `${dir}/manifest.json: protectedSettings.6: Invalid option: expected one of "orchestrator"|"mode"|"acceptance"|"weakZeroRule"|"solverAttempts"|"earlyStop"|"solverTemperature"|"roundBudget"|"agentStepBudget"|"agentWindowRounds"|"challengersPerRound"|"judgeMaxRetries"|"evaluationRetries"`,
+      `${dir}/manifest.json: protectedSettings.7: Invalid option: expected one of ${SETTINGS_KEYS.map((key) => `"${key}"`).join('|')}`,
     );
     fs.rmSync(path.join(dir, 'manifest.json'));
     expect(loadError(dir).message).toBe(`${dir}/manifest.json: missing; every harness folder needs a manifest.json`);
