@@ -69,3 +69,41 @@ export const AGENT_TOOLS: ToolSpec[] = [
 export const NUDGE_MESSAGE =
   'Your last reply called no tool. Continue the work by calling one of the tools (call_challenger, call_quality_verifier, ' +
   'evaluate_weak, evaluate_strong, submit). Another reply without a tool call ends the episode as given up.';
+
+/**
+ * The tools as a harness offers them. With challengersPerRound > 1, call_challenger also takes
+ * `angles` (parallel drafts, inner/parallel-drafts.ts); with 1 the tools are exactly AGENT_TOOLS,
+ * so those requests stay as they always were.
+ */
+export function agentTools(challengersPerRound: number): ToolSpec[] {
+  if (challengersPerRound <= 1) return AGENT_TOOLS;
+  return AGENT_TOOLS.map((tool) => {
+    if (tool.function.name !== 'call_challenger') return tool;
+    const parameters = tool.function.parameters as { properties: Record<string, unknown> };
+    return {
+      ...tool,
+      function: {
+        ...tool.function,
+        description:
+          `${tool.function.description} With angles, the challenger drafts one example per angle (up to ${challengersPerRound}) in this ` +
+          'one round; the quality check and both evaluations then run on every draft still in the running, and the round keeps the ' +
+          'best-separating draft (an accepted one first, then the largest gap between the solvers).',
+        parameters: {
+          ...tool.function.parameters,
+          properties: {
+            ...parameters.properties,
+            angles: {
+              type: 'array',
+              items: { type: 'string' },
+              minItems: 1,
+              maxItems: challengersPerRound,
+              description:
+                'Optional: a different angle for each draft (what aspect of the document it should question, or what kind of reasoning ' +
+                'it should need). Each draft reads the instructions, then its angle. Leave it out for a single draft.',
+            },
+          },
+        },
+      },
+    };
+  });
+}

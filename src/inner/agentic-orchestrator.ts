@@ -12,8 +12,9 @@ import { renderPrompt } from '../harness/render-prompt.ts';
 import { canonicalJson } from '../util/hash.ts';
 import type { ChatMessage, ToolCall } from '../llm/types.ts';
 import { acceptanceVerdict } from './acceptance.ts';
-import { AGENT_TOOLS, NUDGE_MESSAGE } from './agent-tools.ts';
+import { AGENT_TOOLS, agentTools, NUDGE_MESSAGE } from './agent-tools.ts';
 import { recordRound, type Episode } from './episode.ts';
+import { draftAll, draftedSummaries, evaluateDrafts, rankDrafts, readAngles, roundWithDrafts, verifyDrafts, type DraftPhase, type DraftRound } from './parallel-drafts.ts';
 import { buildRefinementMessage } from './refinement.ts';
 import type { FailureReason, RoundRecord } from './result-schema.ts';
 import { applyExample, applyFormatFailure, applyQuality, applyStrong, applyWeak, markInfrastructure, newRound, plannedAttempts } from './round-record.ts';
@@ -40,6 +41,8 @@ interface AgentState {
   /** Rounds recorded when the conversation was last folded (agentWindowRounds). */
   roundsAtFold: number;
   open: OpenRound | undefined;
+  /** The open round when the agent asked for parallel drafts (challengersPerRound > 1, with angles). */
+  drafts: DraftRound | undefined;
   end: EpisodeEnd | undefined;
 }
 
@@ -48,7 +51,7 @@ type ToolResult = Record<string, unknown>;
 export async function runAgentic(context: EpisodeContext, episode: Episode): Promise<EpisodeEnd> {
   const { harness, document } = context;
   const settings = harness.settings;
-  const state: AgentState = { context, episode, roundNumber: 0, verdictRounds: 0, infrastructureRounds: 0, roundsAtFold: 0, open: undefined, end: undefined };
+  const state: AgentState = { context, episode, roundNumber: 0, verdictRounds: 0, infrastructureRounds: 0, roundsAtFold: 0, open: undefined, drafts: undefined, end: undefined };
   const prompt = renderPrompt(harness, 'mainAgent', { document_title: document.title, round_budget: String(settings.roundBudget) });
   const messages: ChatMessage[] = [{ role: 'user', content: prompt }];
   let toolCalls = 0;
@@ -93,7 +96,7 @@ export async function runAgentic(context: EpisodeContext, episode: Episode): Pro
 function foldIfDue(state: AgentState, messages: ChatMessage[]): void {
   const window = state.context.harness.settings.agentWindowRounds;
   const rounds = state.episode.result.rounds;
-  if (window === 0 || state.open || rounds.length - state.roundsAtFold < window || messages.at(-1)?.role !== 'tool') return;
+  if (window === 0 || state.open || state.drafts || rounds.length - state.roundsAtFold < window || messages.at(-1)?.role !== 'tool') return;
   state.roundsAtFold = rounds.length;
   const failed = rounds.filter((round) => round.failure_reason !== null && round.failure_reason !== 'infrastructure');
   const summary = {
@@ -120,7 +123,7 @@ async function agentReply(
       role: 'mainAgent',
       messages: [...messages],
       seed: seedFor(context, state.roundNumber, 'mainAgent', `${replyNumber}-${draws.current()}`),
-      tools: AGENT_TOOLS,
+      tools: agentTools(context.harness.settings.challengersPerRound),
       toolChoice: 'auto',
     });
     if (result.ok) return { ok: true, content: result.value.content, toolCalls: result.value.toolCalls };
@@ -150,14 +153,21 @@ async function runTool(state: AgentState, call: ToolCall): Promise<ToolResult> {
     return { error: `the arguments of ${call.function.name} are not a JSON object` };
   }
   switch (call.function.name) {
-    case 'call_challenger':
-      return callChallenger(state, typeof args.instructions === 'string' ? args.instructions : '');
+    case 'call_challenger': {
+      // Angles are read only where the tool offers them (challengersPerRound > 1); elsewhere they are ignored, as before.
+      const limit = state.context.harness.settings.challengersPerRound;
+      const angles = limit > 1 ? readAngles(args.angles, limit) : { ok: true as const, angles: [], ignored: 0 };
+      if (!angles.ok) return { error: angles.error };
+      const instructions = typeof args.instructions === 'string' ? args.instructions : '';
+      if (angles.angles.length > 0) return callChallengers(state, instructions, angles.angles, angles.ignored);
+      return callChallenger(state, instructions);
+    }
     case 'call_quality_verifier':
-      return callQualityVerifier(state);
+      return state.drafts ? draftStage(state, 'drafted') : callQualityVerifier(state);
     case 'evaluate_weak':
-      return evaluateStage(state, 'weak');
+      return state.drafts ? draftStage(state, 'verified') : evaluateStage(state, 'weak');
     case 'evaluate_strong':
-      return evaluateStage(state, 'strong');
+      return state.drafts ? draftStage(state, 'weak-passed') : evaluateStage(state, 'strong');
     case 'submit':
       return submit(state, args.accepted === true, typeof args.note === 'string' ? args.note : '');
     default:
@@ -171,14 +181,26 @@ const NEXT_STEP: Record<Phase, string> = {
   'weak-passed': 'evaluate_strong',
 };
 
-async function callChallenger(state: AgentState, instructions: string): Promise<ToolResult> {
-  if (state.open) {
-    return { error: `round ${state.open.record.round} is not finished: every example that passes a stage must go on; call ${NEXT_STEP[state.open.phase]}` };
-  }
+/** The open round's number and phase, single or parallel. */
+function openRound(state: AgentState): { round: number; phase: Phase } | undefined {
+  if (state.drafts) return { round: state.drafts.round, phase: state.drafts.phase };
+  return state.open ? { round: state.open.record.round, phase: state.open.phase } : undefined;
+}
+
+/** A new round's number and the challenger's feedback, or the error when a round is still open. */
+function startRound(state: AgentState, instructions: string): { round: number; feedback: string } | { error: string } {
+  const open = openRound(state);
+  if (open) return { error: `round ${open.round} is not finished: every example that passes a stage must go on; call ${NEXT_STEP[open.phase]}` };
   state.roundNumber += 1;
-  const round = state.roundNumber;
   // The agent decides what the challenger hears; empty instructions fall back to the framework's message.
   const feedback = instructions.trim() === '' ? buildRefinementMessage(state.episode.result.rounds) : instructions;
+  return { round: state.roundNumber, feedback };
+}
+
+async function callChallenger(state: AgentState, instructions: string): Promise<ToolResult> {
+  const started = startRound(state, instructions);
+  if ('error' in started) return started;
+  const { round, feedback } = started;
   const record = newRound(round, feedback);
   const draft = await challenge(state.context, round, feedback);
   if (draft.kind === 'infrastructure') return closeInfrastructure(state, record, draft.detail);
@@ -251,6 +273,48 @@ async function evaluateStage(state: AgentState, stage: 'weak' | 'strong'): Promi
   return { round, status: 'accepted', ...strong, note: 'the example meets every acceptance criterion; the episode is over' };
 }
 
+const DRAFT_STATUS: Record<DraftPhase, string> = { drafted: 'drafted', verified: 'quality_passed', 'weak-passed': 'weak_passed' };
+
+/** Parallel drafts: one challenger call per angle, in one round. */
+async function callChallengers(state: AgentState, instructions: string, angles: string[], ignored: number): Promise<ToolResult> {
+  const started = startRound(state, instructions);
+  if ('error' in started) return started;
+  const drafts = await draftAll(state.context, started.round, started.feedback, angles);
+  state.drafts = { round: started.round, drafts, phase: 'drafted' };
+  const result = afterDraftStage(state, 'drafted', draftedSummaries(drafts));
+  return ignored > 0 ? { ...result, angles_ignored: ignored } : result;
+}
+
+/** The next stage of a parallel round, on every draft still in the running; `from` is the phase it needs. */
+async function draftStage(state: AgentState, from: DraftPhase): Promise<ToolResult> {
+  const set = state.drafts!;
+  if (set.phase !== from) return { error: `that is not the next step of round ${set.round}; call ${NEXT_STEP[set.phase]}` };
+  const { context } = state;
+  if (from === 'drafted') return afterDraftStage(state, 'verified', await verifyDrafts(context, set.round, set.drafts));
+  if (from === 'verified') return afterDraftStage(state, 'weak-passed', await evaluateDrafts(context, set.round, set.drafts, 'weak'));
+  return closeDrafts(state, await evaluateDrafts(context, set.round, set.drafts, 'strong'));
+}
+
+/** After a stage: the round goes on while a draft is still in the running, else it closes with the best-separating draft. */
+function afterDraftStage(state: AgentState, phase: DraftPhase, drafts: ToolResult[]): ToolResult {
+  const set = state.drafts!;
+  if (!set.drafts.some((draft) => draft.open)) return closeDrafts(state, drafts);
+  set.phase = phase;
+  return { round: set.round, status: DRAFT_STATUS[phase], drafts, next_step: NEXT_STEP[phase] };
+}
+
+function closeDrafts(state: AgentState, drafts: ToolResult[]): ToolResult {
+  const set = state.drafts!;
+  const kept = rankDrafts(set.drafts)[0]!;
+  const record = roundWithDrafts(kept, set.drafts);
+  if (record.failure_reason === 'infrastructure') return closeInfrastructure(state, record, record.failure_detail ?? 'every draft failed for infrastructure reasons');
+  if (!record.accepted) return closeFailed(state, record, { kept_draft: kept.number, drafts });
+  state.drafts = undefined;
+  recordRound(state.episode, record);
+  state.end = { endReason: null };
+  return { round: set.round, status: 'accepted', kept_draft: kept.number, drafts, note: 'the kept draft meets every acceptance criterion; the episode is over' };
+}
+
 function submit(state: AgentState, claimsAccepted: boolean, note: string): ToolResult {
   if (!claimsAccepted) {
     abandonOpenRound(state, 'gave-up', `the agent gave up: ${note}`);
@@ -258,7 +322,7 @@ function submit(state: AgentState, claimsAccepted: boolean, note: string): ToolR
     return { status: 'ended', note: 'episode ended without an accepted example' };
   }
   state.episode.result.false_acceptance_claims += 1;
-  const open = state.open;
+  const open = state.drafts ? { record: rankDrafts(state.drafts.drafts)[0]!.record, phase: state.drafts.phase } : state.open;
   const reasons = !open
     ? ['no example has passed both evaluations']
     : open.record.weak === null
@@ -279,6 +343,7 @@ function submit(state: AgentState, claimsAccepted: boolean, note: string): ToolR
 
 function closeFailed(state: AgentState, record: RoundRecord, details: ToolResult): ToolResult {
   state.open = undefined;
+  state.drafts = undefined;
   state.verdictRounds += 1;
   recordRound(state.episode, record);
   const roundsLeft = state.context.harness.settings.roundBudget - state.verdictRounds;
@@ -305,6 +370,7 @@ const VERDICT_LABEL: Partial<Record<FailureReason, string>> = {
 function closeInfrastructure(state: AgentState, record: RoundRecord, detail: string): ToolResult {
   markInfrastructure(record, detail);
   state.open = undefined;
+  state.drafts = undefined;
   state.infrastructureRounds += 1;
   recordRound(state.episode, record);
   if (state.infrastructureRounds >= MAX_INFRASTRUCTURE_ROUNDS) {
@@ -320,12 +386,13 @@ function closeInfrastructure(state: AgentState, record: RoundRecord, detail: str
 
 /** An unfinished round is still recorded (its stages so far), marked with why the episode ended. */
 function abandonOpenRound(state: AgentState, reason: FailureReason, detail: string): void {
-  const open = state.open;
-  if (!open) return;
+  const record = state.drafts ? roundWithDrafts(rankDrafts(state.drafts.drafts)[0]!, state.drafts.drafts) : state.open?.record;
+  if (!record) return;
   state.open = undefined;
-  open.record.failure_reason = reason;
-  open.record.failure_detail = detail;
-  recordRound(state.episode, open.record);
+  state.drafts = undefined;
+  record.failure_reason = reason;
+  record.failure_detail = detail;
+  recordRound(state.episode, record);
 }
 
 function endWith(state: AgentState, reason: FailureReason, error?: string): EpisodeEnd {

@@ -88,7 +88,8 @@ export type StageSummary = z.infer<typeof stageSchema>;
 
 const checkSchema = z.object({ verdict: z.string(), reason: z.string() });
 
-export const roundRecordSchema = z.object({
+/** The fields of a round's record; a draft of a parallel round has them too. */
+const roundFields = {
   round: z.number().int(),
   feedback_given: z.string(),
   question_type: z.string().nullable(),
@@ -109,6 +110,20 @@ export const roundRecordSchema = z.object({
   failure_reason: z.enum(FAILURE_REASONS).nullable(),
   failure_detail: z.string().nullable(),
   evaluation_report: z.object({ weak: z.array(attemptReportSchema), strong: z.array(attemptReportSchema) }),
+};
+
+/**
+ * One draft of a parallel round (agentic orchestrator, challengersPerRound > 1, the main agent gave
+ * angles): its number (1-based, in the agent's order), its angle, whether it was kept, and its own
+ * stages as a round records them.
+ */
+export const draftRecordSchema = z.object({ draft: z.number().int(), angle: z.string(), kept: z.boolean(), ...roundFields });
+export type DraftRecord = z.infer<typeof draftRecordSchema>;
+
+export const roundRecordSchema = z.object({
+  ...roundFields,
+  /** A parallel round: every draft; the round's own fields are the kept (best-separating) draft's. */
+  drafts: z.array(draftRecordSchema).optional(),
 });
 export type RoundRecord = z.infer<typeof roundRecordSchema>;
 

@@ -4,6 +4,7 @@
 import { applyDirectives } from '../directives.ts';
 import { firstUserText, instructionText } from './inner-text.ts';
 import { NO_MEMO, type SimMemo } from '../memo.ts';
+import { withAngles } from './main-agent-angles.ts';
 import type { Persona, PersonaContext, SimReply, SimRequest } from './index.ts';
 
 export const MAIN_AGENT_BASE_RATES = { feedbackFidelity: 0.5, giveUp: 0.02, falseAcceptance: 0.1 };
@@ -116,5 +117,6 @@ export function nextAction(request: SimRequest, rng: () => number, memo: SimMemo
 export const mainAgentPersona: Persona = {
   name: 'main-agent',
   matches: (request: SimRequest) => Boolean(request.tools?.some((tool) => tool.function.name === 'call_challenger')),
-  respond: (request: SimRequest, { rng, memo }: PersonaContext) => nextAction(request, rng, memo),
+  // Parallel drafts when the tool offers angles (main-agent-angles.ts); otherwise the reply as it is.
+  respond: (request: SimRequest, { rng, memo }: PersonaContext) => withAngles(request, nextAction(request, rng, memo)),
 };
