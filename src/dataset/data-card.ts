@@ -4,6 +4,7 @@
 // hold neither (models come from the call log's model column).
 import { stringify } from 'yaml';
 import { mean } from '../inner/acceptance.ts';
+import type { BatchLearnings } from '../inner/batch-learnings.ts';
 import type { RunRecord } from '../store/index.ts';
 import type { DatasetRow, DatasetSplit } from './dataset-row.ts';
 import type { ExportSummary } from './export-dataset.ts';
@@ -18,6 +19,8 @@ export interface CardInput {
   /** Every file of the export a loader can read, per Hub config: the default (train/test) and the others. */
   files: { examples: string; rejections: string };
   license: string;
+  /** A batched generate folder's learnings (`generate --batches`), in batch order; absent or empty: no section. */
+  learnings?: BatchLearnings[];
 }
 
 const ACCEPTANCE_RULES: Record<string, string> = {
@@ -58,7 +61,7 @@ export function dataCard(input: CardInput): string {
     );
   }
   lines.push('# autodata dataset', '', `${rows.length} accepted question(s) with reference answers and grading rubrics, made from ${summary.documents.train + summary.documents.test} document(s) by the agent described below.`, '');
-  lines.push(...madeBy(input), ...sourceAndSplit(input), ...counts(input), ...scoreSection(rows), ...datasetStatistics(rows), ...analysisSection(input), ...checks(input), ...seedsAndVersions(input), ...limits(input), ...fileList(input));
+  lines.push(...madeBy(input), ...sourceAndSplit(input), ...counts(input), ...scoreSection(rows), ...datasetStatistics(rows), ...analysisSection(input), ...learningsSection(input), ...checks(input), ...seedsAndVersions(input), ...limits(input), ...fileList(input));
   return `${lines.join('\n').trimEnd()}\n`;
 }
 
@@ -236,6 +239,23 @@ function analysisSection({ summary, rows }: CardInput): string[] {
       '|---|---|---|',
       ...taxonomy.types.map((type) => `| ${inline(type.name)} | ${type.count} | ${inline(type.description)} |`),
     );
+  }
+  lines.push('');
+  return lines;
+}
+
+/** What the learner wrote after each batch of a batched generate: the lessons the next batch's prompts carried. */
+function learningsSection({ learnings }: CardInput): string[] {
+  if (!learnings || learnings.length === 0) return [];
+  const lines = [
+    '## Learnings between batches',
+    '',
+    `The documents ran in batches (\`generate --batches\`). After each batch a learner model read its trajectories and wrote lessons; the challenger and main agent of the next batch had them in their prompts. Model-written text:`,
+    '',
+  ];
+  for (const batch of learnings) {
+    lines.push(`- After batch ${batch.batch} (${batch.documents.length} document(s)): ${inline(batch.summary)}`);
+    for (const entry of batch.learnings) lines.push(`  - ${inline(entry.lesson)}`);
   }
   lines.push('');
   return lines;

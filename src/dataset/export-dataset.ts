@@ -4,6 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { readEndpointsRecord, type EndpointsRecord } from '../config/endpoint-provenance.ts';
+import { readAllLearnings } from '../inner/batch-learnings.ts';
 import { ConfigError } from '../errors.ts';
 import type { Harness } from '../harness/index.ts';
 import { writeFileAtomically } from '../util/write-file-atomically.ts';
@@ -188,7 +189,8 @@ export async function exportDataset(options: ExportOptions): Promise<ExportResul
     endpoints,
   };
   writeFileAtomically(path.join(options.outDir, SUMMARY_FILE), `${JSON.stringify(summary, null, 2)}\n`);
-  const card = dataCard({ summary, rows, runs: source.runs, files: { examples: EXAMPLES_FILE, rejections: REJECTIONS_FILE }, license: options.license ?? 'unknown' });
+  const learnings = source.kind === 'generate' ? readAllLearnings(source.dir) : [];
+  const card = dataCard({ summary, rows, runs: source.runs, files: { examples: EXAMPLES_FILE, rejections: REJECTIONS_FILE }, license: options.license ?? 'unknown', learnings });
   writeFileAtomically(path.join(options.outDir, DATA_CARD_FILE), card);
   return { summary, rows, rejections };
 }

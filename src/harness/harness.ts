@@ -5,7 +5,7 @@ import { ConfigError } from '../errors.ts';
 import { ownValue } from '../util/own-property.ts';
 import { formatZodIssues, parseSettings, type HarnessSettings } from './settings.ts';
 import { harnessManifestSchema, MANIFEST_FILE, SETTINGS_FILE, type HarnessManifest } from './manifest.ts';
-import { requiredPlaceholders, requiredRoles, ROLE_PROMPT_FILES, roleForPromptFile } from './roles.ts';
+import { optionalPlaceholders, requiredPlaceholders, requiredRoles, ROLE_PROMPT_FILES, roleForPromptFile } from './roles.ts';
 import { placeholderProblems } from './placeholders.ts';
 
 export interface Harness {
@@ -149,7 +149,7 @@ function promptProblems(files: Record<string, string>, settings: HarnessSettings
       problems.push({ kind: 'unknown-prompt', file, message: `not a role prompt; prompt files are ${known}` });
       continue;
     }
-    for (const message of placeholderProblems(text, requiredPlaceholders(role, settings.mode, settings.strongSolver.mode))) {
+    for (const message of placeholderProblems(text, requiredPlaceholders(role, settings.mode, settings.strongSolver.mode), optionalPlaceholders(role))) {
       problems.push({ kind: 'placeholder', file, message });
     }
   }

@@ -7,13 +7,17 @@ export function findPlaceholders(text: string): string[] {
   return [...text.matchAll(PLACEHOLDER_PATTERN)].map((match) => match[1] ?? '');
 }
 
-/** One-line problems with a template's placeholders: unknown, missing or repeated ones. */
-export function placeholderProblems(text: string, required: readonly string[]): string[] {
+/** One-line problems with a template's placeholders: unknown, missing or repeated ones. `optional` ones may appear at most once. */
+export function placeholderProblems(text: string, required: readonly string[], optional: readonly string[] = []): string[] {
   const found = findPlaceholders(text);
   const problems: string[] = [];
-  const allowed = required.join(', ');
+  const allowed = [...required, ...optional].join(', ');
   for (const name of new Set(found)) {
-    if (!required.includes(name)) problems.push(`unknown placeholder {{${name}}}; allowed: ${allowed}`);
+    if (!required.includes(name) && !optional.includes(name)) problems.push(`unknown placeholder {{${name}}}; allowed: ${allowed}`);
+  }
+  for (const name of optional) {
+    const count = found.filter((item) => item === name).length;
+    if (count > 1) problems.push(`placeholder {{${name}}} appears ${count} times; use it at most once`);
   }
   for (const name of required) {
     const count = found.filter((item) => item === name).length;

@@ -5,8 +5,9 @@ import { AutodataError, ConfigError } from '../errors.ts';
 import type { Role } from '../llm/types.ts';
 import type { Harness } from './harness.ts';
 import { isProtectedFile } from './manifest.ts';
-import { placeholderProblems, substitutePlaceholders, type TagAttributes } from './placeholders.ts';
-import { META_PLACEHOLDERS, META_PROMPT_FILES, ROLE_PROMPT_FILES, type HarnessRole, type MetaRole } from './roles.ts';
+import { findPlaceholders, placeholderProblems, substitutePlaceholders, type TagAttributes } from './placeholders.ts';
+import { ownValue } from '../util/own-property.ts';
+import { META_PLACEHOLDERS, META_PROMPT_FILES, optionalPlaceholders, ROLE_PROMPT_FILES, type HarnessRole, type MetaRole } from './roles.ts';
 
 export type { TagAttributes } from './placeholders.ts';
 
@@ -27,8 +28,25 @@ export function renderPrompt(
   const file = ROLE_PROMPT_FILES[role as HarnessRole];
   const template = harness.files[file];
   if (template === undefined) throw new ConfigError(file, `missing; this harness has no ${role} prompt`);
-  return renderFile(template, values, attributes, file);
+  const optional = optionalPlaceholders(role as HarnessRole);
+  if (optional.length === 0) return renderFile(template, values, attributes, file);
+  // An optional value goes where the prompt puts its placeholder, else in a tagged block at the end;
+  // an absent one adds nothing (so unbatched runs send today's bytes), or a fixed line where the prompt asks for it.
+  const present = new Set(findPlaceholders(template));
+  const filled = { ...values };
+  const appended: string[] = [];
+  for (const name of optional) {
+    const value = ownValue(values, name);
+    if (present.has(name)) filled[name] = value ?? NO_OPTIONAL_VALUE;
+    else if (value !== undefined) appended.push(`<${name}>\n${value}\n</${name}>`);
+  }
+  const rendered = renderFile(template, filled, attributes, file);
+  if (appended.length === 0) return rendered;
+  return `${rendered.trimEnd()}\n\n${appended.join('\n\n')}${rendered.endsWith('\n') ? '\n' : ''}`;
 }
+
+/** What a prompt's `{{learnings}}` says when there are none (the first batch, an unbatched run, the outer loop). */
+const NO_OPTIONAL_VALUE = 'None yet.';
 
 /** Renders any template text with the same tag wrapping (used for the meta-optimizer prompts). */
 export function renderFile(text: string, values: Record<string, string>, attributes?: TagAttributes, label = 'prompt'): string {

@@ -3,8 +3,9 @@
 import type { Role } from '../llm/types.ts';
 import type { HarnessSettings } from './settings.ts';
 
-// The taxonomist (`autodata analyze`) has no prompt in a harness: the dataset module writes its prompts.
-export type HarnessRole = Exclude<Role, 'analyzer' | 'implementer' | 'taxonomist'>;
+// The taxonomist (`autodata analyze`) and the learner (`generate --batches`) have no prompt in a
+// harness: their modules write their prompts.
+export type HarnessRole = Exclude<Role, 'analyzer' | 'implementer' | 'taxonomist' | 'learner'>;
 export type MetaRole = Extract<Role, 'analyzer' | 'implementer'>;
 
 export const ROLE_PROMPT_FILES: Record<HarnessRole, string> = {
@@ -48,6 +49,17 @@ export function requiredPlaceholders(
       return mode === 'verifiable' ? ['question', 'reference_answer', 'answer'] : ['question', 'answer', 'rubric'];
   }
 }
+
+/**
+ * Placeholders a role prompt may carry (at most once each). `learnings`: what a batched generate
+ * learned from the batches before (`generate --batches`); a prompt without it gets the learnings
+ * appended as a tagged block, and without learnings (every unbatched run) nothing is added.
+ */
+export function optionalPlaceholders(role: HarnessRole): readonly string[] {
+  return role === 'challenger' || role === 'mainAgent' ? [LEARNINGS_PLACEHOLDER] : [];
+}
+
+export const LEARNINGS_PLACEHOLDER = 'learnings';
 
 /** Role prompts a harness must have: the single-shot and scripted orchestrators run without a main agent. */
 export function requiredRoles(settings: Pick<HarnessSettings, 'orchestrator'>): HarnessRole[] {

@@ -21,7 +21,7 @@ import { applyExample, applyFormatFailure, applyQuality, applyStrong, applyWeak,
 import type { ParsedRubric } from './rubric.ts';
 import type { ChallengerExample } from './schemas.ts';
 import { MAX_INFRASTRUCTURE_ROUNDS, type EpisodeEnd } from './scripted-orchestrator.ts';
-import { challenge, createDrawCounter, evaluate, seedFor, verify, type EpisodeContext } from './stages.ts';
+import { challenge, createDrawCounter, evaluate, learningsValue, seedFor, verify, type EpisodeContext } from './stages.ts';
 
 type Phase = 'drafted' | 'verified' | 'weak-passed';
 
@@ -52,7 +52,7 @@ export async function runAgentic(context: EpisodeContext, episode: Episode): Pro
   const { harness, document } = context;
   const settings = harness.settings;
   const state: AgentState = { context, episode, roundNumber: 0, verdictRounds: 0, infrastructureRounds: 0, roundsAtFold: 0, open: undefined, drafts: undefined, end: undefined };
-  const prompt = renderPrompt(harness, 'mainAgent', { document_title: document.title, round_budget: String(settings.roundBudget) });
+  const prompt = renderPrompt(harness, 'mainAgent', { document_title: document.title, round_budget: String(settings.roundBudget), ...learningsValue(context) });
   const messages: ChatMessage[] = [{ role: 'user', content: prompt }];
   let toolCalls = 0;
   let nudged = false;

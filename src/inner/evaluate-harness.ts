@@ -39,6 +39,7 @@ export async function runDocument(
     seed: options.seed,
     repeat: options.repeat,
     earlyStop: options.earlyStop ?? harness.settings.earlyStop,
+    ...(options.learnings === undefined ? {} : { learnings: options.learnings }),
   };
   let end: EpisodeEnd;
   try {

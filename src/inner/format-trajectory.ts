@@ -81,3 +81,31 @@ function formatReasoning(reasoning: NonNullable<AttemptReport['reasoning']>): st
   const more = reasoning.chars - excerpt.length;
   return `Solver reasoning (model-written, not shown to the judge): ${JSON.stringify(reasoning.excerpt)}${more > 0 ? ` [... ${more} more characters of reasoning]` : ''}`;
 }
+
+/** One document's trajectory as text (from formatTrajectory). */
+export interface TrajectoryText {
+  documentId: string;
+  accepted: boolean;
+  text: string;
+}
+
+// Real trajectories can be long; a reader of many needs the pattern, not every byte of every round.
+const MAX_TRAJECTORY_CHARS = 12_000;
+
+/**
+ * The `trajectories` value of the outer loop's analyzer and of the batch learner: one block per
+ * document under a `=== Document` banner, in the order given, each cut at MAX_TRAJECTORY_CHARS.
+ */
+export function joinTrajectories(trajectories: readonly TrajectoryText[]): string {
+  if (trajectories.length === 0) return 'No trajectories.';
+  return trajectories
+    .map((trajectory) => {
+      const verdict = trajectory.accepted ? 'accepted in the end' : 'not accepted';
+      const text =
+        trajectory.text.length > MAX_TRAJECTORY_CHARS
+          ? `${trajectory.text.slice(0, MAX_TRAJECTORY_CHARS)}\n[... ${trajectory.text.length - MAX_TRAJECTORY_CHARS} more characters cut]`
+          : trajectory.text;
+      return `=== Document ${trajectory.documentId} (${verdict}) ===\n${text.trimEnd()}`;
+    })
+    .join('\n\n');
+}

@@ -8,7 +8,8 @@ import { acquireRunLock, finishRun, openStore, recordRun, type Store } from '../
 import { evaluateHarness } from './evaluate-harness.ts';
 import type { ContextFit } from './fit-document.ts';
 import type { SplitPart } from '../documents/split.ts';
-import type { DocumentOutcome, HarnessEvaluation, InnerDocument } from './types.ts';
+import { runBatches, type BatchPlan, type BatchReport } from './generate-batches.ts';
+import type { DocumentOutcome, EvaluateOptions, HarnessEvaluation, InnerDocument } from './types.ts';
 
 export interface GenerationOptions {
   harness: Harness;
@@ -31,6 +32,8 @@ export interface GenerationOptions {
   source: Record<string, unknown>;
   onDocumentDone?: (outcome: DocumentOutcome, done: number, total: number) => void;
   log?: (line: string) => void;
+  /** `--batches K --batch-size N`: K batches of N documents with learnings between them (generate-batches.ts); absent: one pass. */
+  batches?: BatchPlan;
 }
 
 export interface GenerationResult {
@@ -42,6 +45,9 @@ export interface GenerationResult {
   reused: number;
   /** What the run folder's calls cost over all its runs (the store's call log); undefined without a folder. */
   paid: PaidUsage | undefined;
+  /** Batched runs: each batch's figures and learnings, and why the run stopped early (resumable). */
+  batches?: BatchReport[];
+  stopped?: string;
 }
 
 export async function runGeneration(options: GenerationOptions): Promise<GenerationResult> {
@@ -66,11 +72,15 @@ export async function runGeneration(options: GenerationOptions): Promise<Generat
           harnessHash: options.harness.contentHash,
           ...options.source,
           ...(options.contextFit && options.contextFit.windows.length > 0 ? { longDocuments: options.contextFit.policy } : {}),
+          // Batches change what later documents are sent: an unbatched folder is never resumed batched, nor the other way.
+          // The batch count is left out, so a rerun with more batches extends the same run.
+          ...(options.batches ? { batchSize: options.batches.size } : {}),
         },
       });
     }
     const llm = options.createLlm(store);
-    const evaluation = await evaluateHarness({ llm, ...(store ? { store } : {}), ...(options.log ? { log: options.log } : {}) }, options.harness, options.documents, {
+    const deps = { llm, ...(store ? { store } : {}), ...(options.log ? { log: options.log } : {}) };
+    const evaluateOptions: EvaluateOptions = {
       seed: options.seed,
       repeat: 0,
       concurrency: options.concurrency,
@@ -82,9 +92,14 @@ export async function runGeneration(options: GenerationOptions): Promise<Generat
         ? { provenance: { run: store ? runId : null, candidate: options.provenance.candidate, split_part: options.provenance.splitPart, iteration: null } }
         : {}),
       ...(options.onDocumentDone ? { onDocumentDone: options.onDocumentDone } : {}),
-    });
+    };
+    const batched = options.batches
+      ? await runBatches({ ...deps, ...(options.runDir ? { runDir: options.runDir } : {}) }, options.harness, options.documents, options.batches, evaluateOptions)
+      : undefined;
+    const evaluation = batched ? batched.evaluation : await evaluateHarness(deps, options.harness, options.documents, evaluateOptions);
     if (store) finishRun(store, runId, 'completed');
     return {
+      ...(batched ? { batches: batched.batches, ...(batched.stopped ? { stopped: batched.stopped } : {}) } : {}),
       paid: store ? paidUsage(store.db) : undefined,
       evaluation,
       runDir: options.runDir,

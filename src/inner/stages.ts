@@ -34,6 +34,8 @@ export interface EpisodeContext {
   repeat: number;
   /** Stop a solver stage once its outcome is decided (the harness's `earlyStop`, or the run's override). */
   earlyStop?: boolean;
+  /** What earlier batches taught (`generate --batches`), for the challenger and main agent prompts; absent: nothing is added. */
+  learnings?: string;
 }
 
 export interface Infrastructure {
@@ -63,6 +65,11 @@ export interface EvaluateOptions {
 
 export type SolverStage = 'weak' | 'strong';
 
+/** The `learnings` prompt value, only when there are learnings (harness/render-prompt.ts). */
+export function learningsValue(context: Pick<EpisodeContext, 'learnings'>): { learnings?: string } {
+  return context.learnings === undefined ? {} : { learnings: context.learnings };
+}
+
 export function seedFor(context: EpisodeContext, round: number, role: Role, attempt: number | string): number {
   return deriveSeed(context.seed, context.document.id, context.repeat, round, role, attempt);
 }
@@ -88,7 +95,7 @@ const describeFailure = (failure: LlmFailure) => `${failure.kind}: ${failure.mes
 /** One challenger example; `candidate` separates parallel drafts of the same round. */
 export async function challenge(context: EpisodeContext, round: number, feedback: string, candidate = 0): Promise<ChallengeOutcome> {
   const { harness, document } = context;
-  const prompt = renderPrompt(harness, 'challenger', { document: document.text, feedback }, { document: { title: document.title } });
+  const prompt = renderPrompt(harness, 'challenger', { document: document.text, feedback, ...learningsValue(context) }, { document: { title: document.title } });
   const chainOfThought = harness.settings.orchestrator === 'single-shot';
   const retries = harness.settings.evaluationRetries;
   const failures: string[] = [];

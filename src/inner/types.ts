@@ -32,6 +32,8 @@ export interface RunDocumentOptions {
   earlyStop?: boolean;
   /** Recorded in result.json as `provenance` (run, candidate, split part, iteration); never in a prompt, seed or key. */
   provenance?: ResultProvenance;
+  /** Learnings of earlier batches (`generate --batches`) for the challenger and main agent; absent: requests as without batches. */
+  learnings?: string;
 }
 
 export interface EvaluateOptions extends RunDocumentOptions {

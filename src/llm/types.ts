@@ -12,6 +12,8 @@ export const ROLES = [
   'implementer',
   // Dataset analysis (`autodata analyze`): proposes, consolidates and assigns question types.
   'taxonomist',
+  // Batched generation (`generate --batches`): reads a finished batch's trajectories and writes learnings for the next.
+  'learner',
 ] as const;
 export type Role = (typeof ROLES)[number];
 

@@ -3,15 +3,12 @@
 import { renderFile } from '../harness/index.ts';
 import { paidCallsOf } from '../llm/call-count.ts';
 import type { Llm, LlmResult } from '../llm/types.ts';
+import { joinTrajectories, type TrajectoryText } from '../inner/format-trajectory.ts';
 import { throwIfUnavailable } from './llm-outage.ts';
 import { FAILURE_ANALYSIS_SCHEMA_NAME, failureAnalysisSchema, type FailureAnalysis } from './schemas.ts';
 
-/** One document's trajectory as text (from the inner loop's formatTrajectory). */
-export interface TrajectoryText {
-  documentId: string;
-  accepted: boolean;
-  text: string;
-}
+// The `trajectories` value is the inner loop's, shared with the learner of `generate --batches`.
+export { joinTrajectories, type TrajectoryText };
 
 export interface AnalyzeInput {
   /** The analyzer prompt template (placeholders `trajectories`, `history`). */
@@ -24,9 +21,6 @@ export interface AnalyzeInput {
 export type AnalyzeOutcome =
   | { ok: true; analysis: FailureAnalysis; calls: number; tokens: number }
   | { ok: false; error: string; calls: number; tokens: number };
-
-// Real trajectories can be long; the analyzer needs the pattern, not every byte of every round.
-const MAX_TRAJECTORY_CHARS = 12_000;
 
 export async function analyzeFailures(llm: Llm, input: AnalyzeInput): Promise<AnalyzeOutcome> {
   const prompt = renderFile(input.template, { trajectories: joinTrajectories(input.trajectories), history: input.history });
@@ -41,21 +35,6 @@ export async function analyzeFailures(llm: Llm, input: AnalyzeInput): Promise<An
   const { calls, tokens } = usageOf(result);
   if (!result.ok) return { ok: false, error: `analyzer ${result.failure.kind}: ${result.failure.message}`, calls, tokens };
   return { ok: true, analysis: result.value, calls, tokens };
-}
-
-/** The `trajectories` value: one block per document, failed ones first as the loop passes them. */
-export function joinTrajectories(trajectories: readonly TrajectoryText[]): string {
-  if (trajectories.length === 0) return 'No trajectories.';
-  return trajectories
-    .map((trajectory) => {
-      const verdict = trajectory.accepted ? 'accepted in the end' : 'not accepted';
-      const text =
-        trajectory.text.length > MAX_TRAJECTORY_CHARS
-          ? `${trajectory.text.slice(0, MAX_TRAJECTORY_CHARS)}\n[... ${trajectory.text.length - MAX_TRAJECTORY_CHARS} more characters cut]`
-          : trajectory.text;
-      return `=== Document ${trajectory.documentId} (${verdict}) ===\n${text.trimEnd()}`;
-    })
-    .join('\n\n');
 }
 
 /** Analysis as the implementer reads it: pretty JSON of the structured reply. */

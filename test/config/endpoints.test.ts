@@ -157,9 +157,11 @@ describe('loadEndpointsFile', () => {
 describe('defaultSimEndpoints', () => {
   it('puts every role on the sim, solvers on their personas', () => {
     const endpoints = defaultSimEndpoints();
-    expect(ROLES.map((role) => endpoints.roles[role].model)).toEqual([
-      'sim-agent', 'sim-agent', 'sim-agent', 'sim-weak', 'sim-strong', 'sim-agent', 'sim-agent', 'sim-agent', 'sim-agent',
-    ]);
+    // The solvers on their own personas; every other role, the learner included, on the agent.
+    expect(ROLES.map((role) => endpoints.roles[role].model)).toEqual(
+      ROLES.map((role) => (role === 'weakSolver' ? 'sim-weak' : role === 'strongSolver' ? 'sim-strong' : 'sim-agent')),
+    );
+    expect(endpoints.roles.learner.model).toBe('sim-agent');
     expect(new Set(ROLES.map((role) => endpoints.roles[role].baseURL))).toEqual(new Set(['sim://local/v1']));
   });
 });

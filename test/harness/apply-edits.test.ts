@@ -189,7 +189,7 @@ describe('applyEdits', () => {
       filePath: CHALLENGER,
     });
     expect(refusal(applyEdits(baseline, [{ file: CHALLENGER, search: SENTENCE, replace: 'Use {{hints}}.' }])).message).toBe(
-      'prompts/challenger.md: unknown placeholder {{hints}}; allowed: document, feedback',
+      'prompts/challenger.md: unknown placeholder {{hints}}; allowed: document, feedback, learnings',
     );
   });
 

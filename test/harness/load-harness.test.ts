@@ -103,7 +103,7 @@ describe('loadHarness', () => {
     const dir = copyHarness(AGENTIC_DIR);
     edit(dir, 'prompts/challenger.md', (text) => `${text}\nAlso see {{foo}}.\n`);
     const error = loadError(dir);
-    expect(error.message).toBe(`${dir}/prompts/challenger.md: unknown placeholder {{foo}}; allowed: document, feedback`);
+    expect(error.message).toBe(`${dir}/prompts/challenger.md: unknown placeholder {{foo}}; allowed: document, feedback, learnings`);
     expect(error.path).toBe(`${dir}/prompts/challenger.md`);
   });
 

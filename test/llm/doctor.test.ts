@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseEndpoints } from '../../src/config/endpoints.ts';
 import { checkEndpoints } from '../../src/llm/check-endpoints.ts';
+import { ROLES } from '../../src/llm/types.ts';
 import { startSimServer, type SimServer } from '../../src/sim/index.ts';
 import { tempDir } from './helpers.ts';
 
@@ -35,9 +36,9 @@ describe('checkEndpoints', () => {
     const checks = await checkEndpoints({ endpoints });
     const byRole = Object.fromEntries(checks.map((check) => [check.role, check]));
 
-    expect(checks.map((check) => check.role)).toEqual([
-      'mainAgent', 'challenger', 'qualityVerifier', 'weakSolver', 'strongSolver', 'judge', 'analyzer', 'implementer', 'taxonomist',
-    ]);
+    // One check per role, in ROLES order (roles added later, such as the learner, too).
+    expect(checks.map((check) => check.role)).toEqual([...ROLES]);
+    expect(ROLES.slice(0, 9)).toEqual(['mainAgent', 'challenger', 'qualityVerifier', 'weakSolver', 'strongSolver', 'judge', 'analyzer', 'implementer', 'taxonomist']);
     expect(byRole.weakSolver).toMatchObject({ ok: true, reachable: true, modelListed: true, seed: 'accepted', structuredOutput: undefined, reasoning: false });
     expect(byRole.challenger).toMatchObject({ ok: true, structuredOutput: 'json_schema', structuredRefused: [], toolCalls: undefined });
     expect(byRole.mainAgent).toMatchObject({ ok: true, structuredOutput: undefined });
@@ -53,7 +54,8 @@ describe('checkEndpoints', () => {
       reachable: false,
       problem: `cannot reach ${deadURL} (sim-agent) (ECONNREFUSED); start the server or fix endpoints.judge.baseURL`,
     });
-    expect(checks.filter((check) => check.ok)).toHaveLength(7);
+    // Every role but the two broken ones.
+    expect(checks.filter((check) => check.ok)).toHaveLength(ROLES.length - 2);
   });
 });
 
@@ -118,7 +120,7 @@ describe('autodata doctor', () => {
     const report = JSON.parse(stdout) as { source: string; checks: Array<{ role: string; ok: boolean }> };
     expect(status).toBe(0);
     expect(report.source).toBe('built-in sim endpoints');
-    expect(report.checks.map((check) => check.ok)).toEqual(Array(9).fill(true));
+    expect(report.checks.map((check) => check.ok)).toEqual(Array(ROLES.length).fill(true));
   });
 
   it('exits 1 and marks the failing role when a model is wrong', () => {

@@ -11,6 +11,9 @@ import { SPLIT_PARTS, type SplitPart } from '../../documents/index.ts';
 import { resolveHarness } from '../../dataset/harness-ref.ts';
 import { contextFitFor, DEFAULT_LONG_DOCUMENT_POLICY, fitDocuments, LONG_DOCUMENT_POLICIES, type LongDocumentPolicy } from '../../inner/fit-document.ts';
 import { formatSummary } from '../../inner/format-summary.ts';
+import { formatBatches } from '../../inner/format-batches.ts';
+import { batchPlanFrom } from '../../inner/generate-batches.ts';
+import type { Role } from '../../llm/types.ts';
 import { runGeneration } from '../../inner/run-generation.ts';
 import { createProgress } from '../../report/progress.ts';
 import { costLines } from '../../llm/cost-lines.ts';
@@ -32,6 +35,8 @@ interface GenerateArgs {
   simFault?: string[];
   allowEndpointChange: boolean;
   json: boolean;
+  batches?: number;
+  batchSize?: number;
 }
 
 const generateCommand: CommandModule<object, GenerateArgs> = {
@@ -57,6 +62,8 @@ const generateCommand: CommandModule<object, GenerateArgs> = {
       .option('early-stop', { type: 'boolean', describe: EARLY_STOP_HELP })
       .option('sim-fault', { type: 'string', array: true, describe: SIM_FAULT_HELP })
       .option('allow-endpoint-change', { type: 'boolean', default: false, describe: 'Resume a folder although its earlier runs used other models or sampling settings (the results then mix them)' })
+      .option('batches', { type: 'number', describe: 'Run the documents in this many batches; after each, the learner role writes lessons the next batch gets (needs --batch-size)' })
+      .option('batch-size', { type: 'number', describe: 'Documents per batch (with --batches; batches take the documents in order)' })
       .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON' }) as unknown as Argv<GenerateArgs>,
   handler: async (args) => {
     requirePositiveIntegers({ '--limit': args.limit, '--concurrency': args.concurrency });
@@ -69,23 +76,26 @@ const generateCommand: CommandModule<object, GenerateArgs> = {
       limit: args.limit,
       onLoaded: ({ skipped }) => warnSkipped(skipped),
     });
+    const batches = batchPlanFrom({ count: args.batches, size: args.batchSize }, documents.length);
+    // The learner is called only by batched runs: unbatched folders keep the roles they recorded.
+    const roles: Role[] = [...requiredRoles(harness.settings), ...(batches ? (['learner'] as const) : [])];
     const configured = endpointsOption(args.endpoints);
     const simulated = configured.simulated;
     const simFaults = simFaultsOption(args.simFault, configured.endpoints);
     // Context windows a server reports are filled in for roles that set none.
     const endpoints = await preflightEndpoints({
       endpoints: configured.endpoints,
-      roles: requiredRoles(harness.settings),
+      roles,
       log: (line) => process.stderr.write(`${line}\n`),
     });
     const runDir = args.out ?? path.join('populations', `generate-${args.seed}-${harnessName}`);
     // The models and sampling settings of every role it calls (no keys), in the folder's endpoints.json: a resume on other ones is refused.
     mkdirSync(runDir, { recursive: true });
-    const changed = recordEndpoints(runDir, { source: endpoints.source, roles: endpointProvenance(endpoints, requiredRoles(harness.settings)) }, args.allowEndpointChange);
+    const changed = recordEndpoints(runDir, { source: endpoints.source, roles: endpointProvenance(endpoints, roles) }, args.allowEndpointChange);
     if (changed.length > 0) process.stderr.write(`resuming ${forTerminal(runDir, 'line')} on changed endpoints (--allow-endpoint-change): ${forTerminal(changed.join('; '), 'line')}\n`);
     const contextFit = contextFitFor(endpoints.roles, args.longDocuments ?? DEFAULT_LONG_DOCUMENT_POLICY);
     // Skipped documents never run: the bar counts the ones that will.
-    const progress = createProgress({ total: fitDocuments(documents, contextFit).documents.length, label: `generate ${harnessName}` });
+    const progress = createProgress({ total: fitDocuments(batches ? documents.slice(0, batches.count * batches.size) : documents, contextFit).documents.length, label: `generate ${harnessName}` });
     let accepted = 0;
     const result = await runGeneration({
       harness,
@@ -98,6 +108,7 @@ const generateCommand: CommandModule<object, GenerateArgs> = {
       simulated,
       contextFit,
       ...(args.earlyStop === undefined ? {} : { earlyStop: args.earlyStop }),
+      ...(batches ? { batches } : {}),
       provenance: { candidate: resolved.candidate?.id ?? null, splitPart: args.part },
       source: {
         split: args.split, part: args.part, documents: args.documents ?? split.documents, endpoints: endpoints.source,
@@ -115,6 +126,7 @@ const generateCommand: CommandModule<object, GenerateArgs> = {
       process.stdout.write(`${JSON.stringify({ ...result, evaluation, skipped: loaded.skipped, simulated }, null, 2)}\n`);
     } else {
       process.stdout.write(`${formatSummary(result.evaluation.summary)}\n`);
+      if (result.batches) process.stdout.write(`\n${formatBatches(result.batches, result.stopped)}\n`);
       if (loaded.skipped.length > 0) {
         process.stdout.write(`\n${loaded.skipped.length} document(s) skipped when loading:\n`);
         for (const entry of loaded.skipped) process.stdout.write(`  ${forTerminal(entry.source, 'line')}: ${forTerminal(entry.reason, 'line')}\n`);
@@ -132,7 +144,10 @@ const generateCommand: CommandModule<object, GenerateArgs> = {
     }
     // Exit 0 only when every document reached a verdict (see EXIT): errored ones are retried by a rerun.
     const { errored, documents: total } = result.evaluation.summary;
-    if (errored > 0) {
+    if (result.stopped) {
+      process.stderr.write(`stopped early: ${forTerminal(result.stopped, 'line')}; rerun the same command to continue\n`);
+      process.exitCode = EXIT.incomplete;
+    } else if (errored > 0) {
       process.stderr.write(`${errored} of ${total} document(s) ended on an infrastructure error (no verdict); rerun the same command to retry them\n`);
       process.exitCode = EXIT.incomplete;
     }

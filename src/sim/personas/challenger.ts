@@ -6,6 +6,7 @@ import { documentModel, type DocumentInsight, type DocumentModel } from '../docu
 import { readFeedback, type FeedbackSummary } from './inner-feedback.ts';
 import { clamp, contentWords, instructionText, normal, pick, promptText, schemaHasProperty, schemaName, tagAttribute, tagContent, wordDifficulty } from './inner-text.ts';
 import { verifiableExample } from './inner-verifiable-challenger.ts';
+import { applyLearnings } from './inner-learnings.ts';
 import { writeExample, type ExamplePlan } from './inner-example-writer.ts';
 import { QUESTION_FRAME_WORDS, TEMPLATE_WORDS, type QuestionForm } from './inner-vocabulary.ts';
 import { NO_MEMO, type SimMemo } from '../memo.ts';
@@ -109,8 +110,10 @@ export function sampleChallengerLatent(
   feedbackText: string | null,
   rng: () => number,
   memo: SimMemo = NO_MEMO,
+  /** The `<learnings>` of earlier batches, if any (inner-learnings.ts). */
+  learnings: string | null = null,
 ): ChallengerLatent {
-  const rates = applyDirectives({ ...CHALLENGER_BASE_RATES }, instructions, 'challenger', rng, memo);
+  const rates = applyLearnings(applyDirectives({ ...CHALLENGER_BASE_RATES }, instructions, 'challenger', rng, memo), learnings, 'challenger');
   const maximizeDifficulty = memo
     .remember('challenger-directives', instructions, () => detectDirectives(instructions, 'challenger'))
     .includes('as-hard-as-possible');
@@ -187,8 +190,8 @@ export const challengerPersona: Persona = {
     if (verifiable) return { content: JSON.stringify(verifiable) };
     const title = tagAttribute(prompt, 'document', 'title') ?? '';
     const model = memo.remember('document-model', `${title}\u0000${documentText}`, () => documentModel(documentText, title));
-    const instructions = instructionText(prompt, ['document', 'feedback']);
-    const latent = sampleChallengerLatent(model, instructions, tagContent(prompt, 'feedback'), rng, memo);
+    const instructions = instructionText(prompt, ['document', 'feedback', 'learnings']);
+    const latent = sampleChallengerLatent(model, instructions, tagContent(prompt, 'feedback'), rng, memo, tagContent(prompt, 'learnings'));
     const plan: ExamplePlan = { model, latent, concepts: chooseConcepts(model, latent, rng) };
     const example = writeExample(plan, rng, schemaHasProperty(request, 'reasoning'));
     return { content: JSON.stringify(example) };

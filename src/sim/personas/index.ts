@@ -10,6 +10,7 @@ import { mainAgentPersona } from './main-agent.ts';
 import { qualityVerifierPersona } from './quality-verifier.ts';
 import { solverPersona } from './solver.ts';
 import { taxonomistPersona } from './taxonomist.ts';
+import { learnerPersona } from './learner.ts';
 import { genericPersona } from './generic.ts';
 import { implementerPersona } from './implementer.ts';
 
@@ -62,7 +63,7 @@ export const personas: Persona[] = [
   solverPersona,
   judgePersona,
   mainAgentPersona,
-  analyzerPersona, implementerPersona, taxonomistPersona, genericPersona];
+  analyzerPersona, implementerPersona, taxonomistPersona, learnerPersona, genericPersona];
 
 export function choosePersona(request: SimRequest, candidates: readonly Persona[] = personas): Persona {
   return candidates.find((persona) => persona.matches(request)) ?? genericPersona;

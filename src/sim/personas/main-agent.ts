@@ -2,7 +2,8 @@
 // directives decide whether it passes the refinement message verbatim with the scores, whether it
 // gives up before the budget is spent, and whether it claims acceptance before the strong stage.
 import { applyDirectives } from '../directives.ts';
-import { firstUserText, instructionText } from './inner-text.ts';
+import { firstUserText, instructionText, tagContent } from './inner-text.ts';
+import { applyLearnings } from './inner-learnings.ts';
 import { NO_MEMO, type SimMemo } from '../memo.ts';
 import { withAngles } from './main-agent-angles.ts';
 import type { Persona, PersonaContext, SimReply, SimRequest } from './index.ts';
@@ -83,7 +84,9 @@ function instructionsFor(results: ToolResult[], fidelity: number, rng: () => num
 }
 
 export function nextAction(request: SimRequest, rng: () => number, memo: SimMemo = NO_MEMO): SimReply {
-  const rates = applyDirectives({ ...MAIN_AGENT_BASE_RATES }, instructionText(firstUserText(request), ['document_title', 'round_budget']), 'mainAgent', rng, memo);
+  const prompt = firstUserText(request);
+  const directed = applyDirectives({ ...MAIN_AGENT_BASE_RATES }, instructionText(prompt, ['document_title', 'round_budget', 'learnings']), 'mainAgent', rng, memo);
+  const rates = applyLearnings(directed, tagContent(prompt, 'learnings'), 'mainAgent');
   const results = toolResults(request);
   const last = results[results.length - 1];
   if (!last) return call('call_challenger', { instructions: '' });
