@@ -107,7 +107,11 @@ export const harnessSettingsSchema = z
       ),
     challengersPerRound: bounded('challengersPerRound')
       .default(1)
-      .describe('Challenger examples drafted in parallel per round, each from a different angle; the first that passes QV is evaluated.'),
+      .describe(
+        'Challenger examples drafted in parallel per round. Scripted: that many drafts, the first that passes QV is evaluated. ' +
+          'Agentic: the main agent may give call_challenger up to that many angles; every draft that passes a stage goes on, and the ' +
+          'best-separating one is kept (inner/parallel-drafts.ts).',
+      ),
     judgeMaxRetries: bounded('judgeMaxRetries')
       .default(2)
       .describe('Extra judge calls for one answer when the judge reply is unusable, before the answer counts as unscored.'),
