@@ -15,6 +15,7 @@ export const ROLE_PROMPT_FILES: Record<HarnessRole, string> = {
   weakSolver: 'prompts/weak-solver.md',
   strongSolver: 'prompts/strong-solver.md',
   judge: 'prompts/judge.md',
+  loopJudge: 'prompts/loop-judge.md',
 };
 
 export const META_PROMPT_FILES: Record<MetaRole, string> = {
@@ -47,6 +48,8 @@ export function requiredPlaceholders(
       return strongMode === 'document' ? ['document', 'context', 'question'] : ['context', 'question'];
     case 'judge':
       return mode === 'verifiable' ? ['question', 'reference_answer', 'answer'] : ['question', 'answer', 'rubric'];
+    case 'loopJudge':
+      return ['example', 'packet'];
   }
 }
 
@@ -64,6 +67,7 @@ export const LEARNINGS_PLACEHOLDER = 'learnings';
 /** Role prompts a harness must have: the single-shot and scripted orchestrators run without a main agent. */
 export function requiredRoles(settings: Pick<HarnessSettings, 'orchestrator'>): HarnessRole[] {
   const roles: HarnessRole[] = ['challenger', 'qualityVerifier', 'weakSolver', 'strongSolver', 'judge'];
+  if (settings.orchestrator === 'judge-loop') return [...roles, 'loopJudge'];
   return settings.orchestrator === 'agentic' ? ['mainAgent', ...roles] : roles;
 }
 

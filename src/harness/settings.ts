@@ -25,6 +25,10 @@ export const SETTING_BOUNDS: ReadonlyMap<string, SettingBounds> = new Map([
   ['strongSolver.samples', { min: 2, max: 8, integer: true }],
   ['judgeMaxRetries', { min: 0, max: 10, integer: true }],
   ['evaluationRetries', { min: 0, max: 10, integer: true }],
+  ['loopJudge.maxQuestionChars', { min: 100, max: 20_000, integer: true }],
+  ['loopJudge.minWeakMean', { min: 0, max: 1, integer: false }],
+  ['loopJudge.maxWeakMean', { min: 0, max: 1, integer: false }],
+  ['loopJudge.minGap', { min: -1, max: 1, integer: false }],
 ]);
 
 function bounded(settingPath: string): z.ZodNumber {
@@ -39,6 +43,21 @@ export const solverAttemptsSchema = z
     strong: bounded('solverAttempts.strong').describe('Answers drawn from the strong solver per evaluated question.'),
   })
   .describe('Solver attempts per question (the paper: 3 each for rubric mode, 4 each for verifiable mode).');
+
+/**
+ * The code overrides of the judge-loop orchestrator: a loop judge's accept is checked against each,
+ * and any one violated turns it into improve (overruled and counted). Only read by that orchestrator.
+ */
+export const loopJudgeSettingsSchema = z
+  .strictObject({
+    maxQuestionChars: bounded('loopJudge.maxQuestionChars')
+      .default(1000)
+      .describe('Longest question body (characters, context not counted) that may be accepted.'),
+    minWeakMean: bounded('loopJudge.minWeakMean').default(0).describe('Lowest weak-solver mean that may be accepted (0: no floor).'),
+    maxWeakMean: bounded('loopJudge.maxWeakMean').default(1).describe('Highest weak-solver mean that may be accepted (1: no ceiling).'),
+    minGap: bounded('loopJudge.minGap').default(-1).describe('Smallest strong-minus-weak gap that may be accepted (-1: no floor).'),
+  })
+  .describe('Code overrides of the judge-loop orchestrator (absent: the defaults, of which only maxQuestionChars binds).');
 
 export const STRONG_SOLVER_MODES = ['separate', 'samples', 'document'] as const;
 
@@ -61,11 +80,12 @@ export const strongSolverSchema = z
 export const harnessSettingsSchema = z
   .strictObject({
     orchestrator: z
-      .enum(['agentic', 'scripted', 'single-shot'])
+      .enum(['agentic', 'scripted', 'single-shot', 'judge-loop'])
       .default('agentic')
       .describe(
         'Who drives the rounds: an LLM main agent with tools (agentic), the same workflow in code (scripted), ' +
-          'or one challenger call with no refinement (single-shot, the CoT Self-Instruct baseline).',
+          'one challenger call with no refinement (single-shot, the CoT Self-Instruct baseline), ' +
+          "or rounds in code whose acceptance a loop judge decides from a diagnostic packet, checked against code overrides (judge-loop, the paper's legal variant).",
       ),
     mode: z
       .enum(['rubric', 'verifiable'])
@@ -115,6 +135,7 @@ export const harnessSettingsSchema = z
     judgeMaxRetries: bounded('judgeMaxRetries')
       .default(2)
       .describe('Extra judge calls for one answer when the judge reply is unusable, before the answer counts as unscored.'),
+    loopJudge: loopJudgeSettingsSchema.optional(),
     evaluationRetries: bounded('evaluationRetries')
       .default(2)
       .describe(
@@ -123,6 +144,12 @@ export const harnessSettingsSchema = z
       ),
   })
   .superRefine((settings, context) => {
+    if (settings.orchestrator === 'judge-loop' && settings.mode !== 'rubric') {
+      context.addIssue({ code: 'custom', path: ['mode'], message: 'the judge-loop orchestrator reads per-criterion scores: it needs mode "rubric"' });
+    }
+    if (settings.loopJudge && settings.loopJudge.minWeakMean > settings.loopJudge.maxWeakMean) {
+      context.addIssue({ code: 'custom', path: ['loopJudge', 'minWeakMean'], message: 'minWeakMean is above maxWeakMean; no round could be accepted' });
+    }
     if ((settings.mode === 'verifiable') !== (settings.acceptance === 'verifiable')) {
       context.addIssue({
         code: 'custom',

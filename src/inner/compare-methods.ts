@@ -1,5 +1,7 @@
 // The paper's Table 1: several methods (harnesses) on the same documents, side by side.
 import type { Harness } from '../harness/harness.ts';
+import { mean } from './acceptance.ts';
+import { scoreVariance } from './loop-packet.ts';
 import type { Llm } from '../llm/types.ts';
 import { renderTable, type Cell } from '../report/table.ts';
 import { evaluateHarness } from './evaluate-harness.ts';
@@ -17,6 +19,12 @@ export interface MethodRow {
   weakMean: number | null;
   strongMean: number | null;
   gap: number | null;
+  /**
+   * Mean over the examples of the spread (population standard deviation) of each question's weak
+   * rollout scores: how much the weak solver's attempts disagree, the signal a GRPO-style trainer
+   * learns from. Null when there are no examples.
+   */
+  weakSpread: number | null;
   rounds: number | null;
   questionLength: number | null;
   rubricItems: number | null;
@@ -63,6 +71,7 @@ export async function compareMethods(options: CompareOptions): Promise<MethodRow
       weakMean: statistics.weakMean,
       strongMean: statistics.strongMean,
       gap: statistics.gap,
+      weakSpread: weakSpread(evaluation.outcomes, singleShot),
       rounds: singleShot ? 1 : summary.roundsPerAccepted,
       questionLength: statistics.questionLength,
       rubricItems: statistics.rubricItems,
@@ -72,6 +81,13 @@ export async function compareMethods(options: CompareOptions): Promise<MethodRow
   return rows;
 }
 
+/** Over the same examples as the means: the accepted rounds of a loop, every evaluated round of a single shot. */
+function weakSpread(outcomes: readonly DocumentOutcome[], singleShot: boolean): number | null {
+  const rounds = outcomes.flatMap((outcome) => outcome.result.rounds.filter((round) => round.weak !== null && (singleShot || round.accepted)));
+  if (rounds.length === 0) return null;
+  return mean(rounds.map((round) => Math.sqrt(scoreVariance(round.weak!.scores))));
+}
+
 export function formatComparison(rows: readonly MethodRow[]): string {
   const headers = ['', ...rows.map((row) => row.method)];
   const line = (label: string, pick: (row: MethodRow) => Cell): Cell[] => [label, ...rows.map(pick)];
@@ -79,6 +95,7 @@ export function formatComparison(rows: readonly MethodRow[]): string {
     line('weak mean', (row) => fixed(row.weakMean, 3)),
     line('strong mean', (row) => fixed(row.strongMean, 3)),
     line('gap', (row) => fixed(row.gap, 3)),
+    line('weak spread (sd within question)', (row) => fixed(row.weakSpread, 3)),
     line('rounds', (row) => fixed(row.rounds, 2)),
     line('question length (chars)', (row) => fixed(row.questionLength, 0)),
     line('rubric items', (row) => fixed(row.rubricItems, 1)),

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { AutodataError, RunHalted } from '../errors.ts';
 import type { Harness } from '../harness/harness.ts';
 import { runAgentic } from './agentic-orchestrator.ts';
+import { runJudgeLoop } from './judge-loop-orchestrator.ts';
 import { settleAll } from '../util/settle-all.ts';
 import { countingLlm } from './counting-llm.ts';
 import { findDocumentResult, saveDocumentResult } from './document-results.ts';
@@ -43,7 +44,7 @@ export async function runDocument(
   };
   let end: EpisodeEnd;
   try {
-    const orchestrator = { agentic: runAgentic, scripted: runScripted, 'single-shot': runSingleShot }[harness.settings.orchestrator];
+    const orchestrator = { agentic: runAgentic, scripted: runScripted, 'single-shot': runSingleShot, 'judge-loop': runJudgeLoop }[harness.settings.orchestrator];
     end = await orchestrator(context, episode);
   } catch (error) {
     // A halted run (endpoint down, quota) is no document's error: it stops the whole job.

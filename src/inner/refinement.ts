@@ -49,7 +49,7 @@ export function buildRefinementMessage(rounds: readonly RoundRecord[]): string {
   return lines.join('\n');
 }
 
-function preview(question: string | null): string {
+export function preview(question: string | null): string {
   if (!question) return '(no question was produced)';
   const flat = question.replace(/\s+/g, ' ').trim();
   return flat.length > QUESTION_PREVIEW_CHARS ? `${flat.slice(0, QUESTION_PREVIEW_CHARS)}...` : flat;

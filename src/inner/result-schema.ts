@@ -10,13 +10,18 @@ export const FAILURE_REASONS = [
   'failed-qv',
   'rubric-format',
   'infrastructure',
+  /** judge-loop orchestrator: the loop judge asked for another draft, or a code override overruled its accept. */
+  'loop-improve',
   'gave-up',
   'budget-exhausted',
 ] as const;
 export type FailureReason = (typeof FAILURE_REASONS)[number];
 
 /** Why one round did not produce an accepted example (the document-level reasons are separate). */
-export type RoundFailureReason = Extract<FailureReason, 'too-easy' | 'weak-all-zero' | 'failed-on-strong' | 'failed-qv' | 'rubric-format' | 'infrastructure'>;
+export type RoundFailureReason = Extract<
+  FailureReason,
+  'too-easy' | 'weak-all-zero' | 'failed-on-strong' | 'failed-qv' | 'rubric-format' | 'infrastructure' | 'loop-improve'
+>;
 
 export const rubricItemSchema = z.object({
   index: z.number().int(),
@@ -88,6 +93,43 @@ export type StageSummary = z.infer<typeof stageSchema>;
 
 const checkSchema = z.object({ verdict: z.string(), reason: z.string() });
 
+/** One capability's rollouts in a diagnostic packet (judge-loop orchestrator, inner/loop-packet.ts). */
+const packetGroupSchema = z.object({
+  /** Each rollout's score and, per rubric item in rubric order, whether the judge found it met (0/1). */
+  rollouts: z.array(z.object({ attempt: z.number().int(), score: z.number(), met: z.array(z.number()) })),
+  mean: z.number(),
+  /** Population variance and standard deviation of the rollout scores. */
+  variance: z.number(),
+  sd: z.number(),
+  min: z.number(),
+  max: z.number(),
+  /** Per rubric item (rubric order): the share of rollouts that met it. */
+  criterion_rates: z.array(z.number()),
+});
+
+export const diagnosticPacketSchema = z.object({
+  question_chars: z.number().int(),
+  rubric: z.array(z.object({ index: z.number().int(), criterion: z.string(), weight: z.number() })),
+  weak: packetGroupSchema,
+  strong: packetGroupSchema,
+  gap: z.number(),
+});
+export type DiagnosticPacket = z.infer<typeof diagnosticPacketSchema>;
+
+/** What the judge-loop orchestrator recorded of a round's decision. */
+export const loopJudgeRecordSchema = z.object({
+  packet: diagnosticPacketSchema,
+  /** The loop judge's verdict as given (null when its call failed: the round is then an infrastructure round). */
+  verdict: z.enum(['accept', 'improve']).nullable(),
+  suggestion: z.string(),
+  reasons: z.array(z.string()),
+  /** The code overrides the round violated (each forces improve). */
+  overrides_violated: z.array(z.string()),
+  /** The judge said accept and an override said no: the accept was overruled (counted in false_acceptance_claims). */
+  overruled: z.boolean(),
+});
+export type LoopJudgeRecord = z.infer<typeof loopJudgeRecordSchema>;
+
 /** The fields of a round's record; a draft of a parallel round has them too. */
 const roundFields = {
   round: z.number().int(),
@@ -110,6 +152,8 @@ const roundFields = {
   failure_reason: z.enum(FAILURE_REASONS).nullable(),
   failure_detail: z.string().nullable(),
   evaluation_report: z.object({ weak: z.array(attemptReportSchema), strong: z.array(attemptReportSchema) }),
+  /** judge-loop orchestrator only: the diagnostic packet and the loop judge's verdict of this round. */
+  loop_judge: loopJudgeRecordSchema.optional(),
 };
 
 /**

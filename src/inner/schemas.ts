@@ -87,3 +87,13 @@ export type RubricScores = z.infer<RubricScoresSchema>;
 
 export const answerVerdictSchema = z.object({ correct: z.boolean(), reason: z.string() });
 export type AnswerVerdict = z.infer<typeof answerVerdictSchema>;
+
+export const LOOP_VERDICT_SCHEMA_NAME = 'loop_verdict';
+
+/** The loop judge's answer (judge-loop orchestrator): accept the round's example, or improve it as suggested. */
+export const loopVerdictSchema = z.object({
+  verdict: z.enum(['accept', 'improve']),
+  suggestion: z.string().describe('What the next draft should change; empty when accepting'),
+  reasons: z.array(z.string()).describe('What in the diagnostic packet the verdict rests on'),
+});
+export type LoopVerdict = z.infer<typeof loopVerdictSchema>;

@@ -50,7 +50,8 @@ export async function runScriptedRound(context: EpisodeContext, round: number, f
   return record;
 }
 
-async function chooseDraft(
+/** The first draft that passes the quality check, recorded; when none does, the first failure (or the fault) is recorded instead. */
+export async function chooseDraft(
   context: EpisodeContext,
   round: number,
   record: RoundRecord,
@@ -93,14 +94,18 @@ async function chooseDraft(
 }
 
 /** Rounds until accepted or `verdictBudget` rounds reached a verdict; infrastructure rounds do not spend the budget. */
-export async function runRounds(context: EpisodeContext, episode: Episode, verdictBudget: number, options: RoundOptions): Promise<EpisodeEnd> {
+export function runRounds(context: EpisodeContext, episode: Episode, verdictBudget: number, options: RoundOptions): Promise<EpisodeEnd> {
+  return runRoundLoop(episode, verdictBudget, (round) => runScriptedRound(context, round, buildRefinementMessage(episode.result.rounds), options));
+}
+
+/** The round loop every code-driven orchestrator shares: `playRound` makes one round's record from the rounds so far. */
+export async function runRoundLoop(episode: Episode, verdictBudget: number, playRound: (round: number) => Promise<RoundRecord>): Promise<EpisodeEnd> {
   let verdicts = 0;
   let infrastructureRounds = 0;
   let round = 0;
   while (verdicts < verdictBudget) {
     round += 1;
-    const feedback = buildRefinementMessage(episode.result.rounds);
-    const record = await runScriptedRound(context, round, feedback, options);
+    const record = await playRound(round);
     recordRound(episode, record);
     if (record.accepted) return { endReason: null };
     if (record.failure_reason === 'infrastructure') {

@@ -9,7 +9,7 @@ import { probeSeed, probeStructured, probeTools, type Probe } from './probe-capa
 import { ROLES, type Role, type StructuredMode } from './types.ts';
 
 /** Roles whose replies are structured (JSON against a schema). */
-export const STRUCTURED_ROLES: ReadonlySet<Role> = new Set(['challenger', 'qualityVerifier', 'judge', 'analyzer', 'implementer', 'taxonomist', 'learner']);
+export const STRUCTURED_ROLES: ReadonlySet<Role> = new Set(['challenger', 'qualityVerifier', 'judge', 'analyzer', 'implementer', 'taxonomist', 'learner', 'loopJudge']);
 /** Roles that call tools (the agentic orchestrator's main agent). */
 export const TOOL_ROLES: ReadonlySet<Role> = new Set(['mainAgent']);
 

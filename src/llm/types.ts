@@ -12,6 +12,8 @@ export const ROLES = [
   'implementer',
   // Dataset analysis (`autodata analyze`): proposes, consolidates and assigns question types.
   'taxonomist',
+  // The judge-decided loop (orchestrator `judge-loop`): reads a round's diagnostic packet, answers accept or improve.
+  'loopJudge',
   // Batched generation (`generate --batches`): reads a finished batch's trajectories and writes learnings for the next.
   'learner',
 ] as const;

@@ -177,7 +177,7 @@ describe('loadHarness', () => {
     const dir = copyHarness(AGENTIC_DIR);
     fs.writeFileSync(path.join(dir, 'prompts/quality_verifier.md'), 'typo\n');
     expect(loadError(dir).message).toBe(
-      `${dir}/prompts/quality_verifier.md: not a role prompt; prompt files are prompts/main-agent.md, prompts/challenger.md, prompts/quality-verifier.md, prompts/weak-solver.md, prompts/strong-solver.md, prompts/judge.md`,
+      `${dir}/prompts/quality_verifier.md: not a role prompt; prompt files are prompts/main-agent.md, prompts/challenger.md, prompts/quality-verifier.md, prompts/weak-solver.md, prompts/strong-solver.md, prompts/judge.md, prompts/loop-judge.md`,
     );
   });
 

@@ -55,6 +55,7 @@ describe('summarizeEvaluation', () => {
       'failed-qv': 1,
       'rubric-format': 0,
       infrastructure: 1,
+      'loop-improve': 0,
       'gave-up': 0,
       'budget-exhausted': 1,
     });
