@@ -40,8 +40,9 @@ function answerWithDocument(request: SimRequest, prompt: string, rng: () => numb
   const profile = solver.solverProfile(request, instructionText(prompt, ['document', 'context', 'question']), rng, memo);
   const verifiable = solveVerifiable(question, profile.capability + DOCUMENT_INSIGHT, rng);
   if (verifiable !== null) return { content: verifiable };
-  const named = new Set(contentWords(document));
-  const difficultyOf = (word: string) => wordDifficulty(word) - (named.has(word) ? DOCUMENT_INSIGHT : 0);
+  // A term (a word or a phrase, lower-cased) the document names is easier to cover.
+  const named = document.toLowerCase();
+  const difficultyOf = (term: string) => wordDifficulty(term) - (named.includes(term) ? DOCUMENT_INSIGHT : 0);
   return { content: solver.writeRubricAnswer(context, question, profile, rng, difficultyOf) };
 }
 
