@@ -24,6 +24,7 @@ export { createSimFetch } from './sim-fetch.ts';
 export { startSimServer } from './server.ts';
 export { generateSimCorpus, writeSimCorpus } from './corpus.ts';
 export { generateVerifiableCorpus } from './verifiable-corpus.ts';
+export { generateLegalCorpus } from './legal-corpus.ts';
 export { defaultLatencyModel } from './latency.ts';
 export { parseServedModel, REASONING_SHAPES, SERVING_OPTION_SYNTAX, type ReasoningShape, type ServingOptions } from './serving-options.ts';
 export { FAULT_KINDS, FAULT_OPTION_SYNTAX, MALFORMED_SHAPES, parseFaultOption } from './faults.ts';

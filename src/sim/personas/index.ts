@@ -13,6 +13,7 @@ import { taxonomistPersona } from './taxonomist.ts';
 import { learnerPersona } from './learner.ts';
 import { genericPersona } from './generic.ts';
 import { implementerPersona } from './implementer.ts';
+import { legalPersonas } from './legal-personas.ts';
 
 /** A chat-completions request as the sim sees it (parsed from the OpenAI wire format). */
 export interface SimRequest {
@@ -58,6 +59,7 @@ export interface Persona {
  * of this array; `genericPersona` stays last as the catch-all.
  */
 export const personas: Persona[] = [
+  ...legalPersonas,
   challengerPersona,
   qualityVerifierPersona,
   solverPersona,
