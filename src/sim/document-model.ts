@@ -1,16 +1,21 @@
 // Latent properties of any document, derived deterministically from its text: its insights (the
-// "Key findings" bullets when present, else sentences with mechanism words), the concept words
-// each insight rests on, how deep each insight is, the numbers it quotes, its overall difficulty.
+// "Key findings" bullets when present, else sentences with mechanism words), the terms each
+// insight rests on (multi-word names of methods, components, datasets and effects, as the
+// document writes them), how deep each insight is, the numbers it quotes, its overall difficulty.
 import { deriveSeed } from '../util/hash.ts';
 import { contentWords, sentences, wordDifficulty } from './personas/inner-text.ts';
+import { termsIn } from './personas/inner-terms.ts';
 
 export interface DocumentInsight {
   index: number;
   /** The finding in the document's own words (the key sentence an answer rests on). */
   text: string;
-  /** Content words of the finding and of the sentences that elaborate it, with their difficulty. */
-  concepts: Array<{ word: string; difficulty: number }>;
-  /** Mean difficulty of its concepts: how deep the insight is. */
+  /**
+   * Terms of the finding and of the sentences that elaborate it, with their difficulty. A document
+   * with too few multi-word terms (not a paper) adds their content words, as single-word terms.
+   */
+  terms: Array<{ term: string; difficulty: number }>;
+  /** Mean difficulty of its terms: how deep the insight is. */
   depth: number;
   /** Experimental numbers quoted near the finding ("37.2%", "1.8x", "0.91"). */
   numbers: string[];
@@ -24,6 +29,10 @@ export interface DocumentModel {
   insights: DocumentInsight[];
   /** Sentences that mention no insight's key words: safe scene-setting for a context. */
   backgroundSentences: string[];
+  /** Every prose sentence of the document (no headings, no table rows), in order. */
+  sentences: string[];
+  /** Every multi-word term of the document. */
+  terms: string[];
   limitations: string[];
   numberCount: number;
   /** Mean insight depth, in [0, 1]. */
@@ -57,12 +66,16 @@ function titleOf(text: string, fallback: string): string {
   return heading?.[1]?.trim() ?? fallback;
 }
 
+/** A document with fewer multi-word terms than this (not a paper) has its content words as terms. */
+const MIN_TERMS = 12;
+
 /** Builds the model of `text`; `title` is used when the text has no `# ` heading. */
 export function documentModel(text: string, title = ''): DocumentModel {
   const seed = deriveSeed('document-model', text);
   const body = text.replace(/^<!--.*?-->\s*/s, '');
   const keyFindings = section(body, /key findings/i);
   const allSentences = sentences(body.replace(/^#.*$/gm, ' ').replace(/^\s*[-*+]\s+/gm, ''));
+  const prose = sentences(body.replace(/^\s*(#|\|).*$/gm, ' ').replace(/^\s*[-*+]\s+/gm, ''));
   let findings = keyFindings ? bullets(keyFindings) : [];
   if (findings.length === 0) findings = allSentences.filter((sentence) => MECHANISM_WORDS.test(sentence)).slice(0, 8);
   if (findings.length === 0) findings = allSentences.slice(0, 4);
@@ -77,32 +90,47 @@ export function documentModel(text: string, title = ''): DocumentModel {
     return value;
   };
   const findingWords = findings.map((finding) => contentWords(finding));
+  const sentenceTerms = allSentences.map((sentence) => termsIn(sentence));
+  const documentTerms = [...new Map(sentenceTerms.flat().map((term) => [term.toLowerCase(), term])).values()];
+  const wordsAsTerms = documentTerms.length < MIN_TERMS;
   const insights = findings.map((finding, index): DocumentInsight => {
     const own = findingWords[index]!;
     const ownSet = new Set(own);
     // A sentence elaborates the finding when it shares at least two of its concept words.
     const supportingSentences: string[] = [];
-    const pool = new Set(own);
+    const pool = new Map<string, string>();
+    const add = (term: string) => {
+      if (!pool.has(term.toLowerCase())) pool.set(term.toLowerCase(), term);
+    };
+    for (const term of termsIn(finding)) add(term);
+    const words = new Set(own);
     for (let position = 0; position < allSentences.length; position += 1) {
       const sentence = allSentences[position]!;
       if (sentence === finding) continue;
-      const words = sentenceWords[position]!;
       let shared = 0;
-      for (const word of words) if (ownSet.has(word) && (shared += 1) >= 2) break;
+      for (const word of sentenceWords[position]!) if (ownSet.has(word) && (shared += 1) >= 2) break;
       if (shared < 2) continue;
       supportingSentences.push(sentence);
-      for (const word of words) pool.add(word);
+      for (const term of sentenceTerms[position]!) add(term);
+      for (const word of sentenceWords[position]!) words.add(word);
     }
-    const concepts = [...pool].map((word) => ({ word, difficulty: difficultyOf(word) }));
-    const depth = concepts.length === 0 ? 0.5 : concepts.reduce((sum, concept) => sum + concept.difficulty, 0) / concepts.length;
+    if (wordsAsTerms) for (const word of words) add(word);
+    // The same difficulty every persona derives from the term alone (termDifficulty), memoised here.
+    const terms = [...pool.values()].map((term) => ({ term, difficulty: difficultyOf(term.toLowerCase()) }));
+    const depth = terms.length === 0 ? 0.5 : terms.reduce((sum, entry) => sum + entry.difficulty, 0) / terms.length;
     const numbers = numbersIn([finding, ...supportingSentences].join(' '));
-    return { index, text: finding, concepts, depth, numbers, supportingSentences };
+    return { index, text: finding, terms, depth, numbers, supportingSentences };
   });
 
+  // Background: prose that names none of the findings' own terms (nor, for a text without terms, their words).
+  const keyTerms = new Set(findings.flatMap((finding) => termsIn(finding)).map((term) => term.toLowerCase()));
   const keyWords = new Set(findingWords.flat());
-  const backgroundSentences = allSentences.filter(
-    (sentence, position) => sentence.length > 30 && sentenceWords[position]!.every((word) => !keyWords.has(word)),
-  );
+  const findingSet = new Set(findings);
+  const backgroundSentences = prose.filter((sentence) => {
+    if (sentence.length <= 30 || findingSet.has(sentence)) return false;
+    if (keyTerms.size > 0) return termsIn(sentence).every((term) => !keyTerms.has(term.toLowerCase()));
+    return contentWords(sentence).every((word) => !keyWords.has(word));
+  });
   const limitationsBlock = section(body, /limitation/i);
   const limitations = limitationsBlock ? sentences(limitationsBlock.replace(/^\s*[-*+]\s+/gm, '')) : [];
   return {
@@ -110,6 +138,8 @@ export function documentModel(text: string, title = ''): DocumentModel {
     title: titleOf(body, title || 'Untitled document'),
     insights,
     backgroundSentences,
+    sentences: prose,
+    terms: documentTerms,
     limitations,
     numberCount: numbersIn(body).length,
     difficulty: insights.reduce((sum, insight) => sum + insight.depth, 0) / insights.length,

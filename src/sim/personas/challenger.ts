@@ -4,11 +4,13 @@
 import { applyDirectives, detectDirectives } from '../directives.ts';
 import { documentModel, type DocumentInsight, type DocumentModel } from '../document-model.ts';
 import { readFeedback, type FeedbackSummary } from './inner-feedback.ts';
-import { clamp, contentWords, instructionText, normal, pick, promptText, schemaHasProperty, schemaName, tagAttribute, tagContent, wordDifficulty } from './inner-text.ts';
+import { clamp, instructionText, normal, pick, promptText, schemaHasProperty, schemaName, tagAttribute, tagContent } from './inner-text.ts';
+import { knownTermsIn, termDifficulty } from './inner-terms.ts';
+import { questionTerms } from './inner-templates.ts';
 import { verifiableExample } from './inner-verifiable-challenger.ts';
 import { applyLearnings } from './inner-learnings.ts';
 import { writeExample, type ExamplePlan } from './inner-example-writer.ts';
-import { QUESTION_FRAME_WORDS, TEMPLATE_WORDS, type QuestionForm } from './inner-vocabulary.ts';
+import { type QuestionForm } from './inner-vocabulary.ts';
 import { NO_MEMO, type SimMemo } from '../memo.ts';
 import type { Persona, PersonaContext, SimRequest } from './index.ts';
 
@@ -58,11 +60,15 @@ export interface ChallengerLatent {
 const MAX_PUSH = 0.36;
 const STEP_WITHOUT_SCORES = 0.08;
 
-/** How deep an earlier question was, from the difficulty of the concepts it names (null if it names too few). */
-export function estimateQuestionDepth(question: string): number | null {
-  const words = contentWords(question).filter((word) => !TEMPLATE_WORDS.has(word) && !QUESTION_FRAME_WORDS.has(word));
-  if (words.length < 3) return null;
-  return words.reduce((sum, word) => sum + wordDifficulty(word), 0) / words.length;
+/**
+ * How deep an earlier question was, from the difficulty of the terms it names (null if it names
+ * too few). `known`: the document's terms, so that a quoted question cut short is still read.
+ */
+export function estimateQuestionDepth(question: string, known: readonly string[] = []): number | null {
+  const found = knownTermsIn(question, known);
+  const terms = found.length >= 2 ? found : questionTerms(question);
+  if (terms.length < 2) return null;
+  return terms.reduce((sum, term) => sum + termDifficulty(term), 0) / terms.length;
 }
 
 /**
@@ -71,16 +77,16 @@ export function estimateQuestionDepth(question: string): number | null {
  * the scores when given); with only a summary it shifts by a guess per failure.
  * `pullFactor` < 1: a challenger told to write the hardest question it can barely backs off.
  */
-function aimDepth(anchor: number, feedback: FeedbackSummary, rng: () => number, pullFactor: number): number {
+function aimDepth(anchor: number, feedback: FeedbackSummary, rng: () => number, pullFactor: number, known: readonly string[]): number {
   const easySteps = feedback.tooEasyQuestions.map((question, index) => {
     const weakMean = feedback.tooEasyWeakMeans[index];
     const step = weakMean === undefined ? STEP_WITHOUT_SCORES : clamp(0.45 * (weakMean - 0.45), -0.15, 0.2);
-    return { depth: estimateQuestionDepth(question), step };
+    return { depth: estimateQuestionDepth(question, known), step };
   });
   const strongSteps = feedback.failedStrongQuestions.map((question, index) => {
     const strongMean = feedback.failedStrongMeans[index];
     const step = strongMean === undefined ? STEP_WITHOUT_SCORES : clamp(0.4 * (0.75 - strongMean), 0.03, 0.15);
-    return { depth: estimateQuestionDepth(question), step: step * pullFactor };
+    return { depth: estimateQuestionDepth(question, known), step: step * pullFactor };
   });
   const quoted = [...easySteps, ...strongSteps].filter((entry) => entry.depth !== null);
   if (quoted.length === 0) {
@@ -131,7 +137,7 @@ export function sampleChallengerLatent(
   const recall = !numberTied && !generic && rng() < rates.recall * recallLesson;
   const overshoot = rng() < rates.overshoot;
   const depth = clamp(
-    Math.min(AIM_CEILING, aimDepth(BASE_DEPTH + 0.3 * (insight.depth - 0.5), feedback, rng, maximizeDifficulty ? 0.3 : 1)) +
+    Math.min(AIM_CEILING, aimDepth(BASE_DEPTH + 0.3 * (insight.depth - 0.5), feedback, rng, maximizeDifficulty ? 0.3 : 1, knownTerms(model))) +
       DEPTH_SCATTER * normal(rng) +
       (overshoot ? OVERSHOOT_DEPTH : 0),
     0.02,
@@ -162,22 +168,23 @@ export function sampleChallengerLatent(
   };
 }
 
-/** Picks the concepts the question hinges on: those nearest the target depth (easy ones when generic). */
+/** Every term of the document and of its insights: what an earlier question is read against. */
+function knownTerms(model: DocumentModel): string[] {
+  return [...new Set([...model.terms, ...model.insights.flatMap((insight) => insight.terms.map((entry) => entry.term))])];
+}
+
+/** Picks the terms the question hinges on: those nearest the target depth (easy ones when generic). */
 export function chooseConcepts(model: DocumentModel, latent: ChallengerLatent, rng: () => number): string[] {
-  // Title words stay out: the context names the title, and a concept there would read as a leak.
-  const titleWords = new Set(contentWords(model.title));
-  const usable = (insight: DocumentInsight) =>
-    insight.concepts.filter((concept) => !TEMPLATE_WORDS.has(concept.word) && !titleWords.has(concept.word));
-  let pool = usable(latent.insight);
+  let pool = latent.insight.terms;
   if (pool.length < latent.positives) {
-    const seen = new Set(pool.map((concept) => concept.word));
-    pool = [...pool, ...model.insights.flatMap(usable).filter((concept) => !seen.has(concept.word) && seen.add(concept.word))];
+    const seen = new Set(pool.map((entry) => entry.term.toLowerCase()));
+    pool = [...pool, ...model.insights.flatMap((insight) => insight.terms).filter((entry) => !seen.has(entry.term.toLowerCase()) && seen.add(entry.term.toLowerCase()))];
   }
   const target = latent.generic ? 0.08 : latent.depth;
   const ranked = pool
-    .map((concept) => ({ word: concept.word, distance: Math.abs(concept.difficulty - target) + rng() * 0.04 }))
+    .map((entry) => ({ term: entry.term, distance: Math.abs(entry.difficulty - target) + rng() * 0.04 }))
     .sort((a, b) => a.distance - b.distance);
-  return ranked.slice(0, latent.positives).map((entry) => entry.word);
+  return ranked.slice(0, latent.positives).map((entry) => entry.term);
 }
 
 export const challengerPersona: Persona = {

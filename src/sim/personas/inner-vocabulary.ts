@@ -1,39 +1,108 @@
 // The written forms the inner-loop personas share: rubric criterion templates, the marker phrases
-// of negative criteria, question forms and their labels. The challenger writes with them; the
-// judge, QV and solvers read real text and only need to know which words are template words.
+// of negative criteria, question and context templates, question forms and their labels. The
+// challenger writes with them; the judge, QV and solvers read real text and use them to tell a
+// template's words from the document's terms (inner-templates.ts).
 import { deriveSeed } from '../../util/hash.ts';
 
+/**
+ * Rubric criteria: one template per criterion, none used twice in a rubric. `{t}` is a term from
+ * the document (written "the {t}"); the judge reads it back by matching the template.
+ */
 export const POSITIVE_TEMPLATES = [
-  'Explains the role of {w} in the outcome.',
-  'Connects {w} to the observed effect.',
-  'Identifies {w} as a factor that shapes the result.',
-  'Describes how {w} changes under the stated conditions.',
-  'Justifies the answer with reference to {w}.',
+  'Explains the contribution of the {t} to the outcome.',
+  'Traces the predicted change back to the {t}.',
+  'Says how the {t} would behave under the changed conditions.',
+  'Connects the {t} to the behaviour the team observes.',
+  'Identifies the {t} as one of the factors that decide the result.',
+  'Grounds the main prediction in the {t}.',
+  'Notes the conditions under which the benefit of the {t} disappears.',
+  'Weighs the benefit of the {t} against its price.',
+  'Separates the role of the {t} from that of the other parts.',
+  'Uses the {t} to justify the conclusion.',
+  'Describes how the {t} would interact with the rest of the design.',
+  'Recognises that the size of the effect depends on the {t}.',
+  'Describes the mechanism behind the effect of the {t}.',
+  'Relates the {t} to the resources the method spends.',
+  'Points out the situations in which the {t} would decide the outcome.',
+  'Checks the argument against what is known about the {t}.',
 ] as const;
 
 export const NUMBER_TEMPLATES = [
-  'States the reported value {n} for the main comparison.',
-  'Gives the figure {n} that the experiments reported.',
+  'States the reported value {n} for the {t}.',
+  'Gives the figure {n} that the experiments reported for the {t}.',
 ] as const;
 
-/** A negative criterion names a concept and a wrong claim about it; the marker is the wrong claim. */
+/** A negative criterion names a term and a wrong claim about it ("Treats the X as irrelevant here."); the marker is the wrong claim. */
 export const NEGATIVE_MARKERS = [
-  'has no influence',
-  'always guarantees a better result',
-  'is irrelevant here',
-  'is independent of every other factor',
+  'having no influence',
+  'a guarantee of a better result',
+  'irrelevant here',
+  'independent of every other factor',
 ] as const;
 
-export const NEGATIVE_TEMPLATES = ['Claims that {w} {m}.', 'Asserts that {w} {m}.'] as const;
+export const NEGATIVE_TEMPLATES = [
+  'Treats the {t} as {m}.',
+  'Describes the {t} as {m}.',
+  'Presents the {t} as {m}.',
+  'Regards the {t} as {m}.',
+  'Portrays the {t} as {m}.',
+] as const;
 
-/** Words that belong to the templates above; never used as concepts and ignored by the judge. */
-export const TEMPLATE_WORDS = new Set(
-  (
-    'explains role outcome connects observed effect identifies factor shapes result describes changes stated ' +
-    'conditions justifies answer reference states reported value figure experiments comparison claims asserts ' +
-    'influence always guarantees better irrelevant independent every other'
-  ).split(' '),
-);
+/**
+ * Questions by form, each naming four terms ({a}..{d}, written "the ...") and the method ({m}).
+ * A form's cue (QUESTION_FORMS) is in its templates, and no other form's narrower cue is.
+ */
+export const QUESTION_TEMPLATES: Record<QuestionForm, readonly string[]> = {
+  counterfactual: [
+    'Suppose the team switched off the {a} in {m} but kept the {b} and the {c} exactly as they are. What would happen to the results they care about, and through which steps? Say how the {d} would respond and which part would decide the size of the change.',
+    'Suppose the workload shifted so that the {a} mattered far more than today, while the {b} stayed fixed. What would happen to {m}, and how would the {c} and the {d} each figure in your explanation?',
+  ],
+  mechanism: [
+    'Explain why, in {m}, the {a} and the {b} together lead to the behaviour the team sees, and what part the {c} plays in it. Be specific about the chain of cause and effect, and about the situations in which the {d} would change the picture.',
+    'The team sees {m} behave differently from its baselines. Explain the chain that runs from the {a} through the {b} to that behaviour, and say where the {c} and the {d} enter it.',
+  ],
+  'trade-off': [
+    'The team must decide how far to rely on the {a} versus the {b} in {m}. What trade-off does this involve, and when would each side win? Consider what the {c} would add and take away, and how the {d} would shift the balance.',
+    'Tuning {m} for their deployment, the team can favour the {a} or the {b}. Describe the trade-off between the two, and explain how the {c} and the {d} would tip it one way or the other.',
+  ],
+  design: [
+    'Why would a designer of {m} choose to emphasize the {a} rather than the {b}, and what would that choice give up? Say how the {c} and the {d} enter the decision.',
+    'If you were to choose between investing in the {a} and investing in the {b} for {m}, which would you pick, and why? Explain how the {c} and the {d} bear on that choice.',
+  ],
+  recall: ['According to the paper, list all the parts of {m} that matter here, including the {a}, the {b}, the {c} and the {d}.'],
+  number: ['What value did the authors report for the main comparison involving the {a} and the {b} in {m}, and what does that figure imply for the {c} and the {d}?'],
+  generic: ['In general, why do systems that combine the {a} and the {b} tend to behave well, and what part do the {c} and the {d} usually play?'],
+};
+
+/** Scene sentences of a context: each names terms ({list}: "the a, the b and the c") and nothing of the finding. */
+export const SCENE_TEMPLATES = [
+  'Their system combines {list}.',
+  'In their deployment they also keep an eye on {list}.',
+  'The engineers have spent most of their time on {list}.',
+  'Their notes single out {list} as worth watching.',
+  'A separate test bed exercises {list}.',
+] as const;
+
+/** The sentence a leaking context adds after the finding: the answer in one line. */
+export const LEAK_TEMPLATE = 'In short, the outcome depends on how {list} work together.';
+
+/** The opening of every context; a solver reads the paper's title from it. */
+export const CONTEXT_OPENING = 'A team is reproducing "{title}".';
+
+/** Words that make a context sentence a claim (a finding and its reasons) rather than scene-setting. */
+export const CLAIM_CUES = /\b(because|therefore|which is why|depends on|comes from|backfire|vanish(es)?|no further gain|paid for|widens|falls to|shrinks to|costs?)\b/i;
+
+/** Reference-answer sentences for a term the document says nothing more about; none is used twice. */
+export const REFERENCE_TEMPLATES = [
+  'Part of the explanation lies in the {t}; without that part the finding would not hold in the same form.',
+  'Leaving the {t} out of the argument would misjudge how large the change is.',
+  'The conditions under which the effect shows up at all are set by the {t}.',
+  'Because of its interactions with the other parts, the contribution of the {t} cannot be read off in isolation.',
+  'Any prediction has to account for the {t} and the direction in which the result moves with it.',
+  'How far the effect can go is limited by the {t}.',
+  'Differences in the {t} explain why the effect is larger in some settings than in others.',
+  'A careful answer also weighs the {t}, a factor that is easy to overlook.',
+] as const;
 
 /** The one wrong claim a concept attracts (challenger and solvers agree on it). */
 export function negativeMarker(word: string): string {
@@ -57,11 +126,12 @@ export const RECALL_CUES = /\b(list|enumerate|name) (all|every|each)\b|\baccordi
 export const NUMBER_CUES = /\bwhat (value|figure|number)\b|\breported (value|figure|number)\b/i;
 export const GENERIC_CUES = /\bin general\b|\bas a general principle\b/i;
 
-/** Words of the question templates that are not concepts (solvers and the challenger skip them). */
-export const QUESTION_FRAME_WORDS = new Set(
-  (
-    'team relies together value authors involving implies happen removed behave systems combine considering tend ' +
-    'ingredients including emphasize rather designer choose would choice produce behaviour appears trade-off interact ' +
-    'general research problem addressed studying stay'
-  ).split(' '),
-);
+/** Words of every rubric and reference template (never a term; kept for readers of plain words). */
+export const TEMPLATE_WORDS = wordsOf([...POSITIVE_TEMPLATES, ...NUMBER_TEMPLATES, ...NEGATIVE_TEMPLATES, ...NEGATIVE_MARKERS, ...REFERENCE_TEMPLATES]);
+
+/** Words of the question and context templates. */
+export const QUESTION_FRAME_WORDS = wordsOf([...Object.values(QUESTION_TEMPLATES).flat(), ...SCENE_TEMPLATES, LEAK_TEMPLATE, CONTEXT_OPENING]);
+
+function wordsOf(templates: readonly string[]): Set<string> {
+  return new Set(templates.flatMap((template) => template.replace(/\{[a-z]+\}/g, ' ').toLowerCase().match(/[a-z][a-z-]*[a-z]/g) ?? []));
+}

@@ -3,8 +3,10 @@
 // met when a sentence of the answer makes its claim about its concept, which is how a careful
 // answer that mentions the wrong claim in passing gets penalized (the misfire the paper saw).
 import { applyDirectives } from '../directives.ts';
-import { contentWords, instructionText, promptText, schemaName, sentences, tagContent, wordSet } from './inner-text.ts';
-import { NEGATIVE_MARKERS, TEMPLATE_WORDS } from './inner-vocabulary.ts';
+import { instructionText, promptText, schemaName, sentences, tagContent } from './inner-text.ts';
+import { mentions } from './inner-terms.ts';
+import { readCriterion } from './inner-templates.ts';
+import { NEGATIVE_MARKERS } from './inner-vocabulary.ts';
 import { normalizeAnswer } from './inner-verifiable-solver.ts';
 import { NO_MEMO } from '../memo.ts';
 import type { Persona, PersonaContext, SimRequest } from './index.ts';
@@ -17,24 +19,25 @@ interface RubricEntry {
   weight: number;
 }
 
+/** The terms and numbers a criterion asks an answer to mention. */
 function conceptTerms(criterion: string): string[] {
-  const numbers = criterion.match(/\b\d+(?:\.\d+)?(?:%|x)?(?=[\s,.;)]|$)/g) ?? [];
-  return [...contentWords(criterion).filter((word) => !TEMPLATE_WORDS.has(word) && !NEGATIVE_MARKERS.some((marker) => marker.includes(word))), ...numbers];
+  const reading = readCriterion(criterion);
+  return [...reading.terms, ...reading.numbers];
 }
 
-/** What every criterion is checked against: an answer's sentences and words, derived once per answer. */
+/** What every criterion is checked against: an answer's sentences, derived once per answer. */
 export interface AnswerReading {
-  /** Lower-cased sentences, each with its word set. */
-  sentences: Array<{ text: string; words: Set<string> }>;
-  /** Words of the sentences that do not only assert a wrong claim. */
-  supportiveWords: Set<string>;
+  /** Lower-cased sentences. */
+  sentences: string[];
+  /** The sentences that do not only assert a wrong claim, joined. */
+  supportive: string;
 }
 
 export function readAnswer(answer: string): AnswerReading {
   const lowered = sentences(answer).map((sentence) => sentence.toLowerCase());
-  // A sentence that only asserts a wrong claim does not count as covering the concept.
+  // A sentence that only asserts a wrong claim does not count as covering the term.
   const supportive = lowered.filter((sentence) => !NEGATIVE_MARKERS.some((phrase) => sentence.includes(phrase) && !sentence.includes('needs care')));
-  return { sentences: lowered.map((text) => ({ text, words: wordSet(text) })), supportiveWords: wordSet(supportive.join(' ')) };
+  return { sentences: lowered, supportive: supportive.join(' ') };
 }
 
 /** 1 when the answer does what the criterion says (or, for a negative weight, makes the mistake). */
@@ -43,14 +46,13 @@ export function criterionMet(entry: RubricEntry, answer: string, reading: Answer
   if (terms.length === 0) return { met: 0, reason: 'The criterion names nothing the answer could be checked against.' };
   const marker = NEGATIVE_MARKERS.find((phrase) => entry.criterion.toLowerCase().includes(phrase));
   if (entry.weight < 0 && marker) {
-    const hit = reading.sentences.find((sentence) => sentence.text.includes(marker) && terms.some((term) => sentence.words.has(term)));
-    return hit ? { met: 1, reason: `The answer says that ${terms[0]} ${marker}.` } : { met: 0, reason: 'The answer does not make this mistake.' };
+    const hit = reading.sentences.find((sentence) => sentence.includes(marker) && terms.some((term) => mentions(sentence, term)));
+    return hit ? { met: 1, reason: `The answer says that the ${terms[0]} ${marker}.` } : { met: 0, reason: 'The answer does not make this mistake.' };
   }
-  const words = reading.supportiveWords;
-  const found = terms.filter((term) => words.has(term));
+  const found = terms.filter((term) => mentions(reading.supportive, term));
   const met = found.length / terms.length >= 0.7;
-  if (entry.weight < 0) return met ? { met: 1, reason: `The answer brings up ${found.join(', ')}.` } : { met: 0, reason: 'The answer does not do this.' };
-  return met ? { met: 1, reason: `The answer addresses ${found.join(', ')}.` } : { met: 0, reason: `The answer does not address ${terms.filter((term) => !words.has(term)).join(', ')}.` };
+  if (entry.weight < 0) return met ? { met: 1, reason: `The answer brings up ${found.join('; ')}.` } : { met: 0, reason: 'The answer does not do this.' };
+  return met ? { met: 1, reason: `The answer addresses ${found.join('; ')}.` } : { met: 0, reason: `The answer does not address ${terms.filter((term) => !found.includes(term)).join('; ')}.` };
 }
 
 function parseRubric(text: string | null): RubricEntry[] {

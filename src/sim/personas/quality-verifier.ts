@@ -2,8 +2,9 @@
 // What is wrong is read from the text (the key concepts in the context, recall cues, rubric counts,
 // the label's cue); whether the verifier notices depends on the directives in its prompt.
 import { applyDirectives } from '../directives.ts';
-import { contentWords, instructionText, promptText, schemaName, tagContent, wordSet } from './inner-text.ts';
-import { QUESTION_FORMS, RECALL_CUES, TEMPLATE_WORDS, type QuestionForm } from './inner-vocabulary.ts';
+import { instructionText, promptText, schemaName, tagContent } from './inner-text.ts';
+import { readContext, readCriterion } from './inner-templates.ts';
+import { QUESTION_FORMS, RECALL_CUES, type QuestionForm } from './inner-vocabulary.ts';
 import { NO_MEMO } from '../memo.ts';
 import { VERIFIABLE_FAMILY_LINE } from '../verifiable-corpus.ts';
 import { normalizeAnswer, parseVerifiableProblem } from './inner-verifiable-solver.ts';
@@ -24,15 +25,15 @@ interface ExampleText {
 
 type Check = { verdict: 'PASS' | 'FAIL'; reason: string };
 
-/** Fraction of the rubric's positive concepts that already appear in the context. */
+/** Fraction of the rubric's positive terms that the context already makes a claim about (names alone do not leak). */
 export function leakFraction(example: ExampleText): number {
   const rubric = Array.isArray(example.rubric) ? (example.rubric as Array<Record<string, unknown>>) : [];
-  const context = wordSet(String(example.context ?? ''));
-  const concepts = rubric
+  const claimed = readContext(String(example.context ?? '')).claimed;
+  const terms = rubric
     .filter((item) => typeof item.weight !== 'number' || item.weight > 0)
-    .flatMap((item) => contentWords(String(item.criterion ?? '')).filter((word) => !TEMPLATE_WORDS.has(word)));
-  if (concepts.length === 0) return 0;
-  return concepts.filter((word) => context.has(word)).length / concepts.length;
+    .flatMap((item) => readCriterion(String(item.criterion ?? '')).terms);
+  if (terms.length === 0) return 0;
+  return terms.filter((term) => claimed.has(term.toLowerCase())).length / terms.length;
 }
 
 function rubricCheck(example: ExampleText, demandNegatives: boolean): Check {

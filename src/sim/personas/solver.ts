@@ -3,10 +3,10 @@
 // difficulty and rises with capability; the answer names what it covers, so the judge scores text.
 import { deriveSeed } from '../../util/hash.ts';
 import { applyDirectives } from '../directives.ts';
-import { capitalize, contentWords, instructionText, pick, promptText, sentences, sigmoid, tagContent, wordDifficulty } from './inner-text.ts';
-import { GENERIC_CUES, NUMBER_CUES, QUESTION_FRAME_WORDS, TEMPLATE_WORDS, negativeMarker } from './inner-vocabulary.ts';
+import { capitalize, instructionText, promptText, sigmoid, tagContent, wordDifficulty } from './inner-text.ts';
+import { questionTerms, readContext } from './inner-templates.ts';
+import { GENERIC_CUES, NUMBER_CUES, negativeMarker } from './inner-vocabulary.ts';
 import { solveVerifiable } from './inner-verifiable-solver.ts';
-import { answerInStrongMode } from './solver-modes.ts';
 import { NO_MEMO, type SimMemo } from '../memo.ts';
 import type { Persona, PersonaContext, SimRequest } from './index.ts';
 
@@ -47,32 +47,50 @@ function solverProfile(request: SimRequest, instructions: string, rng: () => num
 }
 
 export function topicFamiliarity(context: string): number {
-  const title = /addressed in "([^"]+)"/.exec(context)?.[1];
+  const title = readContext(context).title;
   if (!title) return 0;
   return FAMILIARITY_SPREAD * (((deriveSeed('topic-familiarity', title) % 20001) / 10000) - 1);
 }
 
-export function writeRubricAnswer(context: string, question: string, profile: SolverProfile, rng: () => number, difficultyOf: (word: string) => number): string {
+/** How an answer says that it covers a term: one sentence per term, no wording twice in a row. */
+const COVERAGE_LINES = [
+  'A central part is played by the {t}: the way the effect unfolds follows from it.',
+  'Much turns on the {t} in this setting.',
+  'Consider the {t}: under these conditions, what happens depends on it.',
+  'The size of the change is decided in part by the {t}.',
+  'I would expect the {t} to respond early, being on the path of the effect.',
+  'Without the {t} the picture would look different.',
+];
+
+/**
+ * The answer to a rubric question: every term the question and the context name is covered with a
+ * chance that falls with its difficulty (a term the context makes a claim about is nearly always
+ * covered), and each covered term gets a sentence naming it, which is what the judge reads.
+ * `difficultyOf` receives the lower-cased term.
+ */
+export function writeRubricAnswer(context: string, question: string, profile: SolverProfile, rng: () => number, difficultyOf: (term: string) => number): string {
+  const reading = readContext(context);
   const capability = profile.capability + topicFamiliarity(context);
-  const contextSentences = sentences(context).slice(1); // the opening only names the paper
-  const inContext = new Set(contextSentences.flatMap((sentence) => contentWords(sentence)));
   const generic = GENERIC_CUES.test(question);
-  const concepts = contentWords(question).filter((word) => !TEMPLATE_WORDS.has(word) && !QUESTION_FRAME_WORDS.has(word));
+  const seen = new Set<string>();
+  const terms = [...questionTerms(question), ...reading.terms].filter((term) => !seen.has(term.toLowerCase()) && seen.add(term.toLowerCase()));
   const lines = ['Reasoning step by step about the situation described.'];
-  for (const word of concepts) {
-    let chance = coverageProbability(capability, difficultyOf(word));
+  let line = Math.floor(rng() * COVERAGE_LINES.length);
+  for (const term of terms) {
+    let chance = coverageProbability(capability, difficultyOf(term.toLowerCase()));
     if (generic) chance = 0.5 + 0.5 * chance;
-    if (inContext.has(word)) chance = Math.max(chance, LEAKED_COVERAGE);
+    if (reading.claimed.has(term.toLowerCase())) chance = Math.max(chance, LEAKED_COVERAGE);
     if (rng() < chance) {
-      lines.push(pick([`${capitalize(word)} is central here: it shapes how the effect unfolds.`, `The answer turns on ${word}, which drives the behaviour in this setting.`, `Consider ${word}: it changes what happens under these conditions.`], rng));
-      if (rng() < profile.elaboration) lines.push(`One might say that ${word} ${negativeMarker(word)}, but that needs care.`);
+      line = (line + 1 + Math.floor(rng() * 2)) % COVERAGE_LINES.length;
+      lines.push(capitalize(COVERAGE_LINES[line]!.replace('{t}', term)));
+      if (rng() < profile.elaboration) lines.push(`One might treat the ${term} as ${negativeMarker(term)}, but that needs care.`);
     } else if (rng() < profile.confusion) {
-      lines.push(`${capitalize(word)} ${negativeMarker(word)}.`);
+      lines.push(`I would treat the ${term} as ${negativeMarker(term)}.`);
     }
   }
   if (NUMBER_CUES.test(question)) {
     const numbers = context.match(/\b\d+(?:\.\d+)?(?:%|x)?/g) ?? [];
-    lines.push(numbers.length > 0 && rng() < 0.5 ? `The reported value is ${pick(numbers, rng)}.` : 'The exact reported value is not given here, so I estimate it is moderate.');
+    lines.push(numbers.length > 0 && rng() < 0.5 ? `The reported value is ${numbers[Math.floor(rng() * numbers.length)]}.` : 'The exact reported value is not given here, so I estimate it is moderate.');
   }
   lines.push(lines.length > 1 ? 'Final answer: the factors above together explain the outcome.' : 'Final answer: I am not sure.');
   return lines.join(' ');
@@ -83,9 +101,6 @@ export const solverPersona: Persona = {
   matches: (request: SimRequest) => (request.model === 'sim-weak' || request.model === 'sim-strong') && !request.responseFormat && !request.tools,
   respond(request: SimRequest, { rng, memo = NO_MEMO }: PersonaContext) {
     const prompt = promptText(request);
-    // The weak model standing in as the strong solver (with the document, or aggregating samples).
-    const strongMode = answerInStrongMode(request, prompt, rng, memo, { solverProfile, writeRubricAnswer });
-    if (strongMode) return strongMode;
     const context = tagContent(prompt, 'context') ?? '';
     const question = tagContent(prompt, 'question') ?? prompt;
     const profile = solverProfile(request, instructionText(prompt, ['context', 'question']), rng, memo);

@@ -105,13 +105,13 @@ describe('inner-loop personas', () => {
   });
 
   it('the judge scores from the answer text', () => {
-    const example = { question: 'Why?', rubric: [{ criterion: 'Explains the role of pipelining in the outcome.', weight: 5 }, { criterion: 'Claims that pipelining has no influence.', weight: -3 }] };
+    const example = { question: 'Why?', rubric: [{ criterion: 'Explains the contribution of the instruction pipeline to the outcome.', weight: 5 }, { criterion: 'Treats the instruction pipeline as having no influence.', weight: -3 }] };
     const prompt = (answer: string) =>
       `<question>\nWhy?\n</question>\n<answer>\n${answer}\n</answer>\n<rubric>\n${JSON.stringify(example.rubric.map((item, offset) => ({ index: offset + 1, ...item })))}\n</rubric>`;
     const met = (answer: string) =>
       (JSON.parse(judgePersona.respond(request('sim-agent', prompt(answer), 'rubric_scores'), context(11)).content!) as { scores: Array<{ met: number }> }).scores.map((entry) => entry.met);
-    expect(met('Pipelining is central here: it shapes how the effect unfolds.')).toEqual([1, 0]);
-    expect(met('Caching explains everything.')).toEqual([0, 0]);
-    expect(met('Pipelining has no influence.')).toEqual([0, 1]);
+    expect(met('Much turns on the instruction pipeline in this setting.')).toEqual([1, 0]);
+    expect(met('The pipeline explains everything.')).toEqual([0, 0]);
+    expect(met('I would treat the instruction pipeline as having no influence.')).toEqual([0, 1]);
   });
 });
