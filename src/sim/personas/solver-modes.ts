@@ -66,7 +66,8 @@ function aggregate(prompt: string, rng: () => number): SimReply {
     const best = [...votes.values()].reduce<{ answer: string; count: number } | undefined>((top, entry) => (!top || entry.count > top.count ? entry : top), undefined);
     return { content: `Comparing the ${answers.length} answers and checking the computation again.\nFinal answer: ${best?.answer ?? 'I am not sure.'}` };
   }
-  const concepts = questionConcepts(question);
+  // What the question and its context name: what an answer is judged on.
+  const concepts = [...new Set([...questionConcepts(question), ...questionConcepts(tagContent(prompt, 'context') ?? '')])];
   const covered = (text: string) => new Set(concepts.filter((word) => text.toLowerCase().includes(word)));
   const ranked = answers.map((text, index) => ({ text, index, covered: covered(text) })).sort((a, b) => b.covered.size - a.covered.size || a.index - b.index);
   const kept = ranked[0]!;
