@@ -1,11 +1,12 @@
 // The sim analyzer (`failure_analysis`): reads the failure trajectories and the history as text,
-// reports the failure modes it finds with counts, quoted evidence and a fix that names a directive
-// of the catalogue. Like a real analyst it is imperfect: now and then (seeded) it misses a mode or
-// puts a rare one first.
+// reports the failure modes it finds with counts, quoted evidence and a fix, all in plain words: the
+// fix says what to change and quotes an instruction to add (a wording of the catalogue, in curly
+// quotes), never the sim's own identifiers. Like a real analyst it is imperfect: now and then
+// (seeded) it misses a mode or puts a rare one first.
 import { getDirective, type DirectiveId } from '../directives.ts';
 import type { Persona, SimReply, SimRequest } from './index.ts';
 import { ROUND_HEADER, failureModeCatalogue, modeEvidence, rememberingLineShowsMode, type FailureModeSpec } from './meta-failure-modes.ts';
-import { failedDirectivesInHistory, fileForDirective } from './meta-history.ts';
+import { failedDirectivesInHistory, fileForDirective, quoted } from './meta-history.ts';
 import { findSection, pick } from './meta-request.ts';
 
 export const FAILURE_ANALYSIS_SCHEMA = 'failure_analysis';
@@ -155,15 +156,17 @@ function headline(modes: ObservedFailureMode[], rounds: number): string {
   return second ? `${main}, followed by ${second.mode.name} (${second.count}).` : `${main}.`;
 }
 
-/** Advice in words plus the directive to add; a directive the history shows failing is passed over when another exists. */
+/**
+ * Advice in words plus an instruction to add, quoted; an instruction the history shows failing is
+ * passed over when another exists. The quote is what a reader (the sim implementer) acts on.
+ */
 function suggestFix(mode: FailureModeSpec, failed: ReadonlySet<DirectiveId>, rng: () => number): string {
   const untried = mode.fixes.filter((id) => !failed.has(id));
   const chosen = untried[0] ?? mode.fixes[0];
   if (!chosen) return `${capitalize(mode.advice)}.`;
-  const directive = getDirective(chosen);
-  const wording = pick(directive.canonicalWordings, rng);
-  const retried = untried.length === 0 ? ' (it was tried before without success; try a different wording)' : '';
-  return `${capitalize(mode.advice)}: add the ${chosen} directive to ${fileForDirective(chosen)}${retried}, e.g. "${wording}"`;
+  const wording = pick(getDirective(chosen).canonicalWordings, rng);
+  const retried = untried.length === 0 ? ' (an instruction like it was tried before without success; try a different wording)' : '';
+  return `${capitalize(mode.advice)}: add to ${fileForDirective(chosen)}${retried} an instruction such as ${quoted(wording)}`;
 }
 
 function capitalize(text: string): string {

@@ -1,5 +1,6 @@
 // The sim implementer (`harness_edits`): reads the analysis, the history and the editable harness
-// files, and proposes search/replace edits against the CURRENT file text. It follows the analysis
+// files, and proposes search/replace edits against the CURRENT file text. Its summary says in plain
+// words what it adds or takes out, quoting the sentence (never the sim's own identifiers). It follows the analysis
 // with a set probability, else picks from a catalogue of helpful, neutral and harmful edits; now and
 // then it tries to edit a protected file or botches a search text, so that the framework's refusal
 // paths are exercised on every run.
@@ -7,7 +8,7 @@ import { directiveCatalogue, detectDirectives, getDirective, type Directive, typ
 import type { Persona, SimReply, SimRequest } from './index.ts';
 import { NEUTRAL_SENTENCES, insertionEdit, malformedEdit, protectedFileEdit, removalEdit, rewordingEdit, type HarnessEdit } from './meta-edits.ts';
 import { HARMFUL_DIRECTIVE_MODES, modesDescribedBy, type FailureModeId } from './meta-failure-modes.ts';
-import { ROLE_PROMPT_PATHS, directivesMentioned, failedDirectivesInHistory, fileForDirective } from './meta-history.ts';
+import { ROLE_PROMPT_PATHS, directivesMentioned, failedDirectivesInHistory, fileForDirective, quoted } from './meta-history.ts';
 import { findSection, parseHarnessFiles, pick, userTexts } from './meta-request.ts';
 
 export const HARNESS_EDITS_SCHEMA = 'harness_edits';
@@ -135,8 +136,8 @@ function isImplementerRequest(request: SimRequest): boolean {
 }
 
 /**
- * Directives the analysis asks for, in its order: ids it names, else the fixes of the failure
- * modes its words describe (so an analysis written in prose by a real model also works).
+ * Directives the analysis asks for, in its order: the instructions it quotes or words, else the
+ * fixes of the failure modes its words describe (so an analysis written in prose by a real model also works).
  */
 export function directivesFromAnalysis(analysis: string): DirectiveId[] {
   const ordered: DirectiveId[] = [];
@@ -207,7 +208,7 @@ function removeHarmfulCause(state: EditState): ImplementerProposal | undefined {
     if (!reported.has(mode) || text === undefined || !detectDirectives(text, directive.role).includes(id)) continue;
     if (state.rng() >= state.rates.removeHarmful) continue;
     const edit = removalEdit(file, text, directive.patterns);
-    if (edit) return { kind: 'helpful', reply: { summary: `Remove ${id} from ${file}: it causes ${directive.failureMode}.`, edits: [edit] } };
+    if (edit) return { kind: 'helpful', reply: { summary: `Take ${quoted(removedText(edit))} out of ${file}: it causes ${directive.failureMode}.`, edits: [edit] } };
   }
   return undefined;
 }
@@ -237,40 +238,52 @@ function helpfulEdits(state: EditState, ids: DirectiveId[], why: string): Implem
   if (all.includes('positive-only-rubric') && !all.includes('negatives-optional') && usable(state, 'negatives-optional')) {
     if (state.rng() < state.rates.pairPositiveOnly) all.push('negatives-optional');
   }
-  const edits = insertDirectives(state, all);
-  if (edits.length === 0) return undefined;
-  const added = all.slice(0, edits.length);
-  const summary = `Add ${added.map((id) => `${id} to ${fileForDirective(id)}`).join(' and ')}, ${why}: ${getDirective(added[0] as DirectiveId).failureMode}.`;
-  return { kind: 'helpful', reply: { summary, edits } };
+  const inserted = insertDirectives(state, all);
+  if (inserted.length === 0) return undefined;
+  const first = all[0] as DirectiveId;
+  const summary = `${addedText(inserted)}, ${why}: ${getDirective(first).failureMode}.`;
+  return { kind: 'helpful', reply: { summary, edits: inserted.map((entry) => entry.edit) } };
 }
 
 function harmfulEdits(state: EditState, directive: Directive): ImplementerProposal | undefined {
-  const edits = insertDirectives(state, [directive.id]);
-  if (edits.length === 0) return undefined;
-  return { kind: 'harmful', reply: { summary: `Add ${directive.id} to ${fileForDirective(directive.id)}: ${directive.summary}.`, edits } };
+  const inserted = insertDirectives(state, [directive.id]);
+  if (inserted.length === 0) return undefined;
+  return { kind: 'harmful', reply: { summary: `${addedText(inserted)}: ${directive.summary}.`, edits: inserted.map((entry) => entry.edit) } };
+}
+
+/** "Add “sentence” to file and “sentence” to file": what was added, quoted, first one first (the history keeps one line). */
+function addedText(inserted: ReadonlyArray<{ edit: HarnessEdit; sentence: string }>): string {
+  return `Add ${inserted.map((entry) => `${quoted(entry.sentence)} to ${entry.edit.file}`).join(' and ')}`;
+}
+
+/** The text a removal takes out: the line searched for, less what its replacement keeps. */
+function removedText(edit: HarnessEdit): string {
+  const removed = edit.replace === '' ? edit.search : edit.search.replace(edit.replace.trim(), '');
+  return removed.replace(/^\s*(?:[-*+]|\d+[.)])\s/, '').trim();
 }
 
 /** One edit per directive, each after its own anchor line so that the edits never overlap. */
-function insertDirectives(state: EditState, ids: DirectiveId[]): HarnessEdit[] {
-  const edits: HarnessEdit[] = [];
+function insertDirectives(state: EditState, ids: DirectiveId[]): Array<{ edit: HarnessEdit; sentence: string }> {
+  const inserted: Array<{ edit: HarnessEdit; sentence: string }> = [];
   const usedAnchors = new Set<string>();
   for (const id of ids) {
     const file = fileForDirective(id);
     const text = state.input.files.get(file);
     if (text === undefined) break;
-    const edit = insertionEdit(file, text, pick(getDirective(id).canonicalWordings, state.rng), state.rng, usedAnchors);
+    const sentence = pick(getDirective(id).canonicalWordings, state.rng);
+    const edit = insertionEdit(file, text, sentence, state.rng, usedAnchors);
     if (!edit) break;
     usedAnchors.add(edit.search);
-    edits.push(edit);
+    inserted.push({ edit, sentence });
   }
-  return edits;
+  return inserted;
 }
 
 function tamper(input: ImplementerInput, rng: () => number): ImplementerProposal {
   const target = pick(TAMPER_TARGETS, rng);
   const sentence = pick(getDirective(target.directive).canonicalWordings, rng);
   const edit = protectedFileEdit(target.file, target.anchor, input.files.get(target.file), sentence, rng);
-  return { kind: 'protected', reply: { summary: `Add ${target.directive} to ${target.file}: ${target.rationale}.`, edits: [edit] } };
+  return { kind: 'protected', reply: { summary: `Add ${quoted(sentence)} to ${target.file}: ${target.rationale}.`, edits: [edit] } };
 }
 
 function malformed(input: ImplementerInput, rng: () => number): ImplementerProposal | undefined {

@@ -1,5 +1,5 @@
 // What the meta personas read from the history log, and where each directive lives in a harness.
-import { DIRECTIVE_IDS, detectDirectives, type DirectiveId, type DirectiveRole } from '../directives.ts';
+import { directiveCatalogue, type DirectiveId, type DirectiveRole } from '../directives.ts';
 
 /** The harness file each role's prompt is read from (src/README.md, "The wire protocol"). */
 export const ROLE_PROMPT_PATHS: Record<DirectiveRole, string> = {
@@ -40,8 +40,8 @@ const ENTRY_HEADER = /^\s*(?:#+\s*|[-*]\s*)?(?:iteration|iter\.?)\s*#?\d+/i;
 const FAILED_OUTCOME = /\b(rejected|refused|not accepted|no improvement|did not help|worse than (the )?parent)\b/i;
 
 /**
- * Directives that earlier iterations tried without success: named by id (the sim implementer's
- * summaries name them) or quoted in a wording the detector knows, in an entry that ended badly.
+ * Directives that earlier iterations tried without success: an instruction in a wording the
+ * detector knows (the sim implementer's summaries quote what they add), in an entry that ended badly.
  */
 export function failedDirectivesInHistory(history: string): Set<DirectiveId> {
   const failed = new Set<DirectiveId>();
@@ -52,14 +52,32 @@ export function failedDirectivesInHistory(history: string): Set<DirectiveId> {
   return failed;
 }
 
-/** Directive ids named in `text` (in order of first mention), plus any the detector finds in quoted wordings. */
+/**
+ * Directives whose wording `text` carries: first those inside curly quotes (the instructions the
+ * meta personas quote, in order), then any other, in order of first appearance. The meta personas
+ * write plain words, never a directive's id, so this is how one reads what the other proposed.
+ */
 export function directivesMentioned(text: string): DirectiveId[] {
-  const named = DIRECTIVE_IDS.map((id) => ({ id, at: text.indexOf(id) }))
-    .filter((entry) => entry.at !== -1)
+  const quotes = [...text.matchAll(/\u201c([^\u201d]*)\u201d/g)].map((match) => match[1] ?? '');
+  const ordered: DirectiveId[] = [];
+  for (const part of [...quotes, text]) {
+    for (const id of byPosition(part)) if (!ordered.includes(id)) ordered.push(id);
+  }
+  return ordered;
+}
+
+/** The directives a text's wording matches, ordered by where their first match starts. */
+function byPosition(text: string): DirectiveId[] {
+  return directiveCatalogue
+    .map((directive) => ({ id: directive.id, at: Math.min(...directive.patterns.map((pattern) => pattern.exec(text)?.index ?? Infinity)) }))
+    .filter((entry) => entry.at !== Infinity)
     .sort((a, b) => a.at - b.at)
     .map((entry) => entry.id);
-  const detected = detectDirectives(text).filter((id) => !named.includes(id));
-  return [...named, ...detected];
+}
+
+/** An instruction as the meta personas quote it (curly quotes, so straight ones inside it stay). */
+export function quoted(sentence: string): string {
+  return `\u201c${sentence}\u201d`;
 }
 
 /** One entry per iteration when the log has iteration headers, else one per line. */

@@ -13,6 +13,8 @@ import {
 import { ABSENT_MODES, PRESENT_MODES, TRAJECTORIES, chatBody, completionContent, gaveUpResult, metaTemplate } from './meta-fixtures.ts';
 import { formatTrajectory } from '../../../src/inner/index.ts';
 import { joinTrajectories } from '../../../src/outer/analyze.ts';
+import { DIRECTIVE_IDS } from '../../../src/sim/directives.ts';
+import { directivesMentioned } from '../../../src/sim/personas/meta-history.ts';
 
 const exactAnalyzer = createAnalyzerPersona({ ...defaultAnalyzerOptions, missRate: 0, misrankRate: 0 });
 
@@ -27,7 +29,7 @@ const rejectedInsightHistory = renderHistory([
     parentId: 'c0000',
     childId: 'c0001',
     analysisHeadline: 'The main failure is questions too easy for the weak solver (9).',
-    editSummary: 'Add paper-specific-insight to prompts/challenger.md, following the analysis: generic questions answerable without the paper.',
+    editSummary: 'Add \u201cThe question must depend on an insight that is specific to this paper; generic textbook knowledge must not be enough.\u201d to prompts/challenger.md, following the analysis: generic questions answerable without the paper.',
     parentScore: 0.6,
     childScore: 0.56,
     decision: 'rejected',
@@ -52,7 +54,7 @@ describe('sim analyzer persona', () => {
     );
   });
 
-  it('quotes evidence lines from the text and names a catalogue directive in each fix', () => {
+  it('quotes evidence lines from the text and quotes an instruction to add in each fix', () => {
     const analysis = analyzeTrajectories(TRAJECTORIES, 'No earlier iterations yet.', seedrandom('3'), {
       ...defaultAnalyzerOptions,
       missRate: 0,
@@ -75,12 +77,14 @@ describe('sim analyzer persona', () => {
         for (const part of quote.split(' | ')) expect(TRAJECTORIES).toContain(part.replace(/\.\.\.$/, ''));
       }
     }
-    expect(byName.get('quality check rejects rubrics without enough negative criteria')?.suggested_fix).toContain(
-      'add the negatives-optional directive to prompts/quality-verifier.md',
-    );
-    expect(byName.get('generic questions answerable without the paper')?.suggested_fix).toContain(
-      'add the paper-specific-insight directive to prompts/challenger.md',
-    );
+    const negatives = byName.get('quality check rejects rubrics without enough negative criteria')?.suggested_fix ?? '';
+    expect(negatives).toMatch(/^Tell the verifier that negative criteria are optional, so positive-only rubrics can pass: add to prompts\/quality-verifier\.md an instruction such as \u201c[^\u201d]+\u201d$/);
+    expect(directivesMentioned(negatives)[0]).toBe('negatives-optional');
+    const generic = byName.get('generic questions answerable without the paper')?.suggested_fix ?? '';
+    expect(generic).toContain('add to prompts/challenger.md an instruction such as \u201c');
+    expect(directivesMentioned(generic)[0]).toBe('paper-specific-insight');
+    // Plain words: no fix names one of the sim's directive identifiers.
+    for (const mode of analysis.failure_modes) for (const id of DIRECTIVE_IDS) expect(mode.suggested_fix).not.toContain(id);
   });
 
   it('passes over a fix the history shows failing when the mode has another one', () => {
@@ -90,8 +94,9 @@ describe('sim analyzer persona', () => {
       misrankRate: 0,
     });
     const generic = analysis.failure_modes.find((mode) => mode.name === 'generic questions answerable without the paper');
-    expect(generic?.suggested_fix).toContain('add the predicted-outcomes directive to prompts/challenger.md');
-    expect(generic?.suggested_fix).not.toContain('paper-specific-insight');
+    expect(generic?.suggested_fix).toContain('add to prompts/challenger.md an instruction such as \u201c');
+    // The quoted instruction is another fix of the mode; the rejected one is only named in the advice's words.
+    expect(directivesMentioned(generic?.suggested_fix ?? '')[0]).toBe('predicted-outcomes');
   });
 
   it("reads the inner loop's own trajectory text: strong failures, numbers, recall, labels, giving up, false claims", () => {

@@ -35,12 +35,12 @@ function analysisNaming(...modes: Array<{ name: string; fix: string }>): string 
 
 const GENERIC_ANALYSIS = analysisNaming({
   name: 'generic questions answerable without the paper',
-  fix: 'Require an insight specific to this paper: add the paper-specific-insight directive to prompts/challenger.md',
+  fix: 'Require an insight specific to this paper: add to prompts/challenger.md an instruction such as \u201cThe question must depend on an insight that is specific to this paper; generic textbook knowledge must not be enough.\u201d',
 });
 
 const MISFIRE_ANALYSIS = analysisNaming({
   name: 'negative criteria misfire on good answers',
-  fix: 'Use positive-weight criteria only: add the positive-only-rubric directive to prompts/challenger.md',
+  fix: 'Use positive-weight criteria only: add to prompts/challenger.md an instruction such as \u201cUse only positive-weight criteria; do not include negative criteria, they misfire on good answers.\u201d',
 });
 
 const NO_HISTORY = 'No earlier iterations yet.';
@@ -176,7 +176,7 @@ describe('sim implementer persona', () => {
         parentId: 'c0000',
         childId: 'c0001',
         analysisHeadline: 'The main failure is generic questions answerable without the paper (4).',
-        editSummary: 'Add paper-specific-insight to prompts/challenger.md, following the analysis: generic questions answerable without the paper.',
+        editSummary: 'Add \u201cThe question must depend on an insight that is specific to this paper; generic textbook knowledge must not be enough.\u201d to prompts/challenger.md, following the analysis: generic questions answerable without the paper.',
         parentScore: 0.6,
         childScore: 0.55,
         decision: 'rejected',
@@ -202,7 +202,7 @@ describe('sim implementer persona', () => {
   it('after a protected-file refusal, retries without touching a protected file or repeating itself', () => {
     const prompt = implementerPrompt(baseline, GENERIC_ANALYSIS, NO_HISTORY);
     const firstReply = JSON.stringify({
-      summary: 'Add paper-specific-insight to prompts/challenger.md and answer-briefly to prompts/weak-solver.md.',
+      summary: 'Add \u201cThe question must depend on an insight that is specific to this paper; generic textbook knowledge must not be enough.\u201d to prompts/challenger.md and \u201cAnswer briefly.\u201d to prompts/weak-solver.md.',
       edits: [{ file: 'prompts/weak-solver.md', search: '{{question}}', replace: '{{question}}\n\nAnswer briefly.' }],
     });
     const refusal = 'Your edits were refused (protected-file): edit 1: prompts/weak-solver.md is protected; edit another file';
@@ -228,7 +228,7 @@ describe('sim implementer persona', () => {
     for (let seed = 0; seed < 200; seed += 1) {
       const edits = reply(harmed, analysis, NO_HISTORY, seed);
       const applied = applyEdits(harmed, edits.edits);
-      if (!applied.ok || !edits.summary.startsWith('Remove as-hard-as-possible')) continue;
+      if (!applied.ok || !edits.summary.startsWith('Take \u201cMake the question as hard as possible.\u201d out of prompts/challenger.md')) continue;
       removed += 1;
       expect(applied.harness.files['prompts/challenger.md']).toBe(challenger);
     }
