@@ -35,12 +35,12 @@ export interface CalibrationOptions {
 
 const TOLERANCE = 0.05;
 
-function near(name: string, target: number, estimate: Estimate, tolerance = TOLERANCE): CalibrationTarget {
+export function near(name: string, target: number, estimate: Estimate, tolerance = TOLERANCE): CalibrationTarget {
   const pass = estimate.value !== null && Math.abs(estimate.value - target) <= tolerance;
   return { name, target: `${target.toFixed(2)} +- ${tolerance.toFixed(2)}`, measured: estimate.value, interval: estimate.interval, pass };
 }
 
-function within(name: string, low: number, high: number, estimate: Estimate): CalibrationTarget {
+export function within(name: string, low: number, high: number, estimate: Estimate): CalibrationTarget {
   const pass = estimate.value !== null && estimate.value >= low && estimate.value <= high;
   return { name, target: `${low} to ${high}`, measured: estimate.value, interval: estimate.interval, pass };
 }

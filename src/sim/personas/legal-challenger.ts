@@ -8,7 +8,7 @@ import { isLegalText, LEGAL_OUTCOME, PHRASES, readSections, sectionRole, type Le
 import type { Persona, PersonaContext, SimRequest } from './index.ts';
 
 /** Chance that the challenger acts on one suggestion as asked (fixed per document and suggestion). */
-const FOLLOW_RATE = 0.35;
+const FOLLOW_RATE = 0.3;
 /** Chance a draft restates the facts inside the question (a question body over 1,000 characters). */
 const RESTATE_RATE = 0.12;
 const RESTATE_RATE_WARNED = 0.02;

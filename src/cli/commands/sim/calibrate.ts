@@ -1,11 +1,13 @@
 import type { Argv, CommandModule } from 'yargs';
 import { ConfigError } from '../../../errors.ts';
 import { formatCalibrationTable, runCalibration } from '../../../lab/calibrate.ts';
+import { runLegalCalibration } from '../../../lab/calibrate-legal.ts';
 
 interface CalibrateArgs {
   seeds: number;
   limit?: number;
   split?: string;
+  legal: boolean;
   json: boolean;
 }
 
@@ -17,6 +19,7 @@ const calibrateCommand: CommandModule<object, CalibrateArgs> = {
       .option('seeds', { type: 'number', default: 4, describe: 'Sim seeds per harness (episodes = validation documents x seeds)' })
       .option('limit', { type: 'number', describe: 'Use only the first N validation documents' })
       .option('split', { type: 'string', describe: 'Split file (default: splits/sim-cs.json)' })
+      .option('legal', { type: 'boolean', default: true, describe: 'Add the legal targets (judge-loop and CoT on splits/sim-legal.json); --no-legal leaves them out' })
       .option('json', { type: 'boolean', default: false, describe: 'Print the report as JSON' }) as unknown as Argv<CalibrateArgs>,
   handler: async (args) => {
     if (!Number.isInteger(args.seeds) || args.seeds < 1) throw new ConfigError('--seeds', `${args.seeds} must be a positive integer`);
@@ -27,6 +30,14 @@ const calibrateCommand: CommandModule<object, CalibrateArgs> = {
       ...(args.split ? { splitFile: args.split } : {}),
       log: (line) => process.stderr.write(`${line}\n`),
     });
+    if (args.legal) {
+      const legal = await runLegalCalibration({
+        seeds: report.seeds,
+        ...(args.limit !== undefined ? { documentLimit: args.limit } : {}),
+        log: (line) => process.stderr.write(`${line}\n`),
+      });
+      report.targets.push(...legal.targets.map((target) => ({ ...target, name: `${target.name} (${legal.documents} docs)` })));
+    }
     process.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatCalibrationTable(report)}\n`);
     if (report.targets.some((target) => !target.pass)) process.exitCode = 1;
   },
