@@ -10,6 +10,7 @@
 // every N finished rounds it is folded into one summary message (fewer tokens, fewer cache hits).
 import { renderPrompt } from '../harness/render-prompt.ts';
 import { canonicalJson } from '../util/hash.ts';
+import { ownValue } from '../util/own-property.ts';
 import type { ChatMessage, ToolCall } from '../llm/types.ts';
 import { acceptanceVerdict } from './acceptance.ts';
 import { AGENT_TOOLS, agentTools, NUDGE_MESSAGE } from './agent-tools.ts';
@@ -156,7 +157,7 @@ async function runTool(state: AgentState, call: ToolCall): Promise<ToolResult> {
     case 'call_challenger': {
       // Angles are read only where the tool offers them (challengersPerRound > 1); elsewhere they are ignored, as before.
       const limit = state.context.harness.settings.challengersPerRound;
-      const angles = limit > 1 ? readAngles(args.angles, limit) : { ok: true as const, angles: [], ignored: 0 };
+      const angles = limit > 1 ? readAngles(ownValue(args, 'angles'), limit) : { ok: true as const, angles: [], ignored: 0 };
       if (!angles.ok) return { error: angles.error };
       const instructions = typeof args.instructions === 'string' ? args.instructions : '';
       if (angles.angles.length > 0) return callChallengers(state, instructions, angles.angles, angles.ignored);
