@@ -25,13 +25,13 @@ describe('sim corpus specs', () => {
 
   it('refuses unknown kinds and parameters in one line', () => {
     const cases: Array<[string, string]> = [
-      ['sim:poetry?n=5', 'sim:poetry?n=5: unknown sim corpus "poetry"; known: sim:cs, sim:verifiable'],
+      ['sim:poetry?n=5', 'sim:poetry?n=5: unknown sim corpus "poetry"; known: sim:cs, sim:verifiable, sim:legal'],
       ['sim:cs?n=5&size=3', 'sim:cs?n=5&size=3: unknown parameter "size"; a sim corpus takes n and seed'],
       ['sim:cs?n=ten', 'sim:cs?n=ten: n must be a non-negative integer, got "ten"'],
       ['sim:cs?n=0', 'sim:cs?n=0: n must be at least 1, got 0'],
       ['sim:?n=3', 'sim:?n=3: malformed sim corpus spec; write it like sim:cs?n=100&seed=0'],
       // Names Object.prototype carries are no corpus kinds.
-      ['sim:constructor?n=2', 'sim:constructor?n=2: unknown sim corpus "constructor"; known: sim:cs, sim:verifiable'],
+      ['sim:constructor?n=2', 'sim:constructor?n=2: unknown sim corpus "constructor"; known: sim:cs, sim:verifiable, sim:legal'],
       ['sim:__proto__', 'sim:__proto__: malformed sim corpus spec; write it like sim:cs?n=100&seed=0'],
     ];
     for (const [spec, message] of cases) {
