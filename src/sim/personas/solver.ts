@@ -7,6 +7,7 @@ import { capitalize, instructionText, promptText, sigmoid, tagContent, wordDiffi
 import { questionTerms, readContext } from './inner-templates.ts';
 import { GENERIC_CUES, NUMBER_CUES, negativeMarker } from './inner-vocabulary.ts';
 import { solveVerifiable } from './inner-verifiable-solver.ts';
+import { answerInStrongMode } from './solver-modes.ts';
 import { NO_MEMO, type SimMemo } from '../memo.ts';
 import type { Persona, PersonaContext, SimRequest } from './index.ts';
 
@@ -101,6 +102,9 @@ export const solverPersona: Persona = {
   matches: (request: SimRequest) => (request.model === 'sim-weak' || request.model === 'sim-strong') && !request.responseFormat && !request.tools,
   respond(request: SimRequest, { rng, memo = NO_MEMO }: PersonaContext) {
     const prompt = promptText(request);
+    // The weak model standing in as the strong solver (with the document, or aggregating samples).
+    const strongMode = answerInStrongMode(request, prompt, rng, memo, { solverProfile, writeRubricAnswer });
+    if (strongMode) return strongMode;
     const context = tagContent(prompt, 'context') ?? '';
     const question = tagContent(prompt, 'question') ?? prompt;
     const profile = solverProfile(request, instructionText(prompt, ['context', 'question']), rng, memo);
