@@ -98,7 +98,7 @@ export async function learnFromBatch(
     schemaName: LEARNINGS_SCHEMA_NAME,
     schema: batchLearningsSchema,
   });
-  if (!result.ok) return { ok: false, error: `learner ${result.failure.kind}: ${result.failure.message}` };
+  if (!result.ok) return { ok: false, error: `${result.failure.kind}: ${result.failure.message}` };
   const { summary, learnings } = result.value;
   return {
     ok: true,

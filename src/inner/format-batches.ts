@@ -1,10 +1,11 @@
 // The batches of `generate --batches` as terminal text: pass rate and gap per batch, then what the
-// learner wrote after each one (model-written, so every lesson goes through forTerminal).
+// learner wrote after each one (model-written, so every lesson goes through forTerminal). Why a run
+// stopped early goes to stderr with its exit code (cli/commands/generate.ts).
 import { renderTable, type Cell } from '../report/table.ts';
 import { forTerminal } from '../util/terminal-text.ts';
 import type { BatchReport } from './generate-batches.ts';
 
-export function formatBatches(batches: readonly BatchReport[], stopped: string | undefined): string {
+export function formatBatches(batches: readonly BatchReport[]): string {
   const table = renderTable(
     ['batch', 'documents', 'with learnings', 'accepted', 'pass rate', 'gap (accepted)', 'lessons after it'],
     batches.map((batch): Cell[] => [
@@ -23,6 +24,5 @@ export function formatBatches(batches: readonly BatchReport[], stopped: string |
     lines.push('', `learnings after batch ${batch.batch}: ${forTerminal(batch.learnings.summary, 'line')}`);
     for (const entry of batch.learnings.learnings) lines.push(`  - ${forTerminal(entry.lesson, 'line')}`);
   }
-  if (stopped) lines.push('', `stopped early: ${stopped}; rerun the same command to continue`);
   return lines.join('\n');
 }

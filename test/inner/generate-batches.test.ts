@@ -12,6 +12,7 @@ import { loadHarness } from '../../src/harness/index.ts';
 import { learningsFile, readAllLearnings } from '../../src/inner/batch-learnings.ts';
 import { runGeneration, type GenerationOptions } from '../../src/inner/run-generation.ts';
 import type { Llm, Role } from '../../src/llm/types.ts';
+import { parseFaultOption, type FaultSpec } from '../../src/sim/index.ts';
 import { canonicalJson } from '../../src/util/hash.ts';
 
 const harness = loadHarness('baselines/agentic-self-instruct');
@@ -23,7 +24,7 @@ interface Sent {
   prompt: string;
 }
 
-async function generate(runDir: string, options: Partial<GenerationOptions>): Promise<{ result: Awaited<ReturnType<typeof runGeneration>>; sent: Sent[] }> {
+async function generate(runDir: string, options: Partial<GenerationOptions>, simFaults: FaultSpec[] = []): Promise<{ result: Awaited<ReturnType<typeof runGeneration>>; sent: Sent[] }> {
   const sent: Sent[] = [];
   const recording = (llm: Llm): Llm => ({
     ...llm,
@@ -42,7 +43,7 @@ async function generate(runDir: string, options: Partial<GenerationOptions>): Pr
     harnessName: 'agentic-self-instruct',
     documents,
     runDir,
-    createLlm: (store) => recording(createAppLlm({ endpoints, ...(store ? { store } : {}), simSeed: 0, cacheMode: 'use' })),
+    createLlm: (store) => recording(createAppLlm({ endpoints, ...(store ? { store } : {}), simSeed: 0, cacheMode: 'use', simFaults })),
     seed: 0,
     concurrency: 2,
     simulated: true,
@@ -123,5 +124,21 @@ describe('generate --batches', () => {
     // Never both: the placeholder takes the place of the appended block.
     for (const entry of challenger) expect(entry.prompt.split('<learnings>').length).toBe(2);
     expect(() => harnessFromFiles({ ...files, 'prompts/challenger.md': `${files['prompts/challenger.md']}\n{{learnings}}` })).toThrow(/appears 2 times/);
+  }, 60_000);
+
+  it('stops after a batch whose learner call failed, writes no learnings for it, and a rerun goes on from there', async () => {
+    const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'autodata-batches-fault-'));
+    const runDir = path.join(temp, 'run');
+    const failing = await generate(runDir, { batches: { count: 2, size: 2 } }, [parseFaultOption('empty@batch_learnings')]);
+    expect(failing.result.stopped).toMatch(/^batch 1: the learner's call failed \(empty: .*\), so later batches did not run$/);
+    expect(failing.result.batches!.map((batch) => [batch.batch, batch.learnings])).toEqual([[1, undefined]]);
+    expect(failing.result.evaluation.summary.documents).toBe(2);
+    expect(fs.existsSync(learningsFile(runDir, 1))).toBe(false);
+
+    const rerun = await generate(runDir, { batches: { count: 2, size: 2 } });
+    expect(rerun.result.stopped).toBeUndefined();
+    expect(rerun.result.reused).toBe(2);
+    expect(rerun.sent.filter((entry) => entry.role === 'learner')).toHaveLength(2);
+    expect(readAllLearnings(runDir).map((entry) => entry.batch)).toEqual([1, 2]);
   }, 60_000);
 });

@@ -126,7 +126,7 @@ const generateCommand: CommandModule<object, GenerateArgs> = {
       process.stdout.write(`${JSON.stringify({ ...result, evaluation, skipped: loaded.skipped, simulated }, null, 2)}\n`);
     } else {
       process.stdout.write(`${formatSummary(result.evaluation.summary)}\n`);
-      if (result.batches) process.stdout.write(`\n${formatBatches(result.batches, result.stopped)}\n`);
+      if (result.batches) process.stdout.write(`\n${formatBatches(result.batches)}\n`);
       if (loaded.skipped.length > 0) {
         process.stdout.write(`\n${loaded.skipped.length} document(s) skipped when loading:\n`);
         for (const entry of loaded.skipped) process.stdout.write(`  ${forTerminal(entry.source, 'line')}: ${forTerminal(entry.reason, 'line')}\n`);
