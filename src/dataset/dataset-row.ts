@@ -1,8 +1,11 @@
 // One exported example per accepted episode, and the re-check that lets it in: the acceptance rule
 // of its harness recomputed from the scores the episode stored (inner/acceptance.ts). A row whose
-// stored scores do not pass is not exported; the export reports it.
+// stored scores do not pass is not exported; the export reports it. A judge-decided round (judge-loop)
+// passes on the loop judge's accept with the harness's code overrides holding on its stored attempts.
 import type { HarnessSettings } from '../harness/index.ts';
 import { acceptanceVerdict } from '../inner/acceptance.ts';
+import { loopOverrides, overrideViolations } from '../inner/loop-overrides.ts';
+import { buildDiagnosticPacket } from '../inner/loop-packet.ts';
 import type { DocumentResult, ResultProvenance, RoundRecord } from '../inner/result-schema.ts';
 import { canonicalJson, sha256Hex } from '../util/hash.ts';
 
@@ -58,7 +61,7 @@ export function exampleId(harnessHash: string, documentId: string, seed: number,
 export type RowCheck = { ok: true; round: RoundRecord } | { ok: false; reasons: string[] };
 
 /** The episode's accepted round if its stored record passes the rule again; else why not. */
-export function recheckAccepted(result: DocumentResult, settings: Pick<HarnessSettings, 'acceptance' | 'weakZeroRule'>): RowCheck {
+export function recheckAccepted(result: DocumentResult, settings: Pick<HarnessSettings, 'acceptance' | 'weakZeroRule' | 'loopJudge'>): RowCheck {
   const round = result.rounds.find((entry) => entry.accepted);
   if (!round) return { ok: false, reasons: ['no accepted round'] };
   const reasons: string[] = [];
@@ -68,6 +71,11 @@ export function recheckAccepted(result: DocumentResult, settings: Pick<HarnessSe
   if (round.question === null || round.question.trim() === '') reasons.push('no question');
   if (!round.weak || !round.strong) {
     reasons.push('a solver stage has no scores');
+  } else if (round.loop_judge) {
+    // A judge-decided round: the loop judge's accept, and the harness's code overrides on the stored attempts.
+    if (round.loop_judge.verdict !== 'accept') reasons.push('the loop judge did not accept it');
+    const packet = buildDiagnosticPacket(round.question ?? '', [], round.evaluation_report.weak, round.evaluation_report.strong);
+    reasons.push(...overrideViolations(loopOverrides(settings), packet));
   } else {
     const attempts = {
       weak: round.weak.early_stop?.attempts_planned ?? round.weak.scores.length,

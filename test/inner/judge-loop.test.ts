@@ -11,6 +11,7 @@ import { parseSettings } from '../../src/harness/settings.ts';
 import { evaluateHarness, runDocument } from '../../src/inner/index.ts';
 import { buildDiagnosticPacket } from '../../src/inner/loop-packet.ts';
 import type { AttemptReport, RubricItem } from '../../src/inner/result-schema.ts';
+import { recheckAccepted } from '../../src/dataset/dataset-row.ts';
 import { createLlm } from '../../src/llm/create-llm.ts';
 import { createSimFetch, type Persona, type SimRequest } from '../../src/sim/index.ts';
 import { personas } from '../../src/sim/personas/index.ts';
@@ -117,6 +118,11 @@ describe('judge-loop orchestrator', () => {
     expect(improved.length).toBeGreaterThan(0);
     for (const { suggestion, next } of improved) if (next) expect(next.feedback_given).toContain(`suggestion: ${suggestion}`);
     expect(evaluation.summary.accepted).toBeGreaterThan(0);
+    // The export lets an accepted judge-loop row in on the judge's accept with the overrides holding, and only then.
+    const accepted = evaluation.outcomes.find((outcome) => outcome.accepted)!.result;
+    expect(recheckAccepted(accepted, legal.settings).ok).toBe(true);
+    const stricter = recheckAccepted(accepted, withSettings({ loopJudge: { maxQuestionChars: 100 } }).settings);
+    expect(stricter.ok ? [] : stricter.reasons).toEqual([expect.stringMatching(/^the question body is \d+ characters, over the 100 allowed$/)]);
   });
 });
 
