@@ -19,6 +19,8 @@ export function verdictLine(round: RoundRecord): string {
       return `${head} FAILED QUALITY CHECK (${round.failure_detail ?? 'no reason given'})`;
     case 'rubric-format':
       return `${head} RUBRIC FORMAT ERROR (${round.rubric_format_errors.join('; ') || round.failure_detail})`;
+    case 'loop-improve':
+      return `${head} SENT BACK BY THE LOOP JUDGE (weak mean ${fixed(round.weak?.mean)}, strong mean ${fixed(round.strong?.mean)}, gap ${fixed(round.gap)})`;
     case 'infrastructure':
       return `${head} INFRASTRUCTURE ERROR, not a verdict (${round.failure_detail})`;
     case 'gave-up':
@@ -57,8 +59,19 @@ export function formatTrajectory(result: DocumentResult): string {
       lines.push(`${stage} solver: ${summary ? `scores ${summary.scores.map(fixed).join(', ')}, mean ${fixed(summary.mean)}${stopped}` : 'not scored'}`);
       for (const report of reports) lines.push(...formatAttempt(report));
     }
+    if (round.loop_judge) lines.push(...formatLoopJudge(round.loop_judge));
   }
   return lines.join('\n');
+}
+
+/** The judge-loop's decision: the judge's words quoted as JSON strings (model-written), the overrides in plain lines. */
+function formatLoopJudge(judged: NonNullable<RoundRecord['loop_judge']>): string[] {
+  const lines = [
+    `Loop judge: ${judged.verdict ?? 'no verdict (the call failed)'}${judged.overruled ? ' (overruled by the code overrides)' : ''}; ` +
+      `suggestion ${JSON.stringify(judged.suggestion)}; reasons ${JSON.stringify(judged.reasons)}`,
+  ];
+  for (const violation of judged.overrides_violated) lines.push(`  override broken: ${violation}`);
+  return lines;
 }
 
 function formatAttempt(report: AttemptReport): string[] {

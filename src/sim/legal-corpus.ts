@@ -122,7 +122,7 @@ const DOMAINS: Domain[] = [
       ['Damages', 'Damages cover medical costs and lost earnings, reduced by any share of fault of the injured person.'],
     ],
     facts: (names, days) =>
-      `${names.claimant} was bitten by a dog kept at ${names.respondent}'s farm while walking along the signposted public footpath ` +
+      `${names.claimant} was bitten by a dog kept at ${names.respondent} while walking along the signposted public footpath ` +
       `that crosses the farmyard, without having asked anyone's permission. ${names.respondent} calls that trespassing. ` +
       `The claim was brought ${days} days after the bite.`,
     question: (names) => `Is ${names.respondent} liable to ${names.claimant} for the bite?`,

@@ -8,7 +8,7 @@ import { defaultSimEndpoints } from '../../src/config/endpoints.ts';
 import { harnessFromFiles, type Harness } from '../../src/harness/harness.ts';
 import { loadHarness } from '../../src/harness/load-harness.ts';
 import { parseSettings } from '../../src/harness/settings.ts';
-import { evaluateHarness, runDocument } from '../../src/inner/index.ts';
+import { evaluateHarness, formatTrajectory, runDocument } from '../../src/inner/index.ts';
 import { buildDiagnosticPacket } from '../../src/inner/loop-packet.ts';
 import type { AttemptReport, RubricItem } from '../../src/inner/result-schema.ts';
 import { recheckAccepted } from '../../src/dataset/dataset-row.ts';
@@ -117,6 +117,11 @@ describe('judge-loop orchestrator', () => {
     );
     expect(improved.length).toBeGreaterThan(0);
     for (const { suggestion, next } of improved) if (next) expect(next.feedback_given).toContain(`suggestion: ${suggestion}`);
+    // The analyzer's trajectory shows each sent-back round and the judge's words.
+    const sentBack = evaluation.outcomes.find((outcome) => outcome.result.rounds.some((round) => round.failure_reason === 'loop-improve'))!;
+    const trajectory = formatTrajectory(sentBack.result);
+    expect(trajectory).toMatch(/^Round \d+: SENT BACK BY THE LOOP JUDGE \(weak mean \d\.\d\d, strong mean \d\.\d\d, gap -?\d\.\d\d\)$/m);
+    expect(trajectory).toMatch(/^Loop judge: improve; suggestion ".+"; reasons \[/m);
     expect(evaluation.summary.accepted).toBeGreaterThan(0);
     // The export lets an accepted judge-loop row in on the judge's accept with the overrides holding, and only then.
     const accepted = evaluation.outcomes.find((outcome) => outcome.accepted)!.result;
