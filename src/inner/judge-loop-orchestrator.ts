@@ -10,21 +10,17 @@ import { buildLoopFeedback } from './loop-feedback.ts';
 import { buildDiagnosticPacket } from './loop-packet.ts';
 import { loopOverrides, overrideViolations } from './loop-overrides.ts';
 import type { AttemptReport, DiagnosticPacket, LoopJudgeRecord, RoundRecord, StageSummary } from './result-schema.ts';
-import { markInfrastructure, newRound } from './round-record.ts';
+import { markInfrastructure } from './round-record.ts';
 import { LOOP_VERDICT_SCHEMA_NAME, loopVerdictSchema, type ChallengerExample, type LoopVerdict } from './schemas.ts';
-import { chooseDraft, runRoundLoop, type EpisodeEnd } from './scripted-orchestrator.ts';
-import { challenge, createDrawCounter, evaluate, exampleForVerifier, seedFor, type EpisodeContext } from './stages.ts';
+import { draftRound, runRoundLoop, type EpisodeEnd } from './scripted-orchestrator.ts';
+import { createDrawCounter, evaluate, exampleForVerifier, seedFor, type EpisodeContext } from './stages.ts';
 
 export function runJudgeLoop(context: EpisodeContext, episode: Episode): Promise<EpisodeEnd> {
   return runRoundLoop(episode, context.harness.settings.roundBudget, (round) => runJudgedRound(context, episode, round, buildLoopFeedback(episode.result.rounds)));
 }
 
 export async function runJudgedRound(context: EpisodeContext, episode: Episode, round: number, feedback: string): Promise<RoundRecord> {
-  const record = newRound(round, feedback);
-  const drafts = await Promise.all(
-    Array.from({ length: context.harness.settings.challengersPerRound }, (_, candidate) => challenge(context, round, feedback, candidate)),
-  );
-  const chosen = await chooseDraft(context, round, record, drafts);
+  const { record, chosen } = await draftRound(context, round, feedback);
   if (!chosen) return record;
 
   // Every rollout of both capabilities: the packet is the judge's evidence, so no stage stops early.

@@ -21,11 +21,7 @@ export interface RoundOptions {
 
 /** Drafts `challengersPerRound` examples and evaluates the first that passes the quality check. */
 export async function runScriptedRound(context: EpisodeContext, round: number, feedback: string, options: RoundOptions): Promise<RoundRecord> {
-  const record = newRound(round, feedback);
-  const drafts = await Promise.all(
-    Array.from({ length: context.harness.settings.challengersPerRound }, (_, candidate) => challenge(context, round, feedback, candidate)),
-  );
-  const chosen = await chooseDraft(context, round, record, drafts);
+  const { record, chosen } = await draftRound(context, round, feedback);
   if (!chosen) return record;
 
   const weak = await evaluate(context, round, 'weak', chosen.example, chosen.rubric.items);
@@ -50,8 +46,21 @@ export async function runScriptedRound(context: EpisodeContext, round: number, f
   return record;
 }
 
+/** A new round's record with its drafts made and checked: `chosen` is the draft to evaluate, absent when none passed. */
+export async function draftRound(
+  context: EpisodeContext,
+  round: number,
+  feedback: string,
+): Promise<{ record: RoundRecord; chosen: Extract<ChallengeOutcome, { kind: 'example' }> | undefined }> {
+  const record = newRound(round, feedback);
+  const drafts = await Promise.all(
+    Array.from({ length: context.harness.settings.challengersPerRound }, (_, candidate) => challenge(context, round, feedback, candidate)),
+  );
+  return { record, chosen: await chooseDraft(context, round, record, drafts) };
+}
+
 /** The first draft that passes the quality check, recorded; when none does, the first failure (or the fault) is recorded instead. */
-export async function chooseDraft(
+async function chooseDraft(
   context: EpisodeContext,
   round: number,
   record: RoundRecord,
