@@ -48,7 +48,7 @@ const DOMAINS: Domain[] = [
     facts: (names, days) =>
       `${names.claimant} rents a flat from ${names.respondent}. On a Friday in November the boiler stopped working after ${names.claimant} ` +
       `turned the thermostat up to its highest setting, as the manual allows. ${names.claimant} emailed ${names.respondent} that evening. ` +
-      `The boiler was repaired ${days} days later. ${names.respondent} says the tenant broke it and refuses any reduction of the rent.`,
+      `The boiler was repaired ${days + 14} days later. ${names.respondent} says the tenant broke it and refuses any reduction of the rent.`,
     question: (names) => `May ${names.claimant} withhold part of the rent for November, and if so how much?`,
   },
   {
@@ -143,7 +143,7 @@ const DOMAINS: Domain[] = [
     facts: (names, days) =>
       `${names.respondent} agreed to deliver timber to ${names.claimant} by 1 June. The delivery did not arrive because of a strike at ` +
       `the port that the union had announced in April, before the contract was signed in May. On 3 June ${names.claimant} gave written ` +
-      `notice allowing ${days} more days, then ended the contract and bought the timber elsewhere at a higher price.`,
+      `notice allowing ${days + 2} more days, then ended the contract and bought the timber elsewhere at a higher price.`,
     question: (names) => `Could ${names.claimant} end the contract, and what can be recovered?`,
   },
 ];

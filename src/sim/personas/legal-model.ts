@@ -72,7 +72,7 @@ export const PHRASES = {
 const APPLICATION: Record<string, string> = {
   definition: 'is met: the situation falls within the defined term',
   duty: 'puts the respondent under the duty',
-  'time limit': 'is satisfied: the step was taken within the period it allows',
+  'time limit': "comes out in the claimant's favour on the dates given",
   exception: 'looks at first as if it takes the respondent out of the duty',
   saving: 'takes the facts back out of the exception, so the duty stands',
   remedy: 'gives the claimant the remedy it describes',

@@ -15,7 +15,7 @@ export interface LegalSolverProfile {
 
 export const LEGAL_SOLVER_PROFILES: Record<'sim-weak' | 'sim-strong', LegalSolverProfile> = {
   'sim-weak': { capability: 0.37, misreading: 0.35 },
-  'sim-strong': { capability: 0.66, misreading: 0.25 },
+  'sim-strong': { capability: 0.68, misreading: 0.25 },
 };
 const SHARPNESS = 0.07;
 /** How far one rollout's capability strays from the solver's. */

@@ -7,7 +7,7 @@ import { promptText, schemaName, tagContent } from './inner-text.ts';
 import type { Persona, PersonaContext, SimRequest } from './index.ts';
 
 /** The band of weak means the judge takes as learnable, and the gap and spread it wants. */
-export const LOOP_JUDGE_BAND = { minWeakMean: 0.2, maxWeakMean: 0.45, minGap: 0.15, minWeakSd: 0.18 };
+export const LOOP_JUDGE_BAND = { minWeakMean: 0.2, maxWeakMean: 0.45, minGap: 0.1, minWeakSd: 0.18 };
 /** Chance the judge waves through a round it would otherwise send back (and the reverse). */
 const SLIP = 0.04;
 

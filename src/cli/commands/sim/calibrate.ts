@@ -32,11 +32,12 @@ const calibrateCommand: CommandModule<object, CalibrateArgs> = {
     });
     if (args.legal) {
       const legal = await runLegalCalibration({
-        seeds: report.seeds,
+        seeds: args.seeds,
         ...(args.limit !== undefined ? { documentLimit: args.limit } : {}),
         log: (line) => process.stderr.write(`${line}\n`),
       });
-      report.targets.push(...legal.targets.map((target) => ({ ...target, name: `${target.name} (${legal.documents} docs)` })));
+      const scope = `(${legal.documents} docs x ${legal.seeds.length} seeds)`;
+      report.targets.push(...legal.targets.map((target) => ({ ...target, name: `${target.name} ${scope}` })));
     }
     process.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatCalibrationTable(report)}\n`);
     if (report.targets.some((target) => !target.pass)) process.exitCode = 1;
