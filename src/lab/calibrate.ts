@@ -17,6 +17,8 @@ export interface CalibrationTarget {
 
 export interface CalibrationReport {
   seeds: number[];
+  /** The corpus seed when the split's sim corpus was redrawn (--corpus-seed). */
+  corpusSeed?: number;
   documents: number;
   targets: CalibrationTarget[];
   /** Validation pass rate with each harmful directive added to the baseline. */
@@ -28,6 +30,8 @@ export interface CalibrationOptions {
   /** Use only the first N validation documents (a small calibration for tests). */
   documentLimit?: number;
   splitFile?: string;
+  /** Redraw the split's sim corpus with this seed (papers not used for tuning). */
+  corpusSeed?: number;
   /** Skip the per-harmful-directive runs. */
   skipHarmful?: boolean;
   log?: (line: string) => void;
@@ -62,7 +66,7 @@ function failureShares(outcomes: DocumentOutcome[]): Record<'tooEasy' | 'failedO
 
 export async function runCalibration(options: CalibrationOptions): Promise<CalibrationReport> {
   const seeds = Array.from({ length: options.seeds }, (_, index) => index + 1);
-  const documents = validationDocuments(options.splitFile, options.documentLimit);
+  const documents = validationDocuments(options.splitFile, options.documentLimit, options.corpusSeed);
   const baseline = loadBaseline();
   const run = async (label: string, harness = baseline) => {
     const started = Date.now();
@@ -108,7 +112,7 @@ export async function runCalibration(options: CalibrationOptions): Promise<Calib
       targets.push({ name: `harmful ${entry.directive} lowers the pass rate`, target: `< ${baselineRate.toFixed(2)}`, measured: entry.passRate, interval: null, pass: entry.passRate < baselineRate });
     }
   }
-  return { seeds, documents: documents.length, targets, harmful };
+  return { seeds, ...(options.corpusSeed === undefined ? {} : { corpusSeed: options.corpusSeed }), documents: documents.length, targets, harmful };
 }
 
 export function formatCalibrationTable(report: CalibrationReport): string {
@@ -118,5 +122,6 @@ export function formatCalibrationTable(report: CalibrationReport): string {
     return `${target.name.padEnd(48)} ${target.target.padEnd(18)} ${measured.padStart(7)} ${interval.padEnd(18)} ${target.pass ? 'pass' : 'FAIL'}`;
   });
   const header = `${'target'.padEnd(48)} ${'expected'.padEnd(18)} ${'measured'.padStart(7)} ${'95% interval'.padEnd(18)} result`;
-  return [`sim calibration: ${report.documents} validation documents x ${report.seeds.length} seeds`, header, ...rows].join('\n');
+  const corpus = report.corpusSeed === undefined ? '' : ` (corpus seed ${report.corpusSeed})`;
+  return [`sim calibration: ${report.documents} validation documents${corpus} x ${report.seeds.length} seeds`, header, ...rows].join('\n');
 }

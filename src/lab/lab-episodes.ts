@@ -10,13 +10,24 @@ import { loadHarness } from '../harness/load-harness.ts';
 import { ROLE_PROMPT_FILES } from '../harness/roles.ts';
 import { evaluateHarness, type DocumentOutcome, type InnerDocument } from '../inner/index.ts';
 import { getDirective, type DirectiveId } from '../sim/directives.ts';
+import { ConfigError } from '../errors.ts';
 import { AGENTIC_BASELINE_DIR, SIM_SPLIT_FILE } from '../util/repository-paths.ts';
 
-export function validationDocuments(splitFile = SIM_SPLIT_FILE, limit?: number): InnerDocument[] {
+/**
+ * The validation documents of a split. `corpusSeed` redraws a `sim:` corpus with another seed (same
+ * ids, other papers): a check that what was tuned on the default corpus holds on papers it never saw.
+ */
+export function validationDocuments(splitFile = SIM_SPLIT_FILE, limit?: number, corpusSeed?: number): InnerDocument[] {
   const split = loadSplit(splitFile);
-  const { documents } = resolveDocuments(split.documents);
+  const spec = corpusSeed === undefined ? split.documents : withCorpusSeed(split.documents, corpusSeed);
+  const { documents } = resolveDocuments(spec);
   const part = documentsForPart(documents, split, 'validation');
   return limit === undefined ? part : part.slice(0, limit);
+}
+
+function withCorpusSeed(spec: string, seed: number): string {
+  if (!/^sim:[a-z]+\?/.test(spec) || !/[?&]seed=\d+/.test(spec)) throw new ConfigError('--corpus-seed', `the split's documents "${spec}" are not a seeded sim corpus`);
+  return spec.replace(/([?&]seed=)\d+/, `$1${seed}`);
 }
 
 export function loadBaseline(dir = AGENTIC_BASELINE_DIR): Harness {

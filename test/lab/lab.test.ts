@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { harnessFromFiles } from '../../src/harness/harness.ts';
 import { runCalibration } from '../../src/lab/calibrate.ts';
-import { harnessWithDirectives, loadBaseline } from '../../src/lab/lab-episodes.ts';
+import { harnessWithDirectives, loadBaseline, validationDocuments } from '../../src/lab/lab-episodes.ts';
 import { findTampering, oracleEstimate } from '../../src/lab/oracle.ts';
 
 const byName = (report: Awaited<ReturnType<typeof runCalibration>>, name: string) => report.targets.find((target) => target.name === name)!.measured!;
@@ -15,6 +15,14 @@ describe('lab tools on the real inner loop', () => {
     expect(byName(report, 'agentic accepted gap')).toBeGreaterThan(byName(report, 'CoT gap'));
     expect(byName(report, 'best reachable pass rate')).toBeGreaterThan(byName(report, 'baseline validation pass rate'));
   }, 60_000);
+
+  it('a corpus seed redraws the validation papers under the same ids', () => {
+    const tuned = validationDocuments(undefined, 5);
+    const unseen = validationDocuments(undefined, 5, 7);
+    expect(unseen.map((document) => document.id)).toEqual(tuned.map((document) => document.id));
+    expect(unseen.filter((document, index) => document.text === tuned[index]!.text)).toEqual([]);
+    expect(validationDocuments(undefined, 5, 0).map((document) => document.text)).toEqual(tuned.map((document) => document.text));
+  });
 
   it('the oracle flags solver tampering and changed protected files', () => {
     const baseline = loadBaseline();
