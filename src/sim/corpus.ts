@@ -8,7 +8,8 @@
  *   # METHOD: Title
  *   ## Abstract
  *   ## 1 Introduction            problem, shortcomings of baselines, contributions (bullets)
- *   ## 2 Method                  one ### subsection per component (2-3 components)
+ *   ## 2 Method                  one ### subsection per component (3 components): what it does, when it
+ *                                pays off and when not, its main setting and why more of it stops helping
  *   ## 3 Experiments
  *   ### 3.1 Setup                datasets, metric, baselines
  *   ### 3.2 Main results         Markdown table: baselines + METHOD on three datasets
@@ -143,7 +144,11 @@ function renderIntroduction(plan: PaperPlan): string {
       `but they degrade when ${first.helpsWhen} or when ${second.helpsWhen}, because they treat every ${plan.topic.unit} the same way.`,
     '',
     `Our starting observation is that these cases can be detected cheaply. ${plan.method} therefore ${first.action}, ` +
-      `and it ${second.action}. Neither idea is new on its own; the contribution is how they are combined and tuned.`,
+      `and it ${second.action}. Neither idea is new on its own; the contribution is how they are combined and tuned.` +
+      plan.topic.components
+        .filter((component) => !plan.components.includes(component))
+        .map((component) => ` We also tried a ${component.name} that ${component.action}; it did not help on these benchmarks and is left out.`)
+        .join(''),
     '',
     'This paper contributes:',
     ...contributions,
@@ -159,7 +164,8 @@ function renderMethod(plan: PaperPlan): string {
       `### 2.${k + 1} ${capitalize(component.name)}`,
       '',
       `${plan.method} ${component.action}. This matters most when ${component.helpsWhen}. ` +
-        `The main setting is the ${component.knob}; unless stated otherwise we use ${defaultValue}.`,
+        `The main setting is the ${component.knob}; unless stated otherwise we use ${defaultValue}. ` +
+        `The ${component.name} pays off less when ${component.hurtsWhen}, and raising its setting helps only up to a point, since ${component.saturation}.`,
     );
   });
   return lines.join('\n');

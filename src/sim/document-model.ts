@@ -3,8 +3,8 @@
 // insight rests on (multi-word names of methods, components, datasets and effects, as the
 // document writes them), how deep each insight is, the numbers it quotes, its overall difficulty.
 import { deriveSeed } from '../util/hash.ts';
-import { contentWords, sentences, wordDifficulty } from './personas/inner-text.ts';
-import { termsIn } from './personas/inner-terms.ts';
+import { contentWords, sentences } from './personas/inner-text.ts';
+import { termDifficulty, termsIn } from './personas/inner-terms.ts';
 
 export interface DocumentInsight {
   index: number;
@@ -84,9 +84,9 @@ export function documentModel(text: string, title = ''): DocumentModel {
   // Words per sentence and difficulty per word are computed once: this runs on every challenger call.
   const sentenceWords = allSentences.map((sentence) => contentWords(sentence));
   const difficulties = new Map<string, number>();
-  const difficultyOf = (word: string) => {
-    let value = difficulties.get(word);
-    if (value === undefined) difficulties.set(word, (value = wordDifficulty(word)));
+  const difficultyOf = (term: string) => {
+    let value = difficulties.get(term);
+    if (value === undefined) difficulties.set(term, (value = termDifficulty(term)));
     return value;
   };
   const findingWords = findings.map((finding) => contentWords(finding));
@@ -115,8 +115,8 @@ export function documentModel(text: string, title = ''): DocumentModel {
       for (const word of sentenceWords[position]!) words.add(word);
     }
     if (wordsAsTerms) for (const word of words) add(word);
-    // The same difficulty every persona derives from the term alone (termDifficulty), memoised here.
-    const terms = [...pool.values()].map((term) => ({ term, difficulty: difficultyOf(term.toLowerCase()) }));
+    // The same difficulty every persona derives from the term alone, memoised here.
+    const terms = [...pool.values()].map((term) => ({ term, difficulty: difficultyOf(term) }));
     const depth = terms.length === 0 ? 0.5 : terms.reduce((sum, entry) => sum + entry.difficulty, 0) / terms.length;
     const numbers = numbersIn([finding, ...supportingSentences].join(' '));
     return { index, text: finding, terms, depth, numbers, supportingSentences };

@@ -17,9 +17,9 @@ import type { Persona, PersonaContext, SimRequest } from './index.ts';
 /** Rates of the baseline harness (no directives), before the feedback acts. */
 export const CHALLENGER_BASE_RATES = {
   generic: 0.15,
-  leak: 0.14,
+  leak: 0.12,
   numberTied: 0.07,
-  recall: 0.025,
+  recall: 0.015,
   negativeCriteria: 1,
   weightFormatError: 0.015,
   weightSpread: 0.35,
@@ -27,11 +27,11 @@ export const CHALLENGER_BASE_RATES = {
 };
 const LABEL_MISMATCH_RATE = 0.01;
 /** Where an unguided challenger aims (concept difficulty), and how widely it scatters. */
-const BASE_DEPTH = 0.2;
+const BASE_DEPTH = 0.175;
 const DEPTH_SCATTER = 0.09;
 const OVERSHOOT_DEPTH = 0.5;
 /** The deepest a challenger can deliberately aim: past it, a paper's findings run out of depth to ask about. */
-const AIM_CEILING = 0.55;
+const AIM_CEILING = 0.66;
 /** A fifth of documents are leak-prone: the leak rate is 5x there and 0 elsewhere (mean unchanged). */
 const LEAK_PRONE_SHARE = 0.2;
 const LEAK_PRONE_FACTOR = 5;
@@ -47,6 +47,8 @@ export interface ChallengerLatent {
   leak: boolean;
   numberTied: boolean;
   recall: boolean;
+  /** Aimed far past what was asked: the question also rests on parts the context never sets up. */
+  overshoot: boolean;
   negatives: number;
   positives: number;
   weightFormatError: boolean;
@@ -159,6 +161,7 @@ export function sampleChallengerLatent(
     leak,
     numberTied,
     recall,
+    overshoot,
     negatives,
     positives,
     weightFormatError: rng() < rates.weightFormatError,

@@ -106,7 +106,8 @@ function writeContext(plan: ExamplePlan, question: string, rng: Rng): string {
     // The leak: the finding itself and every term it rests on, stated as the answer.
     return [opening, latent.insight.text, fill(LEAK_TEMPLATE, { list: writeList(concepts) })].join(' ');
   }
-  const scene = sceneSentences(concepts.slice(QUESTION_TERMS), rng);
+  // An overshooting question rests on parts the context never sets up: no solver can bring them in.
+  const scene = latent.overshoot ? [] : sceneSentences(concepts.slice(QUESTION_TERMS), rng);
   const target = LENGTH_FLOOR + 30 + Math.floor(rng() * (LENGTH_CEILING - LENGTH_FLOOR - 50));
   const length = (parts: readonly string[]) => parts.join(' ').length + 1 + question.length;
   const background = backgroundFor(plan);

@@ -88,9 +88,16 @@ export function termsIn(text: string): string[] {
   return [...seen.values()];
 }
 
-/** How hard a term is for a solver, in [0, 1]: a property of the term's words alone, the same for every persona. */
+/**
+ * How much of [0, 1] term difficulties span, around 0.5. A paper has a few dozen terms, not the
+ * hundreds of words the sim once rested on: spread over all of [0, 1] they would leave a challenger
+ * few terms near the depth it aims at, and every question would mix easy and impossible terms.
+ */
+const DIFFICULTY_SPAN = 0.7;
+
+/** How hard a term is for a solver: a property of the term's words alone, the same for every persona. */
 export function termDifficulty(term: string): number {
-  return wordDifficulty(term.toLowerCase());
+  return 0.5 + (wordDifficulty(term.toLowerCase()) - 0.5) * DIFFICULTY_SPAN;
 }
 
 /** Whether `text` mentions `term` (case-insensitive, whole words). */

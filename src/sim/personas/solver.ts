@@ -3,7 +3,8 @@
 // difficulty and rises with capability; the answer names what it covers, so the judge scores text.
 import { deriveSeed } from '../../util/hash.ts';
 import { applyDirectives } from '../directives.ts';
-import { capitalize, instructionText, promptText, sigmoid, tagContent, wordDifficulty } from './inner-text.ts';
+import { capitalize, instructionText, promptText, sigmoid, tagContent } from './inner-text.ts';
+import { termDifficulty } from './inner-terms.ts';
 import { questionTerms, readContext } from './inner-templates.ts';
 import { GENERIC_CUES, NUMBER_CUES, negativeMarker } from './inner-vocabulary.ts';
 import { solveVerifiable } from './inner-verifiable-solver.ts';
@@ -21,8 +22,8 @@ export interface SolverProfile {
 }
 
 export const SOLVER_PROFILES: Record<'sim-weak' | 'sim-strong', SolverProfile> = {
-  'sim-weak': { capability: 0.45, elaboration: 0.22, confusion: 0.03 },
-  'sim-strong': { capability: 0.61, elaboration: 0.4, confusion: 0.01 },
+  'sim-weak': { capability: 0.48, elaboration: 0.22, confusion: 0.03 },
+  'sim-strong': { capability: 0.65, elaboration: 0.5, confusion: 0.01 },
 };
 /**
  * Both solvers know some papers' topics better than others: a shift of capability read from the
@@ -31,7 +32,7 @@ export const SOLVER_PROFILES: Record<'sim-weak' | 'sim-strong', SolverProfile> =
  */
 const FAMILIARITY_SPREAD = 0.3;
 /** How sharply coverage falls around the capability. */
-const SHARPNESS = 0.09;
+const SHARPNESS = 0.06;
 const LEAKED_COVERAGE = 0.93;
 
 
@@ -67,7 +68,7 @@ const COVERAGE_LINES = [
  * The answer to a rubric question: every term the question and the context name is covered with a
  * chance that falls with its difficulty (a term the context makes a claim about is nearly always
  * covered), and each covered term gets a sentence naming it, which is what the judge reads.
- * `difficultyOf` receives the lower-cased term.
+ * `difficultyOf` (given the lower-cased term) is termDifficulty unless a strong mode makes terms easier.
  */
 export function writeRubricAnswer(context: string, question: string, profile: SolverProfile, rng: () => number, difficultyOf: (term: string) => number): string {
   const reading = readContext(context);
@@ -110,6 +111,6 @@ export const solverPersona: Persona = {
     const profile = solverProfile(request, instructionText(prompt, ['context', 'question']), rng, memo);
     const verifiable = solveVerifiable(question, profile.capability, rng);
     if (verifiable !== null) return { content: verifiable };
-    return { content: writeRubricAnswer(context, question, profile, rng, wordDifficulty) };
+    return { content: writeRubricAnswer(context, question, profile, rng, termDifficulty) };
   },
 };
