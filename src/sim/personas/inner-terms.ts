@@ -27,6 +27,9 @@ const BREAK_WORDS = new Set(
     'disabled removing remove removed raising raise stated taken given gives give make makes made find finds found ' +
     'get gets got go goes went say says said see sees seen know knows known think take takes capture captures ' +
     'contain contains containing stay stays differ differs may become helps help hold holds ' +
+    'exceeds finding hit accumulate drifts repeat arrive arrives saturate happen happened trigger hurts saves drops ' +
+    'steal starves wastes flatten removes describe converge ignores ranks blur agree share vary sits spends declare ' +
+    'waits fill affect end admit ' +
     'mainly nearly only far rather well badly cheaply therefore thus never always often sometimes usually ' +
     'new own same different common rare small large larger smaller higher lower better worse best worst full'
   ).split(' '),
