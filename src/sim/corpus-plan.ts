@@ -104,7 +104,7 @@ export function pick<T>(items: readonly T[], rng: Rng): T {
   return items[Math.floor(rng() * items.length)] as T;
 }
 
-export function shuffle<T>(items: readonly T[], rng: Rng): T[] {
+export function shuffle<T>(items: readonly T[], rng: () => number): T[] {
   const copy = [...items];
   for (let i = copy.length - 1; i > 0; i -= 1) {
     const j = Math.floor(rng() * (i + 1));

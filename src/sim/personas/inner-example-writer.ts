@@ -3,6 +3,7 @@
 // rest (and, when it leaks, states the finding and what it rests on), the reference answer quotes
 // the document's sentences about each term, and every rubric criterion names one term in its own
 // wording. Question and context together are about as long as the paper's (600-750 characters).
+import { shuffle } from '../corpus-plan.ts';
 import type { DocumentModel } from '../document-model.ts';
 import type { ChallengerLatent } from './challenger.ts';
 import { capitalize, pick } from './inner-text.ts';
@@ -46,15 +47,6 @@ const CLOSING_SENTENCES = [
   'They have the authors\u2019 code and hardware of the same class as in the paper.',
 ];
 
-function shuffled<T>(items: readonly T[], rng: Rng): T[] {
-  const copy = [...items];
-  for (let i = copy.length - 1; i > 0; i -= 1) {
-    const j = Math.floor(rng() * (i + 1));
-    [copy[i], copy[j]] = [copy[j] as T, copy[i] as T];
-  }
-  return copy;
-}
-
 /** The method's name: a paper title's part before the colon ("QUILL: ..."), else a description. */
 function methodName(model: DocumentModel): string {
   const name = /^([^:]{2,40}):/.exec(model.title)?.[1]?.trim();
@@ -74,7 +66,7 @@ function writeQuestion(plan: ExamplePlan, rng: Rng): string {
 
 /** Scene sentences naming `terms`, two or three to a sentence, each sentence in its own wording. */
 function sceneSentences(terms: readonly string[], rng: Rng): string[] {
-  const templates = shuffled(SCENE_TEMPLATES, rng);
+  const templates = shuffle(SCENE_TEMPLATES, rng);
   const groups: string[][] = [];
   for (let start = 0; start < terms.length; ) {
     const size = terms.length - start === 4 ? 2 : Math.min(3, terms.length - start);
@@ -120,7 +112,7 @@ function writeContext(plan: ExamplePlan, question: string, rng: Rng): string {
     if (length([opening, ...before, ...scene, ...after, sentence]) > target) continue;
     into.push(sentence);
   }
-  const closing = shuffled(CLOSING_SENTENCES, rng);
+  const closing = shuffle(CLOSING_SENTENCES, rng);
   while (length([opening, ...before, ...scene, ...after]) < LENGTH_FLOOR && closing.length > 0) after.push(closing.pop()!);
   return [opening, ...before, ...scene, ...after].join(' ');
 }
@@ -129,7 +121,7 @@ function writeContext(plan: ExamplePlan, question: string, rng: Rng): string {
 function writeReference(plan: ExamplePlan, rng: Rng): string {
   const { latent, concepts, model } = plan;
   const lines = [latent.insight.text];
-  const templates = shuffled(REFERENCE_TEMPLATES, rng);
+  const templates = shuffle(REFERENCE_TEMPLATES, rng);
   const leftover: string[] = [];
   for (const term of concepts) {
     if (lines.some((line) => mentions(line, term))) continue;
@@ -158,12 +150,12 @@ function writeRubric(plan: ExamplePlan, rng: Rng): Array<{ criterion: string; we
     });
   }
   const positives = latent.numberTied ? concepts.slice(0, Math.max(4, latent.positives - 2)) : concepts;
-  const templates = shuffled(POSITIVE_TEMPLATES, rng);
+  const templates = shuffle(POSITIVE_TEMPLATES, rng);
   positives.forEach((term, index) => {
     const template = templates[index % templates.length]!;
     rubric.push({ criterion: fill(template, { t: term }), weight: positiveWeight(latent, rng), category: pick(['core idea', 'justification', 'mechanism'], rng) });
   });
-  const negativeTemplates = shuffled(NEGATIVE_TEMPLATES, rng);
+  const negativeTemplates = shuffle(NEGATIVE_TEMPLATES, rng);
   concepts.slice(0, latent.negatives).forEach((term, index) => {
     const weight = -(latent.extremeWeights && rng() < 0.3 ? 8 + Math.floor(rng() * 3) : 2 + Math.floor(rng() * 4));
     const template = negativeTemplates[index % negativeTemplates.length]!;
