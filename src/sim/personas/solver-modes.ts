@@ -4,11 +4,12 @@
 // - a `<document>` in a solver prompt is privileged information: a concept the document names is
 //   easier to cover (as if the solver were DOCUMENT_INSIGHT more capable on it);
 // - an `<answers>` block asks for one answer written from several samples: the sim keeps the
-//   sample that names the most of the question's concepts, sometimes adding a sentence from
+//   sample that names the most of the concepts of the question and its context, sometimes adding a sentence from
 //   another sample on a concept that one missed (so it covers about what the best sample covers);
 //   in verifiable mode it takes the most frequent final answer.
 import type { SimMemo } from '../memo.ts';
-import { contentWords, instructionText, tagContent, wordDifficulty } from './inner-text.ts';
+import { contentWords, instructionText, tagContent } from './inner-text.ts';
+import { termDifficulty } from './inner-terms.ts';
 import { normalizeAnswer, parseVerifiableProblem, solveVerifiable } from './inner-verifiable-solver.ts';
 import { QUESTION_FRAME_WORDS, TEMPLATE_WORDS } from './inner-vocabulary.ts';
 import type { SimReply, SimRequest } from './index.ts';
@@ -42,7 +43,7 @@ function answerWithDocument(request: SimRequest, prompt: string, rng: () => numb
   if (verifiable !== null) return { content: verifiable };
   // A term (a word or a phrase, lower-cased) the document names is easier to cover.
   const named = document.toLowerCase();
-  const difficultyOf = (term: string) => wordDifficulty(term) - (named.includes(term) ? DOCUMENT_INSIGHT : 0);
+  const difficultyOf = (term: string) => termDifficulty(term) - (named.includes(term) ? DOCUMENT_INSIGHT : 0);
   return { content: solver.writeRubricAnswer(context, question, profile, rng, difficultyOf) };
 }
 
