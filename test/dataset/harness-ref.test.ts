@@ -18,8 +18,8 @@ const temp = tempFolder('harness-ref');
 const runDir = path.join(temp, 'run');
 afterAll(() => fs.rmSync(temp, { recursive: true, force: true }));
 beforeAll(async () => {
-  // Seed 3 of the tiny experiment accepts a child that beats the baseline, so best is not c0000 (seeds 1 and 2 keep the baseline best since racing and early stopping changed the draws).
-  await runInProcess(loadTiny(writeTinyExperiment(temp, 'tiny'), { iterations: 2, seed: 3 }), runDir);
+  // Seed 2 of the tiny experiment accepts a child that beats the baseline, so best is not c0000 (seeds 1 and 3 to 7 keep the baseline best on the sim's readable text).
+  await runInProcess(loadTiny(writeTinyExperiment(temp, 'tiny'), { iterations: 2, seed: 2 }), runDir);
 }, 120_000);
 
 const recordedHash = (id: string) => readRun(runDir, (store) => getCandidate(store, id)!.contentHash);
