@@ -20,6 +20,7 @@ import type { ChallengerExample } from '../inner/schemas.ts';
 import type { Llm } from '../llm/types.ts';
 import { deriveSeed } from '../util/hash.ts';
 import { hasArrays, readJsonFile } from '../util/read-json-file.ts';
+import { settleAll } from '../util/settle-all.ts';
 import { writeFileAtomically } from '../util/write-file-atomically.ts';
 import { exampleId } from './dataset-row.ts';
 import { findHarnesses } from './find-harnesses.ts';
@@ -79,6 +80,7 @@ export async function reverifyDataset(options: ReverifyOptions): Promise<{ resul
   };
   const failedByCheck = new Map<string, number>();
   const outcomes = new Array<() => void>(accepted.length);
+  const ids = accepted.map(({ result: episode }) => exampleId(episode.harness.content_hash, episode.document_id, episode.seed, episode.repeat));
   const verifierFit = reverifierFit(options.endpoints);
   let next = 0;
   let halt: RunHalted | undefined;
@@ -86,7 +88,7 @@ export async function reverifyDataset(options: ReverifyOptions): Promise<{ resul
     for (let index = next++; index < accepted.length && !halt; index = next++) {
       const { result: episode } = accepted[index]!;
       const round = episode.rounds.find((entry) => entry.accepted)!;
-      const id = exampleId(episode.harness.content_hash, episode.document_id, episode.seed, episode.repeat);
+      const id = ids[index]!;
       const given = documents.get(episode.document_id);
       const document = given && asTheVerifierReadsIt(given, episode.document_fit, verifierFit);
       if (typeof document !== 'object') {
@@ -122,15 +124,11 @@ export async function reverifyDataset(options: ReverifyOptions): Promise<{ resul
       };
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, worker));
+  await settleAll(Array.from({ length: Math.max(1, options.concurrency) }, worker));
   // Recorded in the source's order, whatever order the calls finished in; what a halt left unasked is not re-verified.
   for (const [index, record] of outcomes.entries()) {
     if (record) record();
-    else {
-      const { result: episode } = accepted[index]!;
-      const id = exampleId(episode.harness.content_hash, episode.document_id, episode.seed, episode.repeat);
-      result.notReverified.push({ id, document_id: episode.document_id, reason: `not asked: ${halt?.message ?? 'the pass stopped'}` });
-    }
+    else result.notReverified.push({ id: ids[index]!, document_id: accepted[index]!.result.document_id, reason: `not asked: ${halt?.message ?? 'the pass stopped'}` });
   }
   if (halt) result.halted = halt.message;
   result.failedByCheck = Object.fromEntries([...failedByCheck.entries()].sort((a, b) => b[1] - a[1]));
