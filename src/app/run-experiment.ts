@@ -12,7 +12,7 @@ import { STORE_FILE } from '../outer/index.ts';
 import { runEvolution, type RunEvolutionResult } from '../outer/run-evolution.ts';
 import type { FaultSpec } from '../sim/index.ts';
 import { loadHarness } from '../harness/load-harness.ts';
-import { requiredRoles } from '../harness/roles.ts';
+import { calledEndpointRoles } from '../harness/roles.ts';
 import { endpointProvenance, isSimulated, recordEndpoints } from '../config/endpoint-provenance.ts';
 import { createAppLlm } from './create-llm.ts';
 import { preflightEndpoints } from './preflight.ts';
@@ -46,8 +46,9 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunE
   const configured = experiment.paths.endpoints === 'sim' ? defaultSimEndpoints() : loadEndpointsFile(experiment.paths.endpoints);
   const simFaults: FaultSpec[] = simFaultsOption(options.simFaults, configured);
   const documents = options.documents ?? resolveDocuments(experiment.paths.documents).documents;
-  // The baseline's orchestrator says whether the main agent is called; analyzer and implementer always are.
-  const roles = [...requiredRoles(loadHarness(experiment.paths.baseline).settings), 'analyzer', 'implementer'] as const;
+  // The baseline's orchestrator says whether the main agent is called, its strong mode whether the
+  // strongSolver endpoint is (both protected, so every candidate calls the same); analyzer and implementer always are.
+  const roles = [...calledEndpointRoles(loadHarness(experiment.paths.baseline).settings), 'analyzer', 'implementer'] as const;
   // Context windows a server reports are filled in for roles that set none.
   // A dollar budget with unpriced roles is refused before any probe or paid call.
   checkUsdBudget(experiment.config, roles, configured);

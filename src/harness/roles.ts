@@ -71,6 +71,16 @@ export function requiredRoles(settings: Pick<HarnessSettings, 'orchestrator'>): 
   return settings.orchestrator === 'agentic' ? ['mainAgent', ...roles] : roles;
 }
 
+/**
+ * The roles whose endpoints a harness calls. In the same-model strong modes (`samples`, `document`)
+ * the weak solver's endpoint answers the strong prompt, so the strongSolver endpoint is never called
+ * and must not be probed before a run.
+ */
+export function calledEndpointRoles(settings: Pick<HarnessSettings, 'orchestrator' | 'strongSolver'>): HarnessRole[] {
+  const roles = requiredRoles(settings);
+  return settings.strongSolver.mode === 'separate' ? roles : roles.filter((role) => role !== 'strongSolver');
+}
+
 export function roleForPromptFile(file: string): HarnessRole | undefined {
   const entry = Object.entries(ROLE_PROMPT_FILES).find(([, path]) => path === file);
   return entry?.[0] as HarnessRole | undefined;

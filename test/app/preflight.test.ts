@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { preflightEndpoints } from '../../src/app/preflight.ts';
 import { defaultSimEndpoints, parseEndpoints, SIM_BASE_URL } from '../../src/config/endpoints.ts';
 import { ConfigError } from '../../src/errors.ts';
+import { calledEndpointRoles } from '../../src/harness/roles.ts';
 
 const bin = new URL('../../bin/autodata.js', import.meta.url).pathname;
 
@@ -72,6 +73,45 @@ describe('a run on endpoints that refuse what their roles need', () => {
         '(samples stay apart in the cache); nothing was run (autodata doctor checks every role)',
     );
     expect(fs.existsSync(out)).toBe(false);
+  });
+});
+
+describe('the strong solver as the weak model in another mode', () => {
+  it('probes the strongSolver endpoint only when a separate strong model answers', () => {
+    expect(calledEndpointRoles({ orchestrator: 'agentic', strongSolver: { mode: 'separate', samples: 4 } })).toContain('strongSolver');
+    for (const mode of ['samples', 'document'] as const) {
+      const roles = calledEndpointRoles({ orchestrator: 'agentic', strongSolver: { mode, samples: 4 } });
+      expect(roles).not.toContain('strongSolver');
+      expect(roles).toEqual(expect.arrayContaining(['mainAgent', 'challenger', 'qualityVerifier', 'weakSolver', 'judge']));
+    }
+  });
+
+  it('generate in samples mode runs although the unused strongSolver endpoint would be refused, and does not record it', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'autodata-preflight-modes-'));
+    const harness = path.join(dir, 'harness');
+    fs.cpSync(new URL('../../baselines/agentic-self-instruct', import.meta.url).pathname, harness, { recursive: true });
+    const settingsFile = path.join(harness, 'settings.json');
+    fs.writeFileSync(settingsFile, JSON.stringify({ ...JSON.parse(fs.readFileSync(settingsFile, 'utf8')), strongSolver: { mode: 'samples', samples: 2 } }));
+    const file = path.join(dir, 'endpoints.yaml');
+    // The strongSolver endpoint rejects "seed": probed, it would stop the run (as the judge's does above).
+    fs.writeFileSync(file, 'defaults:\n  baseURL: sim://local/v1\n  model: sim-agent\nweakSolver:\n  model: sim-weak\nstrongSolver:\n  model: sim-strong?seed=reject\n');
+    const run = (harnessDir: string, out: string) => {
+      try {
+        execFileSync(process.execPath, [bin, 'generate', '--harness', harnessDir, '--endpoints', file, '--limit', '1', '--out', out], { encoding: 'utf8', stdio: 'pipe' });
+        return { status: 0, stderr: '' };
+      } catch (error) {
+        return error as { status: number; stderr: string };
+      }
+    };
+    const out = path.join(dir, 'run');
+    expect(run(harness, out).status).toBe(0);
+    const recorded = JSON.parse(fs.readFileSync(path.join(out, 'endpoints.json'), 'utf8')) as { history: Array<{ roles: Record<string, unknown> }> };
+    expect(Object.keys(recorded.history[0]!.roles)).not.toContain('strongSolver');
+    expect(Object.keys(recorded.history[0]!.roles)).toContain('weakSolver');
+    // The same endpoints with a separate strong model: the probe refuses before anything runs.
+    const refused = run(new URL('../../baselines/agentic-self-instruct', import.meta.url).pathname, path.join(dir, 'separate'));
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/error: endpoints\.strongSolver: .*sim-strong\?seed=reject\) the server rejects "seed"/);
   });
 });
 

@@ -5,7 +5,7 @@ import { EXIT } from '../exit-codes.ts';
 import { createAppLlm } from '../../app/create-llm.ts';
 import { preflightEndpoints } from '../../app/preflight.ts';
 import { endpointProvenance, recordEndpoints } from '../../config/endpoint-provenance.ts';
-import { requiredRoles } from '../../harness/roles.ts';
+import { calledEndpointRoles } from '../../harness/roles.ts';
 import { SIM_FAULT_HELP, simFaultsOption } from '../../app/sim-faults.ts';
 import { SPLIT_PARTS, type SplitPart } from '../../documents/index.ts';
 import { resolveHarness } from '../../dataset/harness-ref.ts';
@@ -77,8 +77,9 @@ const generateCommand: CommandModule<object, GenerateArgs> = {
       onLoaded: ({ skipped }) => warnSkipped(skipped),
     });
     const batches = batchPlanFrom({ count: args.batches, size: args.batchSize }, documents.length);
-    // The learner is called only by batched runs: unbatched folders keep the roles they recorded.
-    const roles: Role[] = [...requiredRoles(harness.settings), ...(batches ? (['learner'] as const) : [])];
+    // The learner is called only by batched runs: unbatched folders keep the roles they recorded. In the
+    // same-model strong modes the strongSolver endpoint is never called, so it is neither probed nor recorded.
+    const roles: Role[] = [...calledEndpointRoles(harness.settings), ...(batches ? (['learner'] as const) : [])];
     const configured = endpointsOption(args.endpoints);
     const simulated = configured.simulated;
     const simFaults = simFaultsOption(args.simFault, configured.endpoints);
