@@ -101,7 +101,8 @@ function writeContext(plan: ExamplePlan, question: string, rng: Rng): string {
   // An overshooting question rests on parts the context never sets up: no solver can bring them in.
   const scene = latent.overshoot ? [] : sceneSentences(concepts.slice(QUESTION_TERMS), rng);
   const target = LENGTH_FLOOR + 30 + Math.floor(rng() * (LENGTH_CEILING - LENGTH_FLOOR - 50));
-  const length = (parts: readonly string[]) => parts.join(' ').length + 1 + question.length;
+  // Measured as the two texts' lengths, the way the paper's figures (and readers of the example) count them.
+  const length = (parts: readonly string[]) => parts.join(' ').length + question.length;
   const background = backgroundFor(plan);
   const start = Math.floor(rng() * Math.max(1, background.length));
   const before: string[] = [];

@@ -14,6 +14,11 @@ const BREAK_WORDS = new Set(
     'all any both either neither some such other another more most less least much many few several only also just ' +
     'very even still yet already again once up down out off from via per against toward towards upon versus ' +
     'because therefore thus hence however since although though whether unless one two three four five six ' +
+    // numbers written out and the words of a quantity: "twenty milliseconds" measures something, it names nothing
+    'seven eight nine ten eleven twelve fifteen twenty thirty forty fifty sixty seventy eighty ninety hundred ' +
+    'thousand million billion half twice thrice percent percentage dozen ' +
+    // pronoun-like and filler words: a term ends before them ("the job anyway", "the existing ones")
+    'ones itself themselves anyway almost enough nothing something anything everything unlike instead else ' +
     // verbs and verb forms the corpus, the questions and common prose use
     'uses use used using plans planned adds add added clips caches cached mines re-scores rewrites cannot beyond ' +
     'predicts searches skips emits weights summarises recomputes initialises batches orders lets delays runs restricts ' +
@@ -48,6 +53,30 @@ function isBreak(token: string): boolean {
 }
 
 /**
+ * Words that can sit inside a noun phrase but not end one: verbs that follow their subject ("the
+ * corrector pays", "the baselines plateau") and adverbs or predicate adjectives ("first", "later",
+ * "relevant"). A term ending on one loses it: "the sampling-based cardinality corrector pays" is the
+ * "sampling-based cardinality corrector".
+ */
+const NON_HEAD_WORDS = new Set(
+  (
+    'pays pay plateau plateaus rejects reject progresses interact interacts fit fits split splits win wins lose loses ' +
+    'fail fails succeed succeeds grow grows rise rises lag lags remain remains seem seems appear appears occur occurs ' +
+    'suffer suffers dominate pay-off first later earlier last next relevant plausible proportional unreliable alone ' +
+    'together ahead apart away back overall'
+  ).split(' '),
+);
+
+/** A trailing word a term cannot end on: a listed verb or adverb, a past participle ("stack frames hashed"), an -ible/-ous adjective. */
+function isNonHead(token: string): boolean {
+  const lower = token.toLowerCase();
+  return NON_HEAD_WORDS.has(lower) || (lower.length >= 6 && /[^e]ed$/.test(lower)) || /(?:ible|ous)$/.test(lower);
+}
+
+/** Units of measure: a run headed by one ("GPU hours", "extra milliseconds") is an amount, not a thing that can act. */
+const UNIT_WORDS = new Set('milliseconds millisecond seconds second minutes minute hours hour days ms µs ns gb mb kb tb bytes points'.split(' '));
+
+/**
  * Words of research boilerplate: a term made only of these ("strongest baseline", "main setting",
  * "sensitivity study") names nothing particular to a paper and is no term.
  */
@@ -74,7 +103,8 @@ export function termsIn(text: string): string[] {
   for (const chunk of lines.join('\n').split(new RegExp(`${PUNCTUATION_BREAK.source}|\\n`, 'g'))) {
     let run: string[] = [];
     const flush = () => {
-      const generic = run.every((word) => GENERIC_WORDS.has(word.toLowerCase()));
+      while (run.length > 0 && isNonHead(run[run.length - 1]!)) run.pop();
+      const generic = run.every((word) => GENERIC_WORDS.has(word.toLowerCase())) || UNIT_WORDS.has(run[run.length - 1]?.toLowerCase() ?? '');
       if (run.length >= 2 && run.length <= 4 && run.some((word) => word.length >= 5) && !generic) {
         const term = normalizeCase(run);
         const key = term.toLowerCase();

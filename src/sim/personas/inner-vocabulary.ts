@@ -49,29 +49,99 @@ export const NEGATIVE_TEMPLATES = [
 ] as const;
 
 /**
- * Questions by form, each naming four terms ({a}..{d}, written "the ...") and the method ({m}).
- * A form's cue (QUESTION_FORMS) is in its templates, and no other form's narrower cue is.
+ * The reasoning forms' questions, as an opening (naming {a}, {b} and the method {m}) and a closing
+ * (naming {c} and {d}) drawn independently: every opening goes with every closing, so two papers
+ * asked the same form rarely get the same wording. A form's cue (QUESTION_FORMS) is in each of its
+ * openings, and no narrower cue of another form is in any of its parts.
  */
+const REASONING_FRAMES: Record<'counterfactual' | 'mechanism' | 'trade-off' | 'design', { openings: string[]; closings: string[] }> = {
+  counterfactual: {
+    openings: [
+      'Suppose the team switched off the {a} in {m} but left the {b} untouched. What would happen to the results they care about, and through which steps?',
+      'Suppose the workload shifted so that the {a} mattered far more than today, while the {b} stayed fixed. What would happen to {m}?',
+      'Suppose a new deployment of {m} had to run without the {a}, with the {b} kept as before. What would change first, and what would follow?',
+      'Suppose the operators of {m} leaned twice as hard on the {a} while holding the {b} steady. What would the consequences be, step by step?',
+      'Suppose that in a cheaper setup the {a} of {m} worked only half as well and the {b} had to carry more of the load. How would the outcome move?',
+    ],
+    closings: [
+      'Say how the {c} would respond and whether the {d} would amplify or dampen the change.',
+      'Trace the effect through the {c}, and say how much the {d} would add to its size.',
+      'Account for the {c} along the way, and for the part the {d} would play.',
+      'Keep the {c} and the {d} in view: where does each of them enter your prediction?',
+      'Be concrete about the {c}, and about the conditions under which the {d} would reverse the trend.',
+    ],
+  },
+  mechanism: {
+    openings: [
+      'Explain why, in {m}, the {a} and the {b} together lead to the behaviour the team sees.',
+      'The team sees {m} behave differently from its baselines. Explain the chain that runs from the {a} through the {b} to that behaviour.',
+      'Why does the {a} matter so much for {m} when it works alongside the {b}?',
+      'A reviewer asks why {m} gains from the {a} mainly in the presence of the {b}. Explain the mechanism at work.',
+      'Walk through why the {a} of {m} would change what the {b} can achieve.',
+    ],
+    closings: [
+      'Be specific about the part played by the {c}, and about the situations in which the {d} would change the picture.',
+      'Say where the {c} and the {d} enter that chain of cause and effect.',
+      'Point out the way the {c} would feed into this, and when the {d} would become the limiting factor.',
+      'Place the {c} in the causal chain, and say what the {d} would add to it or take away.',
+      'Include the role of the {c}, and note the circumstances in which the {d} would break the mechanism.',
+    ],
+  },
+  'trade-off': {
+    openings: [
+      'The team must decide how far to rely on the {a} versus the {b} in {m}. What trade-off does this involve, and when would each side win?',
+      'Tuning {m} for their deployment, the team can favour the {a} or the {b}. Describe the trade-off between the two.',
+      'In {m}, more of the {a} tends to come at the expense of the {b}. Analyse this trade-off and the point at which it flips.',
+      'Operators of {m} have a limited budget to spend on the {a} and on the {b}. Lay out the trade-off they face.',
+      'There is a trade-off in {m} between leaning on the {a} and leaning on the {b}. Where does the balance lie for a team that cannot afford to get it wrong?',
+    ],
+    closings: [
+      'Consider what the {c} would add and take away, and how the {d} would shift the balance.',
+      'Explain how the {c} and the {d} would tip it one way or the other.',
+      'Bring the {c} into the comparison, and say how a change in the {d} would move the break-even point.',
+      'Say which side the {c} would favour, and whether the {d} would strengthen or weaken that side.',
+      'Show where the {c} and the {d} sit on each side of the ledger.',
+    ],
+  },
+  design: {
+    openings: [
+      'Why would a designer of {m} choose to emphasize the {a} rather than the {b}, and what would that choice give up?',
+      'If you were to choose between investing in the {a} and investing in the {b} for {m}, which would you pick, and why?',
+      'The designers of {m} put the {a} at the centre and treated the {b} as secondary. Justify that design decision and name its cost.',
+      'Picture a redesign of {m} that drops the {a} in favour of a stronger {b}. Would you back that design, and on what grounds?',
+      'A colleague proposes to design the next version of {m} around the {b} instead of the {a}. Argue for or against the proposal.',
+    ],
+    closings: [
+      'Say how the {c} and the {d} enter the decision.',
+      'Explain how the {c} and the {d} bear on that choice.',
+      'Weigh the {c} in the argument, and say whether the {d} would make you reconsider.',
+      'Make clear what the {c} would contribute and how the {d} would limit the options.',
+      'Refer to the {c} and the {d} where they settle the matter.',
+    ],
+  },
+};
+
+function everyPairing({ openings, closings }: { openings: string[]; closings: string[] }): string[] {
+  return openings.flatMap((opening) => closings.map((closing) => `${opening} ${closing}`));
+}
+
+/** Questions by form, each naming four terms ({a}..{d}, written "the ...") and the method ({m}). */
 export const QUESTION_TEMPLATES: Record<QuestionForm, readonly string[]> = {
-  counterfactual: [
-    'Suppose the team switched off the {a} in {m} but kept the {b} and the {c} exactly as they are. What would happen to the results they care about, and through which steps? Say how the {d} would respond and which part would decide the size of the change.',
-    'Suppose the workload shifted so that the {a} mattered far more than today, while the {b} stayed fixed. What would happen to {m}, and how would the {c} and the {d} each figure in your explanation?',
-  ],
-  mechanism: [
-    'Explain why, in {m}, the {a} and the {b} together lead to the behaviour the team sees, and what part the {c} plays in it. Be specific about the chain of cause and effect, and about the situations in which the {d} would change the picture.',
-    'The team sees {m} behave differently from its baselines. Explain the chain that runs from the {a} through the {b} to that behaviour, and say where the {c} and the {d} enter it.',
-  ],
-  'trade-off': [
-    'The team must decide how far to rely on the {a} versus the {b} in {m}. What trade-off does this involve, and when would each side win? Consider what the {c} would add and take away, and how the {d} would shift the balance.',
-    'Tuning {m} for their deployment, the team can favour the {a} or the {b}. Describe the trade-off between the two, and explain how the {c} and the {d} would tip it one way or the other.',
-  ],
-  design: [
-    'Why would a designer of {m} choose to emphasize the {a} rather than the {b}, and what would that choice give up? Say how the {c} and the {d} enter the decision.',
-    'If you were to choose between investing in the {a} and investing in the {b} for {m}, which would you pick, and why? Explain how the {c} and the {d} bear on that choice.',
-  ],
+  counterfactual: everyPairing(REASONING_FRAMES.counterfactual),
+  mechanism: everyPairing(REASONING_FRAMES.mechanism),
+  'trade-off': everyPairing(REASONING_FRAMES['trade-off']),
+  design: everyPairing(REASONING_FRAMES.design),
   recall: ['According to the paper, list all the parts of {m} that matter here, including the {a}, the {b}, the {c} and the {d}.'],
-  number: ['What value did the authors report for the main comparison involving the {a} and the {b} in {m}, and what does that figure imply for the {c} and the {d}?'],
-  generic: ['In general, why do systems that combine the {a} and the {b} tend to behave well, and what part do the {c} and the {d} usually play?'],
+  number: [
+    'What value did the authors report for the main comparison involving the {a} and the {b} in {m}, and what does that figure imply for the {c} and the {d}?',
+    'What figure did the experiments on {m} give when the {a} was set against the {b}? Relate that number to the {c} and the {d}.',
+    'For {m}, what figure came out of the comparison between the {a} and the {b}, and how should the {c} and the {d} be read in its light?',
+  ],
+  generic: [
+    'In general, why do systems that combine the {a} and the {b} tend to behave well, and what part do the {c} and the {d} usually play?',
+    'Speaking in general terms, what makes the {a} and the {b} a good pairing, and how do the {c} and the {d} usually fit in?',
+    'In general, when does pairing the {a} with the {b} pay off, and what do the {c} and the {d} typically contribute?',
+  ],
 };
 
 /** Scene sentences of a context: each names terms ({list}: "the a, the b and the c") and nothing of the finding. */
