@@ -22,7 +22,8 @@ import { applyExample, applyFormatFailure, applyQuality, applyStrong, applyWeak,
 import type { ParsedRubric } from './rubric.ts';
 import type { ChallengerExample } from './schemas.ts';
 import { MAX_INFRASTRUCTURE_ROUNDS, type EpisodeEnd } from './scripted-orchestrator.ts';
-import { challenge, createDrawCounter, evaluate, learningsValue, seedFor, verify, type EpisodeContext } from './stages.ts';
+import { describeFailure, retriedCall } from './retried-call.ts';
+import { challenge, evaluate, learningsValue, seedFor, verify, type EpisodeContext } from './stages.ts';
 
 type Phase = 'drafted' | 'verified' | 'weak-passed';
 
@@ -117,21 +118,17 @@ async function agentReply(
   replyNumber: number,
 ): Promise<{ ok: true; content: string | null; toolCalls: ToolCall[] } | { ok: false; error: string }> {
   const { context } = state;
-  let error = '';
-  const draws = createDrawCounter();
-  for (let retry = 0; retry <= context.harness.settings.evaluationRetries; retry += 1) {
-    const result = await context.llm.text({
+  const result = await retriedCall(context.harness.settings.evaluationRetries, (draw) =>
+    context.llm.text({
       role: 'mainAgent',
       messages: [...messages],
-      seed: seedFor(context, state.roundNumber, 'mainAgent', `${replyNumber}-${draws.current()}`),
+      seed: seedFor(context, state.roundNumber, 'mainAgent', `${replyNumber}-${draw}`),
       tools: agentTools(context.harness.settings.challengersPerRound),
       toolChoice: 'auto',
-    });
-    if (result.ok) return { ok: true, content: result.value.content, toolCalls: result.value.toolCalls };
-    draws.after(result.failure);
-    error = `${result.failure.kind}: ${result.failure.message}`;
-  }
-  return { ok: false, error };
+    }),
+  );
+  if (!result.ok) return { ok: false, error: describeFailure(result.last) };
+  return { ok: true, content: result.value.content, toolCalls: result.value.toolCalls };
 }
 
 function toolMessage(call: ToolCall, result: ToolResult): ChatMessage {

@@ -13,7 +13,8 @@ import type { AttemptReport, DiagnosticPacket, LoopJudgeRecord, RoundRecord, Sta
 import { markInfrastructure } from './round-record.ts';
 import { LOOP_VERDICT_SCHEMA_NAME, loopVerdictSchema, type ChallengerExample, type LoopVerdict } from './schemas.ts';
 import { draftRound, runRoundLoop, type EpisodeEnd } from './scripted-orchestrator.ts';
-import { createDrawCounter, evaluate, exampleForVerifier, seedFor, type EpisodeContext } from './stages.ts';
+import { describeFailure, retriedCall } from './retried-call.ts';
+import { evaluate, exampleForVerifier, seedFor, type EpisodeContext } from './stages.ts';
 
 export function runJudgeLoop(context: EpisodeContext, episode: Episode): Promise<EpisodeEnd> {
   return runRoundLoop(episode, context.harness.settings.roundBudget, (round) => runJudgedRound(context, episode, round, buildLoopFeedback(episode.result.rounds)));
@@ -94,19 +95,15 @@ async function askLoopJudge(
   packet: DiagnosticPacket,
 ): Promise<{ ok: true; value: LoopVerdict } | { ok: false; detail: string }> {
   const prompt = renderPrompt(context.harness, 'loopJudge', { example: exampleForVerifier(example), packet: formatPacket(packet) });
-  const draws = createDrawCounter();
-  let last = '';
-  for (let attempt = 0; attempt <= context.harness.settings.evaluationRetries; attempt += 1) {
-    const result = await context.llm.structured({
+  const result = await retriedCall(context.harness.settings.evaluationRetries, (draw) =>
+    context.llm.structured({
       role: 'loopJudge',
       messages: [{ role: 'user', content: prompt }],
-      seed: seedFor(context, round, 'loopJudge', draws.current()),
+      seed: seedFor(context, round, 'loopJudge', draw),
       schemaName: LOOP_VERDICT_SCHEMA_NAME,
       schema: loopVerdictSchema,
-    });
-    if (result.ok) return { ok: true, value: result.value };
-    draws.after(result.failure);
-    last = `${result.failure.kind}: ${result.failure.message}`;
-  }
-  return { ok: false, detail: `loop judge failed ${context.harness.settings.evaluationRetries + 1} time(s): ${last}` };
+    }),
+  );
+  if (result.ok) return { ok: true, value: result.value };
+  return { ok: false, detail: `loop judge failed ${result.calls} time(s): ${describeFailure(result.last)}` };
 }

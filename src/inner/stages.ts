@@ -9,6 +9,7 @@ import type { Llm, LlmFailure, Role } from '../llm/types.ts';
 import { deriveSeed } from '../util/hash.ts';
 import { stageDecision } from './early-stop.ts';
 import { reasoningExcerpt, type AttemptReport, type EarlyStopRecord, type RubricItem } from './result-schema.ts';
+import { createDrawCounter, describeFailure, retriedCall } from './retried-call.ts';
 import { parseRubric, rubricForJudge, rubricScore, type ParsedRubric } from './rubric.ts';
 import {
   ANSWER_VERDICT_SCHEMA_NAME,
@@ -76,57 +77,42 @@ export function seedFor(context: EpisodeContext, round: number, role: Role, atte
 
 const isInfrastructure = (failure: LlmFailure) => failure.kind !== 'invalid-output';
 
-/**
- * Which sample a retry draws. A transport failure (429, 5xx, a reset, a deadline: the call path
- * already retried it) is retried with the SAME request, so a transient fault changes what a run
- * costs and never what it finds; an unusable reply (invalid, cut off, empty) draws a new sample.
- */
-export function createDrawCounter(): { current(): number; after(failure: Pick<LlmFailure, 'kind'>): void } {
-  let draw = 0;
-  return {
-    current: () => draw,
-    after(failure) {
-      if (failure.kind !== 'transport') draw += 1;
-    },
-  };
-}
-const describeFailure = (failure: LlmFailure) => `${failure.kind}: ${failure.message}`;
-
 /** One challenger example; `candidate` separates parallel drafts of the same round. */
 export async function challenge(context: EpisodeContext, round: number, feedback: string, candidate = 0): Promise<ChallengeOutcome> {
   const { harness, document } = context;
   const prompt = renderPrompt(harness, 'challenger', { document: document.text, feedback, ...learningsValue(context) }, { document: { title: document.title } });
   const chainOfThought = harness.settings.orchestrator === 'single-shot';
-  const retries = harness.settings.evaluationRetries;
-  const failures: string[] = [];
-  const draws = createDrawCounter();
-  for (let attempt = 0; attempt <= retries; attempt += 1) {
-    const request = {
-      role: 'challenger' as const,
-      messages: [{ role: 'user' as const, content: prompt }],
-      seed: seedFor(context, round, 'challenger', candidate + draws.current() * harness.settings.challengersPerRound),
-      schemaName: CHALLENGER_SCHEMA_NAME,
-    };
-    const result = chainOfThought
-      ? await context.llm.structured({ ...request, schema: chainOfThoughtExampleSchema })
-      : await context.llm.structured({ ...request, schema: challengerExampleSchema });
-    if (result.ok) {
-      const { reasoning: _reasoning, ...example } = result.value as ChallengerExample & { reasoning?: string };
-      return { kind: 'example', example, rubric: parseRubric(example.rubric) };
-    }
-    if (!isInfrastructure(result.failure)) {
-      const issues = result.failure.issues ?? [result.failure.message];
-      return {
-        kind: 'format',
-        detail: `the example does not match the ${CHALLENGER_SCHEMA_NAME} format: ${issues.join('; ')}`,
-        issues,
-        ...(result.failure.rawText === undefined ? {} : { rawText: result.failure.rawText }),
+  const result = await retriedCall<ChallengerExample & { reasoning?: string }>(
+    harness.settings.evaluationRetries,
+    (draw) => {
+      const request = {
+        role: 'challenger' as const,
+        messages: [{ role: 'user' as const, content: prompt }],
+        seed: seedFor(context, round, 'challenger', candidate + draw * harness.settings.challengersPerRound),
+        schemaName: CHALLENGER_SCHEMA_NAME,
       };
-    }
-    draws.after(result.failure);
-    failures.push(describeFailure(result.failure));
+      return chainOfThought
+        ? context.llm.structured({ ...request, schema: chainOfThoughtExampleSchema })
+        : context.llm.structured({ ...request, schema: challengerExampleSchema });
+    },
+    // A reply that stays invalid after the call path's re-ask is the challenger's format failure, not a fault.
+    (failure) => !isInfrastructure(failure),
+  );
+  if (result.ok) {
+    const { reasoning: _reasoning, ...example } = result.value;
+    return { kind: 'example', example, rubric: parseRubric(example.rubric) };
   }
-  return { kind: 'infrastructure', detail: `challenger call failed ${failures.length} time(s): ${failures.at(-1)}` };
+  const { last } = result;
+  if (!isInfrastructure(last)) {
+    const issues = last.issues ?? [last.message];
+    return {
+      kind: 'format',
+      detail: `the example does not match the ${CHALLENGER_SCHEMA_NAME} format: ${issues.join('; ')}`,
+      issues,
+      ...(last.rawText === undefined ? {} : { rawText: last.rawText }),
+    };
+  }
+  return { kind: 'infrastructure', detail: `challenger call failed ${result.calls} time(s): ${describeFailure(last)}` };
 }
 
 /** The example as the quality verifier sees it (the rubric exactly as written). */
@@ -143,29 +129,23 @@ export async function verify(context: EpisodeContext, round: number, example: Ch
     { document: document.text, example: exampleForVerifier(example) },
     { document: { title: document.title } },
   );
-  const failures: string[] = [];
-  const draws = createDrawCounter();
-  for (let attempt = 0; attempt <= harness.settings.evaluationRetries; attempt += 1) {
-    const result = await context.llm.structured({
+  const result = await retriedCall(harness.settings.evaluationRetries, (draw) =>
+    context.llm.structured({
       role: 'qualityVerifier',
       messages: [{ role: 'user', content: prompt }],
-      seed: seedFor(context, round, 'qualityVerifier', candidate + draws.current() * harness.settings.challengersPerRound),
+      seed: seedFor(context, round, 'qualityVerifier', candidate + draw * harness.settings.challengersPerRound),
       schemaName: QUALITY_SCHEMA_NAME,
       schema: qualityVerdictSchema,
-    });
-    if (result.ok) {
-      const verdict = result.value;
-      // A failed check fails the example even when the overall line says PASS: the checks are the substance.
-      const failedChecks = QUALITY_CHECK_NAMES.filter((name) => verdict.checks[name].verdict === 'FAIL');
-      const passed = verdict.overall === 'PASS' && failedChecks.length === 0;
-      const checkReasons = failedChecks.map((name) => `${name}: ${verdict.checks[name].reason}`);
-      const feedback = passed ? verdict.feedback : [verdict.feedback, ...checkReasons].filter((part) => part.trim() !== '').join(' | ');
-      return { kind: 'verdict', passed, feedback, checks: { ...verdict.checks } };
-    }
-    draws.after(result.failure);
-    failures.push(describeFailure(result.failure));
-  }
-  return { kind: 'infrastructure', detail: `quality verifier failed ${failures.length} time(s): ${failures.at(-1)}` };
+    }),
+  );
+  if (!result.ok) return { kind: 'infrastructure', detail: `quality verifier failed ${result.calls} time(s): ${describeFailure(result.last)}` };
+  const verdict = result.value;
+  // A failed check fails the example even when the overall line says PASS: the checks are the substance.
+  const failedChecks = QUALITY_CHECK_NAMES.filter((name) => verdict.checks[name].verdict === 'FAIL');
+  const passed = verdict.overall === 'PASS' && failedChecks.length === 0;
+  const checkReasons = failedChecks.map((name) => `${name}: ${verdict.checks[name].reason}`);
+  const feedback = passed ? verdict.feedback : [verdict.feedback, ...checkReasons].filter((part) => part.trim() !== '').join(' | ');
+  return { kind: 'verdict', passed, feedback, checks: { ...verdict.checks } };
 }
 
 type ScoredAnswer =
@@ -186,46 +166,38 @@ async function judgeAnswer(
   const prompt = verifiable
     ? renderPrompt(harness, 'judge', { question: example.question, reference_answer: example.reference_answer, answer })
     : renderPrompt(harness, 'judge', { question: example.question, answer, rubric: rubricForJudge(rubric) });
-  let lastError = '';
-  let lastFailure: LlmFailure = { kind: 'transport', message: 'no judge call was made' };
-  const draws = createDrawCounter();
-  for (let attempt = 0; attempt <= harness.settings.judgeMaxRetries; attempt += 1) {
-    const seed = seedFor(context, round, 'judge', `${stage}-${attemptSeed}-${draws.current()}`);
-    const messages = [{ role: 'user' as const, content: prompt }];
-    if (verifiable) {
-      const result = await context.llm.structured({ role: 'judge', messages, seed, schemaName: ANSWER_VERDICT_SCHEMA_NAME, schema: answerVerdictSchema });
-      if (result.ok) {
-        return { ok: true, score: result.value.correct ? 1 : 0, report: { correct: result.value.correct, judge_reason: result.value.reason } };
-      }
-      draws.after(result.failure);
-      lastFailure = result.failure;
-      lastError = `judge ${describeFailure(result.failure)}`;
-    } else {
-      const result = await context.llm.structured({
-        role: 'judge',
-        messages,
-        seed,
-        schemaName: RUBRIC_SCORES_SCHEMA_NAME,
-        schema: rubricScoresSchema(rubric.length),
-      });
-      if (result.ok) {
-        const byIndex = new Map(result.value.scores.map((score) => [score.index, score]));
-        const met = new Map(result.value.scores.map((score) => [score.index, score.met as number]));
-        const criteria = rubric.map((item) => ({
-          index: item.index,
-          criterion: item.criterion,
-          weight: item.weight,
-          met: byIndex.get(item.index)?.met ?? 0,
-          reason: byIndex.get(item.index)?.reason ?? '',
-        }));
-        return { ok: true, score: rubricScore(rubric, met), report: { criteria } };
-      }
-      draws.after(result.failure);
-      lastFailure = result.failure;
-      lastError = `judge ${describeFailure(result.failure)}`;
-    }
+  const retries = harness.settings.judgeMaxRetries;
+  const seedOf = (draw: number) => seedFor(context, round, 'judge', `${stage}-${attemptSeed}-${draw}`);
+  // A new message list per call, as each call's request is its own.
+  const messages = () => [{ role: 'user' as const, content: prompt }];
+  const failed = (result: { last: LlmFailure }): ScoredAnswer => ({ ok: false, error: `judge ${describeFailure(result.last)}`, failure: result.last });
+  if (verifiable) {
+    const result = await retriedCall(retries, (draw) =>
+      context.llm.structured({ role: 'judge', messages: messages(), seed: seedOf(draw), schemaName: ANSWER_VERDICT_SCHEMA_NAME, schema: answerVerdictSchema }),
+    );
+    if (!result.ok) return failed(result);
+    return { ok: true, score: result.value.correct ? 1 : 0, report: { correct: result.value.correct, judge_reason: result.value.reason } };
   }
-  return { ok: false, error: lastError, failure: lastFailure };
+  const result = await retriedCall(retries, (draw) =>
+    context.llm.structured({
+      role: 'judge',
+      messages: messages(),
+      seed: seedOf(draw),
+      schemaName: RUBRIC_SCORES_SCHEMA_NAME,
+      schema: rubricScoresSchema(rubric.length),
+    }),
+  );
+  if (!result.ok) return failed(result);
+  const byIndex = new Map(result.value.scores.map((score) => [score.index, score]));
+  const met = new Map(result.value.scores.map((score) => [score.index, score.met as number]));
+  const criteria = rubric.map((item) => ({
+    index: item.index,
+    criterion: item.criterion,
+    weight: item.weight,
+    met: byIndex.get(item.index)?.met ?? 0,
+    reason: byIndex.get(item.index)?.reason ?? '',
+  }));
+  return { ok: true, score: rubricScore(rubric, met), report: { criteria } };
 }
 
 /**
