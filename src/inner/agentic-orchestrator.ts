@@ -15,7 +15,7 @@ import type { ChatMessage, ToolCall } from '../llm/types.ts';
 import { acceptanceVerdict } from './acceptance.ts';
 import { AGENT_TOOLS, agentTools, NUDGE_MESSAGE } from './agent-tools.ts';
 import { recordRound, type Episode } from './episode.ts';
-import { draftAll, draftedSummaries, evaluateDrafts, rankDrafts, readAngles, roundWithDrafts, verifyDrafts, type DraftPhase, type DraftRound } from './parallel-drafts.ts';
+import { draftAll, draftedSummaries, evaluateDrafts, keptDraft, readAngles, roundWithDrafts, verifyDrafts, type DraftPhase, type DraftRound } from './parallel-drafts.ts';
 import { buildRefinementMessage } from './refinement.ts';
 import type { FailureReason, RoundRecord } from './result-schema.ts';
 import { applyExample, applyFormatFailure, applyQuality, applyStrong, applyWeak, markInfrastructure, newRound, plannedAttempts } from './round-record.ts';
@@ -303,7 +303,7 @@ function afterDraftStage(state: AgentState, phase: DraftPhase, drafts: ToolResul
 
 function closeDrafts(state: AgentState, drafts: ToolResult[]): ToolResult {
   const set = state.drafts!;
-  const kept = rankDrafts(set.drafts)[0]!;
+  const kept = keptDraft(set);
   const record = roundWithDrafts(kept, set.drafts);
   if (record.failure_reason === 'infrastructure') return closeInfrastructure(state, record, record.failure_detail ?? 'every draft failed for infrastructure reasons');
   if (!record.accepted) return closeFailed(state, record, { kept_draft: kept.number, drafts });
@@ -320,7 +320,7 @@ function submit(state: AgentState, claimsAccepted: boolean, note: string): ToolR
     return { status: 'ended', note: 'episode ended without an accepted example' };
   }
   state.episode.result.false_acceptance_claims += 1;
-  const open = state.drafts ? { record: rankDrafts(state.drafts.drafts)[0]!.record, phase: state.drafts.phase } : state.open;
+  const open = state.drafts ? { record: keptDraft(state.drafts).record, phase: state.drafts.phase } : state.open;
   const reasons = !open
     ? ['no example has passed both evaluations']
     : open.record.weak === null
@@ -384,7 +384,7 @@ function closeInfrastructure(state: AgentState, record: RoundRecord, detail: str
 
 /** An unfinished round is still recorded (its stages so far), marked with why the episode ended. */
 function abandonOpenRound(state: AgentState, reason: FailureReason, detail: string): void {
-  const record = state.drafts ? roundWithDrafts(rankDrafts(state.drafts.drafts)[0]!, state.drafts.drafts) : state.open?.record;
+  const record = state.drafts ? roundWithDrafts(keptDraft(state.drafts), state.drafts.drafts) : state.open?.record;
   if (!record) return;
   state.open = undefined;
   state.drafts = undefined;

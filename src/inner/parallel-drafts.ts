@@ -139,6 +139,11 @@ export function rankDrafts(drafts: readonly Draft[]): Draft[] {
   );
 }
 
+/** The draft a parallel round keeps: the first by `rankDrafts` (a round has a draft per angle, so at least one). */
+export function keptDraft(set: DraftRound): Draft {
+  return rankDrafts(set.drafts)[0]!;
+}
+
 /** The round's record: the kept draft's fields, and every draft (kept marked). */
 export function roundWithDrafts(kept: Draft, drafts: readonly Draft[]): RoundRecord {
   const all: DraftRecord[] = drafts.map((draft) => ({ draft: draft.number, angle: draft.angle, kept: draft === kept, ...draft.record }));
