@@ -166,8 +166,8 @@ describe('early stopping on the sim keeps every comparable stage decision', () =
 
   it('verifiable baseline (counts of correct attempts, 4 each), 25 validation documents', async () => {
     // The verifiable preset's stopping rule is what this case checks, so one challenger draft per
-    // round (the baseline drafts 3 in parallel; test/inner/parallel-challengers.test.ts covers those)
-    // keeps it at the cost of the other cases.
+    // round keeps it at the cost of the other cases. The baseline drafts 3 in parallel, which
+    // test/inner/parallel-challengers.test.ts covers with every attempt made (no early stop).
     const verifiable = loadHarness(path.join(root, 'baselines/verifiable-self-instruct'));
     expect(verifiable.settings.acceptance).toBe('verifiable');
     const report = await compareOn({ ...verifiable, settings: { ...verifiable.settings, challengersPerRound: 1 } });
