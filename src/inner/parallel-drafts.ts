@@ -37,11 +37,31 @@ export function draftFeedback(feedback: string, angle: string): string {
   return `${feedback}\n\nThe angle of this draft: ${angle}`;
 }
 
-/** The agent's `angles` argument: strings only, trimmed, empty ones dropped, at most `limit`. */
+/**
+ * The longest angle read, in characters. An angle names an aspect or a kind of reasoning in a
+ * sentence; each one is appended to a challenger prompt, so a model that pastes the document (or
+ * worse) into it would multiply what every draft costs. Not in the tool's schema: that would change
+ * every request of a parallel harness; the error says it instead.
+ */
+export const MAX_ANGLE_CHARS = 300;
+
+/**
+ * The agent's `angles` argument: strings only, trimmed, empty ones dropped, at most `limit`, each
+ * at most MAX_ANGLE_CHARS long. A bad argument is a tool error the agent reads (and can correct), never a cut text.
+ */
 export function readAngles(value: unknown, limit: number): { ok: true; angles: string[]; ignored: number } | { ok: false; error: string } {
   if (value === undefined) return { ok: true, angles: [], ignored: 0 };
   if (!Array.isArray(value) || value.some((angle) => typeof angle !== 'string')) return { ok: false, error: 'angles must be a list of strings' };
-  const angles = (value as string[]).map((angle) => angle.trim()).filter((angle) => angle !== '');
+  // Positions as the agent wrote them (1-based), so the error points at the angle it sent.
+  const read = (value as string[]).map((angle, index) => ({ angle: angle.trim(), position: index + 1 })).filter(({ angle }) => angle !== '');
+  const tooLong = read.slice(0, limit).find(({ angle }) => angle.length > MAX_ANGLE_CHARS);
+  if (tooLong) {
+    return {
+      ok: false,
+      error: `angle ${tooLong.position} is ${tooLong.angle.length} characters long; an angle may have at most ${MAX_ANGLE_CHARS}: name the aspect or the kind of reasoning in a sentence`,
+    };
+  }
+  const angles = read.map(({ angle }) => angle);
   return { ok: true, angles: angles.slice(0, limit), ignored: Math.max(angles.length - limit, 0) };
 }
 

@@ -3,17 +3,26 @@
 // the quality check and the solvers as far as it passes, the round keeps the best-separating draft
 // and records them all; with 1 the tools are exactly as before and no round has drafts.
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createAppLlm } from '../../src/app/create-llm.ts';
 import { resolveDocuments } from '../../src/app/resolve-documents.ts';
 import { defaultSimEndpoints } from '../../src/config/endpoints.ts';
 import { documentsForPart, loadSplit } from '../../src/documents/index.ts';
 import { loadHarness } from '../../src/harness/load-harness.ts';
 import { AGENT_TOOLS } from '../../src/inner/agent-tools.ts';
-import { evaluateHarness } from '../../src/inner/index.ts';
-import { readAngles } from '../../src/inner/parallel-drafts.ts';
+import { evaluateHarness, runDocument } from '../../src/inner/index.ts';
+import { MAX_ANGLE_CHARS, readAngles } from '../../src/inner/parallel-drafts.ts';
 import type { DraftRecord } from '../../src/inner/result-schema.ts';
 import type { Llm, TextRequest } from '../../src/llm/types.ts';
+import { scriptedLlm, TEST_DOCUMENT, testHarness } from '../support/inner-fixtures.ts';
+import { loopResponder } from '../support/loop-responder.ts';
+import { startScriptedEndpoint, type ScriptedEndpoint, type ScriptedRequest } from '../support/scripted-endpoint.ts';
+
+let endpoint: ScriptedEndpoint | undefined;
+afterEach(async () => {
+  await endpoint?.close();
+  endpoint = undefined;
+});
 
 const root = new URL('../../', import.meta.url).pathname;
 
@@ -123,5 +132,34 @@ describe('parallel challengers in the agentic orchestrator', () => {
     expect(readAngles([' a ', '', 'b', 'c', 'd'], 3)).toEqual({ ok: true, angles: ['a', 'b', 'c'], ignored: 1 });
     expect(readAngles(['a', 7], 3)).toEqual({ ok: false, error: 'angles must be a list of strings' });
     expect(readAngles('a', 3)).toEqual({ ok: false, error: 'angles must be a list of strings' });
+    // Bounded in length as well as in number: the longest allowed passes whole, one more character is refused.
+    const longest = 'y'.repeat(MAX_ANGLE_CHARS);
+    expect(readAngles([longest, 'b'], 3)).toEqual({ ok: true, angles: [longest, 'b'], ignored: 0 });
+    const refused = readAngles(['a', '', `  ${longest}z  `], 3);
+    expect(refused).toEqual({ ok: false, error: expect.stringContaining(`angle 3 is ${MAX_ANGLE_CHARS + 1} characters long`) });
+    // An angle past the limit is ignored, so its length does not matter.
+    expect(readAngles(['a', 'b', 'c', 'z'.repeat(10_000)], 3)).toEqual({ ok: true, angles: ['a', 'b', 'c'], ignored: 1 });
+  });
+
+  it('answers an over-long angle with a tool error the agent reads, before any challenger call', async () => {
+    const longAngle = 'Ask about this passage: ' + 'the document pasted in again. '.repeat(400);
+    const steps = [
+      { toolCalls: [{ name: 'call_challenger', arguments: { instructions: '', angles: ['a failure case', longAngle] } }] },
+      { toolCalls: [{ name: 'submit', arguments: { accepted: false, note: 'stopping here' } }] },
+    ];
+    const mainAgent = (request: ScriptedRequest) => steps[request.messages.filter((message) => message.role === 'assistant').length]!;
+    endpoint = await startScriptedEndpoint(loopResponder({ runSeed: 5, mainAgent, rounds: [] }));
+    const harness = testHarness({ orchestrator: 'agentic', challengersPerRound: 3 });
+    const outcome = await runDocument({ llm: scriptedLlm(endpoint.baseURL) }, harness, TEST_DOCUMENT, { seed: 5, repeat: 0 });
+
+    expect(endpoint.countByRole('challenger')).toBe(0);
+    const lastAgentRequest = endpoint.requests.filter((request) => request.role === 'mainAgent').at(-1)!;
+    const results = lastAgentRequest.messages.filter((message) => message.role === 'tool').map((message) => JSON.parse(message.content ?? '{}') as Record<string, unknown>);
+    expect(results[0]).toEqual({
+      error: `angle 2 is ${longAngle.trim().length} characters long; an angle may have at most ${MAX_ANGLE_CHARS}: name the aspect or the kind of reasoning in a sentence`,
+    });
+    // No round was started, and the long text went nowhere but the agent's own conversation.
+    expect(outcome.result.rounds).toEqual([]);
+    expect(outcome.result.agent_steps).toBe(2);
   });
 });
