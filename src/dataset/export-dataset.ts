@@ -143,6 +143,7 @@ export async function exportDataset(options: ExportOptions): Promise<ExportResul
   const reverification = reverificationFor(source.dir, passed, options.reverifiedOnly === true);
   const analysis = readAnalysis(source.dir) ?? null;
   const endpoints = readEndpointsRecord(source.dir) ?? null;
+  const learnings = source.kind === 'generate' ? readAllLearnings(source.dir) : [];
   const reverified = reverification?.applied ? passed.filter((row) => !reverification.leftOut.some((entry) => entry.id === row.id)) : passed;
   if (reverified.length === 0) throw new ConfigError(options.source, `none of its ${passed.length} accepted example(s) survived the re-verification in ${REVERIFY_FILE}; nothing to export`);
   const { kept, dropped } = options.dedup ? dropDuplicateQuestions(reverified, (row) => row.question) : { kept: reverified, dropped: [] };
@@ -189,7 +190,6 @@ export async function exportDataset(options: ExportOptions): Promise<ExportResul
     endpoints,
   };
   writeFileAtomically(path.join(options.outDir, SUMMARY_FILE), `${JSON.stringify(summary, null, 2)}\n`);
-  const learnings = source.kind === 'generate' ? readAllLearnings(source.dir) : [];
   const card = dataCard({ summary, rows, runs: source.runs, files: { examples: EXAMPLES_FILE, rejections: REJECTIONS_FILE }, license: options.license ?? 'unknown', learnings });
   writeFileAtomically(path.join(options.outDir, DATA_CARD_FILE), card);
   return { summary, rows, rejections };

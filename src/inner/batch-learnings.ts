@@ -3,12 +3,12 @@
 // during the batch, and writes the lessons the next batch's challenger and main agent get. Each
 // batch's learnings are kept in the run folder (learnings/batch-<n>.json) and reused on resume, so
 // a resumed run sends the later batches exactly what the first run sent.
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../errors.ts';
 import type { Llm } from '../llm/types.ts';
 import { deriveSeed } from '../util/hash.ts';
+import { readJsonFile } from '../util/read-json-file.ts';
 import { writeFileAtomically } from '../util/write-file-atomically.ts';
 import { formatTrajectory, joinTrajectories } from './format-trajectory.ts';
 import { batchLearningsSchema, learnerPrompt, LEARNINGS_SCHEMA_NAME } from './learner-prompt.ts';
@@ -30,19 +30,27 @@ export function learningsFile(runDir: string, batch: number): string {
   return path.join(runDir, LEARNINGS_DIR, `batch-${batch}.json`);
 }
 
+/** What to do about a damaged learnings file: the same words for a resumed run and for an export. */
+const LEARNINGS_REMEDY = 'remove it and run the `autodata generate --batches` command that made the folder again, which derives it anew';
+
+/**
+ * One learnings file, or undefined when it does not exist. The only reader: resume and the export's
+ * data card both stop at a damaged file with one line (as for analysis.json), since a resumed run
+ * would send the next batch other lessons and a card would leave a batch out unsaid.
+ */
+function readLearningsFile(file: string): BatchLearnings | undefined {
+  const value = readJsonFile(file, LEARNINGS_REMEDY, (read) => storedLearningsSchema.safeParse(read).success);
+  return value === undefined ? undefined : storedLearningsSchema.parse(value);
+}
+
 /**
  * The stored learnings of `batch`, or undefined when there are none yet. A file made for other
  * documents (a changed split) is refused: later batches already ran with it.
  */
 export function readStoredLearnings(runDir: string, batch: number, documents: readonly string[]): BatchLearnings | undefined {
   const file = learningsFile(runDir, batch);
-  if (!existsSync(file)) return undefined;
-  let parsed: BatchLearnings;
-  try {
-    parsed = storedLearningsSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
-  } catch (error) {
-    throw new ConfigError(file, `not a learnings file (${(error as Error).message.split('\n')[0]}); remove it to derive the learnings again`);
-  }
+  const parsed = readLearningsFile(file);
+  if (parsed === undefined) return undefined;
   if (parsed.documents.join('\n') !== documents.join('\n')) {
     throw new ConfigError(file, `made for other documents than batch ${batch} has now; use a new run folder`);
   }
@@ -53,22 +61,13 @@ export function writeLearnings(runDir: string, learnings: BatchLearnings): void 
   writeFileAtomically(learningsFile(runDir, learnings.batch), `${JSON.stringify(learnings, null, 2)}\n`);
 }
 
-/** Every stored batch's learnings in a run folder, in batch order (the data card reads them). */
+/** Every stored batch's learnings in a run folder, in batch order (the data card reads them); a damaged file is a ConfigError. */
 export function readAllLearnings(runDir: string): BatchLearnings[] {
   const all: BatchLearnings[] = [];
-  for (let batch = 1; existsSync(learningsFile(runDir, batch)); batch += 1) {
-    const parsed = storedLearningsSchema.safeParse(safeJson(readFileSync(learningsFile(runDir, batch), 'utf8')));
-    if (!parsed.success) break;
-    all.push(parsed.data);
-  }
-  return all;
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
+  for (let batch = 1; ; batch += 1) {
+    const learnings = readLearningsFile(learningsFile(runDir, batch));
+    if (learnings === undefined) return all;
+    all.push(learnings);
   }
 }
 

@@ -7,11 +7,12 @@ import path from 'node:path';
 import { parquetReadObjects } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { exportDataset, type ExportOptions } from '../../src/dataset/export-dataset.ts';
+import { DATA_CARD_FILE, exportDataset, type ExportOptions } from '../../src/dataset/export-dataset.ts';
 import type { DatasetRow } from '../../src/dataset/dataset-row.ts';
 import { verlRow } from '../../src/dataset/trainer-rows.ts';
 import { loadHarness } from '../../src/harness/load-harness.ts';
 import { acceptanceVerdict } from '../../src/inner/acceptance.ts';
+import { learningsFile, learningsText, readStoredLearnings, writeLearnings } from '../../src/inner/batch-learnings.ts';
 import { bin, generateOnSim, readJsonl, readResults, repoRoot, tempFolder } from './support.ts';
 
 const temp = tempFolder('export');
@@ -191,6 +192,37 @@ describe('export of damaged folders', () => {
     expect(rows.some((row) => row.document_id === unfinished!.result.document_id)).toBe(false);
     expect(rows.length).toBeGreaterThan(0);
   });
+
+  it('a damaged learnings file stops the export with one line naming it (exit 1), the reader resume uses says the same, and nothing is written', async () => {
+    const copy = copyOfGenerated('learnings');
+    const lessons = [{ lesson: 'Ask for a step the paper leaves implicit.', evidence: 'most rounds were too easy' }];
+    const ids = readResults(copy).map(({ result }) => result.document_id);
+    writeLearnings(copy, { batch: 1, documents: ids.slice(0, 4), summary: 'The questions were too easy.', learnings: lessons, text: learningsText(1, lessons) });
+    // Intact, the card carries the lessons.
+    const intact = await exportTo({ source: copy });
+    expect(fs.readFileSync(path.join(intact.outDir, DATA_CARD_FILE), 'utf8')).toContain(`  - ${lessons[0]!.lesson}`);
+
+    const remedy = 'remove it and run the `autodata generate --batches` command that made the folder again, which derives it anew';
+    const damaged = learningsFile(copy, 2);
+    fs.writeFileSync(damaged, '{"batch": 2, "documents": [');
+    const out = path.join(temp, 'learnings-out');
+    const cli = runCli(['export', copy, '--out', out]);
+    expect(cli.status).toBe(1);
+    expect(cli.stderr.startsWith(`error: ${damaged}: is not valid JSON (`)).toBe(true);
+    expect(cli.stderr.endsWith(`); ${remedy}\n`)).toBe(true);
+    expect(cli.stderr.split('\n')).toHaveLength(2);
+    expect(fs.existsSync(out)).toBe(false);
+    expect(() => readStoredLearnings(copy, 2, ids.slice(4))).toThrow(`${damaged}: is not valid JSON (`);
+
+    // Valid JSON of another shape: the same line, and an empty folder given to --out stays empty.
+    fs.writeFileSync(damaged, JSON.stringify({ batch: 2, summary: 'no lessons field' }));
+    fs.mkdirSync(out);
+    await expect(exportTo({ source: copy, outDir: out })).rejects.toThrow(`${damaged}: is not a file this version wrote; ${remedy}`);
+    expect(() => readStoredLearnings(copy, 2, ids.slice(4))).toThrow(`${damaged}: is not a file this version wrote; ${remedy}`);
+    expect(fs.readdirSync(out)).toEqual([]);
+    // The earlier export is untouched.
+    expect(fs.readFileSync(path.join(intact.outDir, DATA_CARD_FILE), 'utf8')).toContain(`  - ${lessons[0]!.lesson}`);
+  }, 30_000);
 
   it('a folder without an accepted example says so in one line and exits 1', () => {
     const copy = copyOfGenerated('empty');
