@@ -24,12 +24,9 @@ function run(name: string, concurrentIterations: number, scores: number[]): Stor
   return writeRun(store, [
     { child: 'accepted', evaluations: [['c0000', 15, 25]], decision: 'baseline' },
     ...scores.map((score, index) => {
-      const accepted = score > 15;
-      return {
-        child: accepted ? ('accepted' as const) : ('rejected' as const),
-        evaluations: [['c0000', 15, 25], [population.candidateId(index + 1), score, 25]] as Array<[string, number, number]>,
-        decision: accepted ? ('accepted' as const) : ('rejected' as const),
-      };
+      const status = score > 15 ? ('accepted' as const) : ('rejected' as const);
+      const evaluations: Array<[string, number, number]> = [['c0000', 15, 25], [population.candidateId(index + 1), score, 25]];
+      return { child: status, evaluations, decision: status };
     }),
   ]);
 }
