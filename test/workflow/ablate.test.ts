@@ -6,10 +6,10 @@ import { once } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadExperiment } from '../../src/config/experiment.ts';
 import { ConfigError } from '../../src/errors.ts';
-import { runAblation, type AblateOptions } from '../../src/workflow/ablate.ts';
+import { runAblation, type AblateOptions, type AblateResult } from '../../src/workflow/ablate.ts';
 import { cellRunDir, readAblationManifest } from '../../src/workflow/ablation-manifest.ts';
 import { parseVary } from '../../src/workflow/vary.ts';
 import { paidUsage } from '../../src/llm/paid-usage.ts';
@@ -37,16 +37,22 @@ function options(dir: string, file: string, changes: Partial<AblateOptions> = {}
   };
 }
 
+// One uninterrupted 2 arms x 2 seeds matrix of one-iteration cells, shared by every test below:
+// the first reads it, the others reach it (or its seed-1 cells) another way and compare.
+const file = writeTinyExperiment(temp, 'base', { outer: { ...tinyOuter, iterations: 1 } });
+const referenceDir = path.join(temp, 'reference');
+let reference: AblateResult;
+beforeAll(async () => {
+  reference = await runAblation(options(referenceDir, file));
+}, 240_000);
+
 describe('ablate', () => {
   it('runs arms x seeds as ordinary runs, each reproducible alone, and --resume finishes only what is missing', async () => {
-    const file = writeTinyExperiment(temp, 'base', { outer: tinyOuter });
-    const dir = path.join(temp, 'matrix');
-    const result = await runAblation(options(dir, file));
-
+    const dir = referenceDir;
     const manifest = readAblationManifest(dir);
     expect(manifest.arms.map((arm) => arm.label)).toEqual(['outer.parentSelection.kind=boltzmann', 'outer.parentSelection.kind=greedy']);
     expect(manifest.cells.map((cell) => [cell.arm, cell.seed])).toEqual([['a1', 1], ['a1', 2], ['a2', 1], ['a2', 2]]);
-    expect(result.outcomes.map(({ outcome }) => outcome.kind)).toEqual(['done', 'done', 'done', 'done']);
+    expect(reference.outcomes.map(({ outcome }) => outcome.kind)).toEqual(['done', 'done', 'done', 'done']);
 
     // Every cell's file is a complete experiment: run alone, it gives the cell's population.
     const cell = manifest.cells[3]!;
@@ -60,34 +66,37 @@ describe('ablate', () => {
     const seedTwo = snapshotPopulation(path.join(cellRunDir(dir, manifest.cells[1]!), 'run.sqlite'));
     expect(seedOne).not.toEqual(seedTwo);
 
-    // A second start is refused; a resume after losing one cell reruns that cell alone.
+    // A second start is refused; a resume after losing one cell reruns that cell alone (on a copy,
+    // so the other tests keep the uninterrupted matrix).
     await expect(runAblation(options(dir, file))).rejects.toThrow(ConfigError);
+    const copy = path.join(temp, 'matrix-copy');
+    fs.cpSync(dir, copy, { recursive: true });
     const lost = manifest.cells[1]!;
-    const before = snapshotPopulation(path.join(cellRunDir(dir, lost), 'run.sqlite'));
-    fs.rmSync(cellRunDir(dir, lost), { recursive: true });
-    const resumed = await runAblation(options(dir, file, { resume: true }));
+    const before = snapshotPopulation(path.join(cellRunDir(copy, lost), 'run.sqlite'));
+    fs.rmSync(cellRunDir(copy, lost), { recursive: true });
+    const resumed = await runAblation(options(copy, file, { resume: true }));
     expect(resumed.outcomes.map(({ outcome }) => outcome.kind)).toEqual(['already-complete', 'done', 'already-complete', 'already-complete']);
-    expect(snapshotPopulation(path.join(cellRunDir(dir, lost), 'run.sqlite'))).toEqual(before);
+    expect(snapshotPopulation(path.join(cellRunDir(copy, lost), 'run.sqlite'))).toEqual(before);
 
     // A resume must name the same matrix.
-    await expect(runAblation(options(dir, file, { resume: true, seeds: [1, 2, 3] }))).rejects.toThrow(/records seeds 1,2 and --vary outer\.parentSelection\.kind="boltzmann","greedy"; resume with the same ones/);
+    await expect(runAblation(options(copy, file, { resume: true, seeds: [1, 2, 3] }))).rejects.toThrow(/records seeds 1,2 and --vary outer\.parentSelection\.kind="boltzmann","greedy"; resume with the same ones/);
   }, 240_000);
 
   it('loses nothing to kill -9: --resume reaches the matrix of an uninterrupted ablation', async () => {
-    const file = writeTinyExperiment(temp, 'killed', { outer: { ...tinyOuter, iterations: 1 } });
-    const reference = path.join(temp, 'reference');
-    await runAblation(options(reference, file, { parallel: 2 }));
-
     const dir = path.join(temp, 'killed-matrix');
-    const args = [bin, 'ablate', file, '--seeds', '1,2', '--vary', 'outer.parentSelection.kind=boltzmann,greedy', '--out', dir, '--parallel', '2'];
+    // Seed 1 only, one cell at a time (half the work of the 2 x 2 matrix): the kill lands in the
+    // first cell or the second, with the rest not started, and --resume must finish both kinds of
+    // cell. The reference's seed-1 cells are the uninterrupted matrix.
+    const args = [bin, 'ablate', file, '--seeds', '1', '--vary', 'outer.parentSelection.kind=boltzmann,greedy', '--out', dir, '--parallel', '1'];
     const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: 'ignore' });
     const exited = once(child, 'exit');
-    // Kill once the first cell has recorded its baseline, in the middle of the matrix.
+    // Kill once the first cell has opened its store, in the middle of the matrix.
     const firstStore = path.join(dir, 'cells', 'a1-seed1', 'run.sqlite');
     for (let waited = 0; waited < 60_000 && !fs.existsSync(firstStore); waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
     await new Promise((resolve) => setTimeout(resolve, 1500));
     child.kill('SIGKILL');
-    await exited;
+    // Killed, not finished before the kill came.
+    expect((await exited)[1]).toBe('SIGKILL');
 
     const resumed = spawn(process.execPath, [...args, '--resume'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -96,9 +105,10 @@ describe('ablate', () => {
     expect(code).toBe(0);
     expect(stdout).toContain('compare with: autodata compare');
     const manifest = readAblationManifest(dir);
+    expect(manifest.cells.map((cell) => [cell.arm, cell.seed])).toEqual([['a1', 1], ['a2', 1]]);
     for (const cell of manifest.cells) {
       expect(snapshotPopulation(path.join(cellRunDir(dir, cell), 'run.sqlite'))).toEqual(
-        snapshotPopulation(path.join(cellRunDir(reference, cell), 'run.sqlite')),
+        snapshotPopulation(path.join(cellRunDir(referenceDir, cell), 'run.sqlite')),
       );
     }
   }, 240_000);
@@ -106,10 +116,9 @@ describe('ablate', () => {
 
 describe('ablate --share-cache', () => {
   it('lets arms with the same seed reuse each other\'s calls, with the populations unchanged', async () => {
-    const file = writeTinyExperiment(temp, 'shared', { outer: { ...tinyOuter, iterations: 1 } });
-    const separate = path.join(temp, 'separate');
+    // The reference matrix paid for each cell separately; its seed-1 cells are the arms compared here.
+    const separate = referenceDir;
     const shared = path.join(temp, 'shared');
-    await runAblation(options(separate, file, { seeds: [1], parallel: 1 }));
     await runAblation(options(shared, file, { seeds: [1], parallel: 1, shareCache: true }));
     const manifest = readAblationManifest(shared);
     const paid = (dir: string, index: number) => {
@@ -136,10 +145,6 @@ describe('ablate --share-cache', () => {
 
 describe('ablate with a matrix budget', () => {
   it('stops every cell once the cells together have paid it, and --resume with a larger budget finishes the matrix', async () => {
-    const file = writeTinyExperiment(temp, 'budgeted', { outer: { ...tinyOuter, iterations: 1 } });
-    const reference = path.join(temp, 'unbudgeted');
-    await runAblation(options(reference, file, { seeds: [1], parallel: 1 }));
-
     const dir = path.join(temp, 'budgeted');
     const stopped = await runAblation(options(dir, file, { seeds: [1], parallel: 1, budgets: { calls: 1 } }));
     // The first cell evaluates its baseline, then meets the spent budget at its first wave; the second never starts.
@@ -154,7 +159,7 @@ describe('ablate with a matrix budget', () => {
     expect(finished.outcomes.map(({ outcome }) => outcome.kind)).toEqual(['done', 'done']);
     for (const cell of finished.manifest.cells) {
       expect(snapshotPopulation(path.join(cellRunDir(dir, cell), 'run.sqlite'))).toEqual(
-        snapshotPopulation(path.join(cellRunDir(reference, cell), 'run.sqlite')),
+        snapshotPopulation(path.join(cellRunDir(referenceDir, cell), 'run.sqlite')),
       );
     }
   }, 240_000);
