@@ -12,6 +12,7 @@ import { plannedIterations } from '../outer/budget.ts';
 import { checkPlateau, describePlateau, type PlateauRule } from '../outer/plateau.ts';
 import { listIterations } from '../outer/population-store.ts';
 import type { Store } from '../store/index.ts';
+import { memoizeOracle, withRunHarnesses, type HarnessOracle } from './oracle-metrics.ts';
 import { recordedConfig } from './replay-run.ts';
 
 export interface PlateauReplay {
@@ -31,6 +32,8 @@ export interface PlateauReplay {
   bestAtStop: CandidateStanding | null;
   bestAtStopAtEnd: CandidateStanding | null;
   finalBest: CandidateStanding | null;
+  /** On the sim with an oracle: the true pass rates of the best as of the stop and of the final best. */
+  oracle?: { atStop: number; final: number };
 }
 
 export function replayPlateau(store: Store, rule: PlateauRule): PlateauReplay {
@@ -64,4 +67,19 @@ export function replayPlateau(store: Store, rule: PlateauRule): PlateauReplay {
     bestAtStopAtEnd: bestAtStop ? (candidateScores(store).get(bestAtStop.id) ?? null) : null,
     finalBest: bestCandidate(store) ?? null,
   };
+}
+
+/**
+ * The oracle's true pass rates of the two best candidates (the same harness estimated once); the
+ * replay as it was off the sim (only the sim knows them). The oracle is passed in: the workflow never
+ * imports the sim.
+ */
+export async function withPlateauOracle(replay: PlateauReplay, runDir: string, oracle: HarnessOracle, cwd = process.cwd()): Promise<PlateauReplay> {
+  const { bestAtStop, finalBest } = replay;
+  if (!bestAtStop || !finalBest) return replay;
+  const harnesses = withRunHarnesses(runDir, cwd, (rebuilt) => [rebuilt.get(bestAtStop.id), rebuilt.get(finalBest.id)] as const);
+  if (!harnesses) return replay;
+  const estimate = memoizeOracle(oracle);
+  const [atStop, final] = await Promise.all([estimate(harnesses[0]), estimate(harnesses[1])]);
+  return { ...replay, oracle: { atStop, final } };
 }

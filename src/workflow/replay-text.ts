@@ -52,6 +52,9 @@ export function formatPlateauReplay(run: string, replay: PlateauReplay): string 
     [`best as of ${at}`, standing(replay.bestAtStop)],
     ['  same candidate at the end', standing(replay.bestAtStopAtEnd)],
     ["the run's final best", standing(replay.finalBest)],
+    ...(replay.oracle
+      ? [['oracle: best as of ' + at, replay.oracle.atStop.toFixed(3)], ["oracle: the run's final best", replay.oracle.final.toFixed(3)]]
+      : []),
   ];
   return [
     head,

@@ -1,12 +1,14 @@
+import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import type { z } from 'zod';
 import { ConfigError } from '../../errors.ts';
+import { oracleEstimate } from '../../lab/oracle.ts';
 import { acceptanceRuleSchema, type AcceptanceRule } from '../../outer/accept-child.ts';
-import { readRun } from '../../outer/inspect-run.ts';
+import { locateRunStore, readRun } from '../../outer/inspect-run.ts';
 import { plateauRuleSchema } from '../../outer/plateau.ts';
 import { racingSchema, type Racing } from '../../outer/race-rule.ts';
 import { forTerminal } from '../../util/terminal-text.ts';
-import { replayPlateau } from '../../workflow/replay-plateau.ts';
+import { replayPlateau, withPlateauOracle } from '../../workflow/replay-plateau.ts';
 import { replayRacing } from '../../workflow/replay-racing.ts';
 import { recordedValidations } from '../../workflow/replay-run.ts';
 import { formatPlateauReplay, formatRacingReplays } from '../../workflow/replay-text.ts';
@@ -26,6 +28,7 @@ interface PlateauArgs {
   run: string;
   iterations: number;
   minImprovement?: string;
+  oracle?: number;
   json: boolean;
 }
 
@@ -98,14 +101,24 @@ const plateauSubcommand: CommandModule<object, PlateauArgs> = {
         default: 'standard-error',
         describe: 'The margin: a number of pass-rate points (e.g. 0.05), or standard-error (one standard error of the difference, the evaluation noise)',
       })
+      .option('oracle', {
+        type: 'number',
+        describe: 'On the sim: the true expected pass rate of the best candidate as of the stop and of the run\'s final best, from N oracle episodes each (e.g. --oracle 100)',
+      })
       .option('json', { type: 'boolean', default: false, describe: 'Print the replay as JSON' }) as Argv<PlateauArgs>,
-  handler: (args) => {
-    requirePositiveIntegers({ '--iterations': args.iterations });
+  handler: async (args) => {
+    requirePositiveIntegers({ '--iterations': args.iterations, '--oracle': args.oracle });
     const text = args.minImprovement ?? 'standard-error';
     const margin = text === 'standard-error' ? text : Number(text);
     const parsed = plateauRuleSchema.safeParse({ iterations: args.iterations, minImprovement: margin });
     if (!parsed.success) throw new ConfigError('--min-improvement', `expected a number from 0 to 1 or standard-error, got ${JSON.stringify(text)}`);
-    const replay = readRun(args.run, (store) => replayPlateau(store, parsed.data));
+    const storePath = locateRunStore(args.run);
+    let replay = readRun(storePath, (store) => replayPlateau(store, parsed.data));
+    const episodes = args.oracle;
+    if (episodes !== undefined) {
+      replay = await withPlateauOracle(replay, path.dirname(storePath), async (harness) => (await oracleEstimate(harness, { episodes, seed: 0 })).passRate);
+      if (!replay.oracle) process.stderr.write('no oracle: the run is not on the sim (only the sim knows the true pass rate)\n');
+    }
     process.stdout.write(args.json ? `${JSON.stringify({ run: args.run, ...replay }, null, 2)}\n` : `${forTerminal(formatPlateauReplay(args.run, replay))}\n`);
   },
 };
