@@ -12,9 +12,10 @@
 // pays for the documents already running when it settles, at most `inFlight` more per side.
 import seedrandom from 'seedrandom';
 import { acceptsDiscordant, discordantPairs, type AcceptanceRule } from '../outer/accept-child.ts';
+import { ConfigError } from '../errors.ts';
 import { sampleDocuments } from '../outer/evolve.ts';
 import type { IterationRecord, OutcomeSummary } from '../outer/population-store.ts';
-import { raceRule, type Racing } from '../outer/race-rule.ts';
+import { raceRule, type RaceRule, type Racing } from '../outer/race-rule.ts';
 import { canonicalJson, deriveSeed } from '../util/hash.ts';
 
 /** One iteration's full paired validation, both sides in the order a race would have read them. */
@@ -94,7 +95,7 @@ export function pairedValidation(
   const ordered = raceOrder(parent, seed, record.iteration);
   const missing = ordered.find((outcome) => !childOf.has(outcome.documentId));
   if (missing || child.length !== parent.length) {
-    throw new Error(`iteration ${record.iteration}: parent and child were not validated on the same documents`);
+    throw new ConfigError(`iteration ${record.iteration}`, `the parent's and child's recorded validations are not on the same documents: nothing to pair`);
   }
   return {
     iteration: record.iteration,
@@ -109,7 +110,8 @@ export function pairedValidation(
 /** Replays every validation through one racing rule. */
 export function replayRacing(validations: readonly PairedValidation[], recorded: RecordedRacingSetup, options: RacingReplayOptions): RacingReplay {
   const sameRule = canonicalJson(options.acceptance) === canonicalJson(recorded.acceptance);
-  const perIteration = validations.map((validation) => replayIteration(validation, recorded, options, sameRule));
+  const settle = raceRule(options.acceptance, options.racing);
+  const perIteration = validations.map((validation) => replayIteration(validation, settle, recorded, options, sameRule));
   const differing = perIteration
     .filter((entry) => entry.accepted !== entry.reference)
     .map((entry) => ({ iteration: entry.iteration, replayed: verdict(entry.accepted), reference: verdict(entry.reference) }));
@@ -131,10 +133,11 @@ export function replayRacing(validations: readonly PairedValidation[], recorded:
   };
 }
 
-function replayIteration(validation: PairedValidation, recorded: RecordedRacingSetup, options: RacingReplayOptions, sameRule: boolean): ReplayedIteration {
+function replayIteration(
+  validation: PairedValidation, settle: RaceRule, recorded: RecordedRacingSetup, options: RacingReplayOptions, sameRule: boolean,
+): ReplayedIteration {
   const { parent, child } = validation;
   const total = parent.length;
-  const settle = raceRule(options.acceptance, options.racing);
   const prefix = (outcomes: readonly OutcomeSummary[], length: number) => ({ outcomes: outcomes.slice(0, length) });
   let settled: { documents: number; accepted: boolean; acceptChance: number | null } | null = null;
   // As race-validation.ts reads pairs: the prefix after each document, never the whole list (that is
