@@ -23,7 +23,9 @@ export function locateRunStore(run: string, cwd = process.cwd()): string {
     const storePath = path.join(candidate, STORE_FILE);
     if (existsSync(storePath)) return storePath;
   }
-  throw new ConfigError(run, `no run found (looked for ${path.join(run, STORE_FILE)} and populations/${run}/${STORE_FILE}); pass a run name or folder`);
+  // An absolute path is never looked up under populations/, so the line names only what was looked for.
+  const looked = path.isAbsolute(run) ? path.join(run, STORE_FILE) : `${path.join(run, STORE_FILE)} and ${path.join('populations', run, STORE_FILE)}`;
+  throw new ConfigError(run, `no run found (looked for ${looked}); pass a run name or folder`);
 }
 
 /** Opens RUN's store read-only (see locateRunStore), reads it, and closes it whatever happens. */
