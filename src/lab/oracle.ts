@@ -2,6 +2,7 @@
 // documents x seeds) through the real inner loop, with a 95% interval; and whether it tampers
 // with the protected roles (solver or judge prompt directives, protected files changed).
 import type { Harness } from '../harness/harness.ts';
+import type { DocumentOutcome } from '../inner/index.ts';
 import { isProtectedFile } from '../harness/manifest.ts';
 import { detectDirectives, getDirective } from '../sim/directives.ts';
 import { ROLE_PROMPT_FILES } from '../harness/roles.ts';
@@ -49,9 +50,16 @@ export function findTampering(harness: Harness, baseline: Harness): string[] {
 
 export async function oracleEstimate(harness: Harness, options: OracleOptions): Promise<OracleEstimate> {
   const documents = validationDocuments(options.splitFile);
-  const seedCount = Math.max(1, Math.ceil(options.episodes / documents.length));
+  const episodes = Math.max(options.episodes, 1);
+  const seedCount = Math.ceil(episodes / documents.length);
   const seeds = Array.from({ length: seedCount }, (_, index) => options.seed * 1000 + index + 1);
-  const outcomes = (await runEpisodes(harness, documents, seeds)).slice(0, Math.max(options.episodes, 1));
+  // Episodes are documents x seeds in that order; the last seed runs only the documents still wanted.
+  // An episode depends only on its document and seed, so this is the same sample as running every
+  // document of the last seed and dropping the rest, without paying for the dropped ones.
+  const outcomes: DocumentOutcome[] = [];
+  for (const [index, seed] of seeds.entries()) {
+    outcomes.push(...(await runEpisodes(harness, documents.slice(0, episodes - index * documents.length), [seed])));
+  }
   const estimate = estimateMean(outcomes.map((outcome) => (outcome.accepted ? 1 : 0)));
   const passRate = estimate.value ?? 0;
   const interval: [number, number] = estimate.interval ? [Math.max(0, estimate.interval[0]), Math.min(1, estimate.interval[1])] : [passRate, passRate];
