@@ -31,13 +31,13 @@ const BASE_DEPTH = 0.175;
 const DEPTH_SCATTER = 0.09;
 const OVERSHOOT_DEPTH = 0.5;
 /** The deepest a challenger can deliberately aim: past it, a paper's findings run out of depth to ask about. */
-const AIM_CEILING = 0.66;
+const AIM_CEILING = 0.58;
 /** A fifth of documents are leak-prone: the leak rate is 5x there and 0 elsewhere (mean unchanged). */
 const LEAK_PRONE_SHARE = 0.2;
 const LEAK_PRONE_FACTOR = 5;
 const LEAK_OTHER_FACTOR = 0;
 /** What a quality verdict naming the problem leaves of the rate in later rounds. */
-const LESSON_FACTOR = 0.3;
+const LESSON_FACTOR = 0.15;
 
 export interface ChallengerLatent {
   insight: DocumentInsight;
@@ -82,7 +82,7 @@ export function estimateQuestionDepth(question: string, known: readonly string[]
 function aimDepth(anchor: number, feedback: FeedbackSummary, rng: () => number, pullFactor: number, known: readonly string[]): number {
   const easySteps = feedback.tooEasyQuestions.map((question, index) => {
     const weakMean = feedback.tooEasyWeakMeans[index];
-    const step = weakMean === undefined ? STEP_WITHOUT_SCORES : clamp(0.45 * (weakMean - 0.45), -0.15, 0.2);
+    const step = weakMean === undefined ? STEP_WITHOUT_SCORES : clamp(0.35 * (weakMean - 0.45), -0.15, 0.15);
     return { depth: estimateQuestionDepth(question, known), step };
   });
   const strongSteps = feedback.failedStrongQuestions.map((question, index) => {

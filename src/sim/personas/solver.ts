@@ -22,17 +22,17 @@ export interface SolverProfile {
 }
 
 export const SOLVER_PROFILES: Record<'sim-weak' | 'sim-strong', SolverProfile> = {
-  'sim-weak': { capability: 0.48, elaboration: 0.22, confusion: 0.03 },
-  'sim-strong': { capability: 0.65, elaboration: 0.5, confusion: 0.01 },
+  'sim-weak': { capability: 0.53, elaboration: 0.22, confusion: 0.03 },
+  'sim-strong': { capability: 0.71, elaboration: 0.5, confusion: 0.01 },
 };
 /**
  * Both solvers know some papers' topics better than others: a shift of capability read from the
  * paper title the context names. A familiar topic needs a deeper question than the challenger
  * usually reaches, an unfamiliar one a shallower one: a per-document hardness no harness removes.
  */
-const FAMILIARITY_SPREAD = 0.3;
+const FAMILIARITY_SPREAD = 0.2;
 /** How sharply coverage falls around the capability. */
-const SHARPNESS = 0.06;
+const SHARPNESS = 0.05;
 const LEAKED_COVERAGE = 0.93;
 
 
