@@ -4,7 +4,7 @@
 import type { DocumentOutcome } from '../inner/index.ts';
 import { directiveCatalogue, type DirectiveId } from '../sim/directives.ts';
 import { COT_BASELINE_DIR } from '../util/repository-paths.ts';
-import { estimateMean, harnessWithDirectives, loadBaseline, runEpisodes, validationDocuments, type Estimate } from './lab-episodes.ts';
+import { estimateMean, harnessWithDirectives, loadBaseline, pooledValidationDocuments, runEpisodes, validationDocuments, type Estimate } from './lab-episodes.ts';
 
 export interface CalibrationTarget {
   name: string;
@@ -17,8 +17,8 @@ export interface CalibrationTarget {
 
 export interface CalibrationReport {
   seeds: number[];
-  /** The corpus seed when the split's sim corpus was redrawn (--corpus-seed). */
-  corpusSeed?: number;
+  /** The corpus seeds when the split's sim corpus was redrawn (--corpus-seed), their validation documents pooled. */
+  corpusSeeds?: number[];
   documents: number;
   targets: CalibrationTarget[];
   /** Validation pass rate with each harmful directive added to the baseline. */
@@ -30,8 +30,8 @@ export interface CalibrationOptions {
   /** Use only the first N validation documents (a small calibration for tests). */
   documentLimit?: number;
   splitFile?: string;
-  /** Redraw the split's sim corpus with this seed (papers not used for tuning). */
-  corpusSeed?: number;
+  /** Redraw the split's sim corpus with these seeds (papers not used for tuning); several are pooled. */
+  corpusSeeds?: number[];
   /** Skip the per-harmful-directive runs. */
   skipHarmful?: boolean;
   log?: (line: string) => void;
@@ -66,7 +66,9 @@ function failureShares(outcomes: DocumentOutcome[]): Record<'tooEasy' | 'failedO
 
 export async function runCalibration(options: CalibrationOptions): Promise<CalibrationReport> {
   const seeds = Array.from({ length: options.seeds }, (_, index) => index + 1);
-  const documents = validationDocuments(options.splitFile, options.documentLimit, options.corpusSeed);
+  const documents = options.corpusSeeds && options.corpusSeeds.length > 0
+    ? pooledValidationDocuments(options.corpusSeeds, options.splitFile, options.documentLimit)
+    : validationDocuments(options.splitFile, options.documentLimit);
   const baseline = loadBaseline();
   const run = async (label: string, harness = baseline) => {
     const started = Date.now();
@@ -112,7 +114,7 @@ export async function runCalibration(options: CalibrationOptions): Promise<Calib
       targets.push({ name: `harmful ${entry.directive} lowers the pass rate`, target: `< ${baselineRate.toFixed(2)}`, measured: entry.passRate, interval: null, pass: entry.passRate < baselineRate });
     }
   }
-  return { seeds, ...(options.corpusSeed === undefined ? {} : { corpusSeed: options.corpusSeed }), documents: documents.length, targets, harmful };
+  return { seeds, ...(options.corpusSeeds && options.corpusSeeds.length > 0 ? { corpusSeeds: [...options.corpusSeeds] } : {}), documents: documents.length, targets, harmful };
 }
 
 export function formatCalibrationTable(report: CalibrationReport): string {
@@ -122,6 +124,7 @@ export function formatCalibrationTable(report: CalibrationReport): string {
     return `${target.name.padEnd(48)} ${target.target.padEnd(18)} ${measured.padStart(7)} ${interval.padEnd(18)} ${target.pass ? 'pass' : 'FAIL'}`;
   });
   const header = `${'target'.padEnd(48)} ${'expected'.padEnd(18)} ${'measured'.padStart(7)} ${'95% interval'.padEnd(18)} result`;
-  const corpus = report.corpusSeed === undefined ? '' : ` (corpus seed ${report.corpusSeed})`;
+  const seeds = report.corpusSeeds ?? [];
+  const corpus = seeds.length === 0 ? '' : seeds.length === 1 ? ` (corpus seed ${seeds[0]})` : ` (corpus seeds ${seeds.join(', ')}, pooled)`;
   return [`sim calibration: ${report.documents} validation documents${corpus} x ${report.seeds.length} seeds`, header, ...rows].join('\n');
 }

@@ -25,6 +25,17 @@ export function validationDocuments(splitFile = SIM_SPLIT_FILE, limit?: number, 
   return limit === undefined ? part : part.slice(0, limit);
 }
 
+/**
+ * The validation documents of the split's corpus redrawn with each seed, pooled: more unseen papers
+ * than one 25-document set, so a target is judged on the sim rather than on one draw of papers. One
+ * seed gives exactly `validationDocuments`; with several, ids get the corpus seed appended (`simcs-0051@c11`),
+ * since every corpus reuses the same ids and an evaluation needs them distinct.
+ */
+export function pooledValidationDocuments(corpusSeeds: readonly number[], splitFile = SIM_SPLIT_FILE, limit?: number): InnerDocument[] {
+  if (corpusSeeds.length === 1) return validationDocuments(splitFile, limit, corpusSeeds[0]);
+  return corpusSeeds.flatMap((seed) => validationDocuments(splitFile, limit, seed).map((document) => ({ ...document, id: `${document.id}@c${seed}` })));
+}
+
 function withCorpusSeed(spec: string, seed: number): string {
   if (!/^sim:[a-z]+\?/.test(spec) || !/[?&]seed=\d+/.test(spec)) throw new ConfigError('--corpus-seed', `the split's documents "${spec}" are not a seeded sim corpus`);
   return spec.replace(/([?&]seed=)\d+/, `$1${seed}`);

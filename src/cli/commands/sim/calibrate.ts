@@ -1,5 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import { ConfigError } from '../../../errors.ts';
+import { forTerminal } from '../../../util/terminal-text.ts';
 import { formatCalibrationTable, runCalibration } from '../../../lab/calibrate.ts';
 import { runLegalCalibration } from '../../../lab/calibrate-legal.ts';
 
@@ -7,7 +8,7 @@ interface CalibrateArgs {
   seeds: number;
   limit?: number;
   split?: string;
-  corpusSeed?: number;
+  corpusSeed?: string;
   legal: boolean;
   json: boolean;
 }
@@ -20,18 +21,18 @@ const calibrateCommand: CommandModule<object, CalibrateArgs> = {
       .option('seeds', { type: 'number', default: 4, describe: 'Sim seeds per harness (episodes = validation documents x seeds)' })
       .option('limit', { type: 'number', describe: 'Use only the first N validation documents' })
       .option('split', { type: 'string', describe: 'Split file (default: splits/sim-cs.json)' })
-      .option('corpus-seed', { type: 'number', describe: "Redraw the split's sim corpus with this seed: the same checks on papers not used for tuning" })
+      .option('corpus-seed', { type: 'string', describe: "Redraw the split's sim corpus with this seed: the same checks on papers not used for tuning; a comma list (11,19,23) pools the validation documents of several redrawn corpora" })
       .option('legal', { type: 'boolean', default: true, describe: 'Add the legal targets (judge-loop and CoT on splits/sim-legal.json); --no-legal leaves them out' })
       .option('json', { type: 'boolean', default: false, describe: 'Print the report as JSON' }) as unknown as Argv<CalibrateArgs>,
   handler: async (args) => {
     if (!Number.isInteger(args.seeds) || args.seeds < 1) throw new ConfigError('--seeds', `${args.seeds} must be a positive integer`);
     if (args.limit !== undefined && (!Number.isInteger(args.limit) || args.limit < 1)) throw new ConfigError('--limit', `${args.limit} must be a positive integer`);
-    if (args.corpusSeed !== undefined && (!Number.isInteger(args.corpusSeed) || args.corpusSeed < 0)) throw new ConfigError('--corpus-seed', `${args.corpusSeed} must be a whole number`);
+    const corpusSeeds = args.corpusSeed === undefined ? undefined : parseCorpusSeeds(String(args.corpusSeed));
     const report = await runCalibration({
       seeds: args.seeds,
       ...(args.limit !== undefined ? { documentLimit: args.limit } : {}),
       ...(args.split ? { splitFile: args.split } : {}),
-      ...(args.corpusSeed !== undefined ? { corpusSeed: args.corpusSeed } : {}),
+      ...(corpusSeeds ? { corpusSeeds } : {}),
       log: (line) => process.stderr.write(`${line}\n`),
     });
     if (args.legal) {
@@ -47,5 +48,15 @@ const calibrateCommand: CommandModule<object, CalibrateArgs> = {
     if (report.targets.some((target) => !target.pass)) process.exitCode = 1;
   },
 };
+
+/** `3` or `11,19,23`: whole numbers, each once. */
+function parseCorpusSeeds(text: string): number[] {
+  const parts = text.split(',').map((part) => part.trim());
+  const seeds = parts.map(Number);
+  if (parts.some((part) => !/^\d+$/.test(part)) || new Set(seeds).size !== seeds.length) {
+    throw new ConfigError('--corpus-seed', `"${forTerminal(text, 'line')}" must be a whole number or a comma list of distinct ones, e.g. 11,19,23`);
+  }
+  return seeds;
+}
 
 export default calibrateCommand;
