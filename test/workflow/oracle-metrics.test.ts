@@ -17,13 +17,16 @@ import { bin, loadTiny, repoRoot, runInProcess, writeTinyExperiment } from '../o
 
 const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'autodata-oracle-'));
 afterAll(() => fs.rmSync(temp, { recursive: true, force: true }));
-const runDirs = [path.join(temp, 'seed1'), path.join(temp, 'seed2')];
+// Seed 8 accepts two children (the second of them below its parent by the known answers further
+// down: a false accept) and rejects one; seed 1 rejects all three. Pinned after the sim's retune
+// (26e634c), under which seed 1 no longer accepts a child and seed 2 accepts one.
+const seeds = [8, 1];
+const runDirs = seeds.map((seed) => path.join(temp, `seed${seed}`));
 
 beforeAll(async () => {
-  // 3 iterations: seed 1 accepts children and rejects one, seed 2 rejects all three.
   const outer = { iterations: 3, concurrentIterations: 2, trainMinibatchSize: 2, validationLimit: 3, implementerRetries: 1, finalTest: false };
   for (const [index, runDir] of runDirs.entries()) {
-    await runInProcess(loadTiny(writeTinyExperiment(temp, `oracle-${index + 1}`, { seed: index + 1, outer })), runDir);
+    await runInProcess(loadTiny(writeTinyExperiment(temp, `oracle-${index + 1}`, { seed: seeds[index]!, outer })), runDir);
   }
 }, 120_000);
 
