@@ -59,8 +59,9 @@ const savedLayers = (specFile: string) => (JSON.parse(fs.readFileSync(specFile, 
 beforeAll(async () => {
   temp = fs.mkdtempSync(path.join(os.tmpdir(), 'autodata-curve-'));
   runDir = path.join(temp, 'populations', 'tiny');
-  // Seed 1 accepts children at iterations 1 and 2 (its curve has accepted points to mark).
-  await runInProcess(loadTiny(writeTinyExperiment(temp, 'tiny', { seed: 1, outer: outer(2, true) })), runDir);
+  // Seed 8 accepts children at iterations 1 and 3 (its curve has accepted points to mark). Pinned
+  // after the sim's retune (26e634c), under which seed 1 rejects all three children.
+  await runInProcess(loadTiny(writeTinyExperiment(temp, 'tiny', { seed: 8, outer: outer(2, true) })), runDir);
 
   // 2 arms x 2 seeds; a2 seed 2 is never started.
   ablationDir = path.join(temp, 'populations', 'abl');
