@@ -59,7 +59,9 @@ describe('final held-out test', () => {
 
   beforeAll(async () => {
     temp = fs.mkdtempSync(path.join(os.tmpdir(), 'autodata-'));
-    experimentFile = writeTinyExperiment(temp, 'tested', { outer: { ...tinyOuter, finalTest: true, testLimit: 2 } });
+    // Seed 2 accepts a child at iteration 1, so the best candidate is not the baseline. Pinned after the
+    // sim's retune (26e634c), under which the default seed 0 accepts no child.
+    experimentFile = writeTinyExperiment(temp, 'tested', { seed: 2, outer: { ...tinyOuter, finalTest: true, testLimit: 2 } });
     runDir = path.join(temp, 'tested');
     first = await run(loadTiny(experimentFile), runDir);
   }, 120_000);
