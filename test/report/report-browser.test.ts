@@ -28,9 +28,10 @@ describe.skipIf(!hasChromium)('autodata report in Chromium', () => {
   beforeAll(async () => {
     temp = fs.mkdtempSync(path.join(os.tmpdir(), 'autodata-report-browser-'));
     const runDir = path.join(temp, 'run');
-    // Seed 11 accepts a child at iteration 1 (and rejects iteration 2's): the report has a diff against the baseline.
+    // Seed 2 accepts a child at iteration 1 (and rejects iteration 2's): the report has a diff against
+    // the baseline. Pinned after the sim's retune (26e634c), under which seed 11 accepts no child.
     const experiment = writeTinyExperiment(temp, 'tiny', {
-      seed: 11,
+      seed: 2,
       outer: {
         iterations: 2, concurrentIterations: 2, trainMinibatchSize: 2, validationLimit: 3,
         parentSelection: { kind: 'boltzmann', temperature: 0.1 }, acceptance: { kind: 'strict' }, implementerRetries: 1, finalTest: true, testLimit: 2,
