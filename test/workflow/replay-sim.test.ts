@@ -21,14 +21,16 @@ import { loadTiny, repoRoot, runInProcess, writeTinyExperiment } from '../outer/
 const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'autodata-replay-'));
 afterAll(() => fs.rmSync(temp, { recursive: true, force: true }));
 
-// With seed 2 the plateau rule below is checked after iteration 2 (the waves start after 0 and 2, and
-// evolve does not check after its last) and is reached there, two iterations before the run's end.
+// With seed 5 the plateau rule below is checked after iteration 2 (the waves start after 0 and 2, and
+// evolve does not check after its last) and is reached there, two iterations before the run's end
+// (iteration 1's child is accepted but does not beat the baseline by a standard error). Pinned after
+// the sim's retune (26e634c), under which seed 2 accepts a child at iteration 2 that does, and runs on.
 const PLATEAU = { iterations: 2, minImprovement: 'standard-error' as const };
 
 function experiment(name: string, changes: { racing?: 'off' | 'exact'; plateau?: typeof PLATEAU } = {}): string {
   const input: Partial<ExperimentInput> = {
     baseline: path.join(repoRoot, 'baselines/cot-self-instruct'),
-    seed: 2,
+    seed: 5,
     inner: { documentConcurrency: 3 },
     outer: {
       iterations: 4, concurrentIterations: 2, trainMinibatchSize: 1, validationLimit: 6, parentSelection: { kind: 'uniform' },
