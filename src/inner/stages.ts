@@ -225,6 +225,14 @@ export async function evaluate(
   const runAttempt = async (index: number): Promise<AttemptReport> => {
     const report: AttemptReport = { attempt: index + 1, answer: null, score: null, errors: [] };
     const draws = createDrawCounter();
+    // Every failure in order, with whether it was a transport fault (retried with the same request).
+    const failures: Array<{ text: string; transport: boolean }> = [];
+    const fail = (text: string, failure: LlmFailure) => failures.push({ text, transport: failure.kind === 'transport' });
+    // A scored attempt keeps only the model's own misfires (unusable replies): a transport fault it
+    // recovered from left no trace in what was asked or answered, so it must not reach the analyzer's
+    // trajectory either (a fault changes what a run costs, never what it finds). An unscored attempt
+    // keeps every failure: they are why it has no score.
+    const errorsKept = (scored: boolean) => failures.filter((entry) => !scored || !entry.transport).map((entry) => entry.text);
     for (let retry = 0; retry <= harness.settings.evaluationRetries; retry += 1) {
       const attemptSeed = index + draws.current() * attempts;
       solverCalls += 1;
@@ -240,7 +248,7 @@ export async function evaluate(
       if (!reply.ok) {
         solverFailures += 1;
         draws.after(reply.failure);
-        report.errors.push(`${role} ${describeFailure(reply.failure)}`);
+        fail(`${role} ${describeFailure(reply.failure)}`, reply.failure);
         continue;
       }
       const answer = reply.content;
@@ -250,13 +258,13 @@ export async function evaluate(
       const reasoning = reasoningExcerpt(reply.reasoning);
       if (reasoning) report.reasoning = reasoning;
       else delete report.reasoning;
-      if (judged.ok) return { ...report, ...judged.report, score: judged.score };
+      if (judged.ok) return { ...report, ...judged.report, score: judged.score, errors: errorsKept(true) };
       // A judge that was unreachable judges the same answer again (the solver's reply comes from the
       // cache); a judge whose replies were unusable gets a new answer to judge, as before.
       draws.after(judged.failure);
-      report.errors.push(judged.error);
+      fail(judged.error, judged.failure);
     }
-    return report;
+    return { ...report, errors: errorsKept(false) };
   };
 
   const earlyStop = options.earlyStop ?? context.earlyStop ?? false;

@@ -108,8 +108,9 @@ describe('scripted orchestrator over a scripted endpoint', () => {
     expect(new Set(weakSeeds).size).toBe(3);
     const weakReports = outcome.result.rounds[0]!.evaluation_report.weak;
     expect(weakReports.map((report) => report.score)).toEqual([0.3, 0.4, 0.5]);
-    expect(weakReports[0]!.errors).toHaveLength(1);
-    expect(weakReports[0]!.errors[0]).toMatch(/^weakSolver transport: /);
+    // Recovered transport faults leave no trace in the reports (the analyzer reads them): the six
+    // requests above are where the faults show, as cost.
+    expect(weakReports.map((report) => report.errors)).toEqual([[], [], []]);
   });
 
   it('draws a new sample after an unusable (empty) solver reply', async () => {
