@@ -21,8 +21,12 @@ import { generateOnSim, readJsonl, readResults, repoRoot, tempFolder } from './s
 const temp = tempFolder('analyze');
 const generated = path.join(temp, 'gen');
 afterAll(() => fs.rmSync(temp, { recursive: true, force: true }));
+// 12 training documents: after the sim's retune (26e634c) the first 8 give only 8 rounds with both
+// solvers' scores (the taxonomy tests need more than 8: a stratified sample of 6 with 3 left out, and
+// more raw types proposed than consolidated); the first 12 give 13.
+const DOCUMENTS = 12;
 beforeAll(async () => {
-  await generateOnSim(generated, 8);
+  await generateOnSim(generated, DOCUMENTS);
 }, 120_000);
 
 const simLlm = (faults: string[] = []) => createAppLlm({ endpoints: defaultSimEndpoints(), simSeed: 0, simFaults: faults.map(parseFaultOption) });
@@ -117,7 +121,7 @@ describe('analyze, reverify and export --reverified-only', () => {
     expect(readAnalysis(generated)?.ids).toEqual(analysis.ids);
     const accepted = readResults(generated).filter(({ result }) => result.final_accepted_round !== null);
     expect(analysis.examples).toBe(accepted.length);
-    expect(analysis.coverage).toMatchObject({ documents: 8, withExample: accepted.length });
+    expect(analysis.coverage).toMatchObject({ documents: DOCUMENTS, withExample: accepted.length });
     expect(Object.values(analysis.questionTypes).reduce((a, b) => a + b)).toBe(accepted.length);
     const taxonomy = analysis.taxonomy!;
     expect(taxonomy.labels.length + taxonomy.parseFailures.length + taxonomy.notClassified.length).toBe(accepted.length);
