@@ -56,8 +56,11 @@ describe('notebook --script to Markdown', () => {
     expect([...first.keys()]).toEqual(['quickstart-curve.png', 'quickstart-curve.vl.json', 'quickstart.md']);
 
     // Each cell's code, then its output: runs() lists the run, load() its status, the history table, 3 examples.
-    expect(markdown).toContain('```js\nruns()\n```\n\n```text\nname        kind  status     iterations  best\n');
-    expect(markdown).toMatch(/\nquickstart {2}run {3}completed {2}3\/3 +[\d.]+\n/);
+    // The best column is right-aligned: its header is padded to the value's width (an integer such as
+    // 1 prints as "1", 0.5 as "0.500"; seed 1's best is 0.5 since the sim's retune, 26e634c).
+    const best = /\nquickstart {2}run {3}completed {2}3\/3 +([\d.]+)\n/.exec(markdown)?.[1];
+    expect(best).toBeDefined();
+    expect(markdown).toContain(`\`\`\`js\nruns()\n\`\`\`\n\n\`\`\`text\nname        kind  status     iterations  ${'best'.padStart(best!.length)}\n`);
     expect(markdown).toContain('```text\nrun quickstart (completed), seed 1, config ');
     expect(markdown).toContain('\niteration  parent  child  decision  parentScore  childScore  calls\n');
     expect(markdown).toContain("```text\n'populations/analysis/quickstart-curve.png'\n```");
@@ -109,7 +112,10 @@ describe('notebook --script to a Jupyter notebook', () => {
 
     const cell = (code: string) => notebook.cells.find((entry) => entry.source.join('').startsWith(code))!;
     const resultText = (entry: NotebookCell) => entry.outputs.filter((output) => output.output_type === 'execute_result').map((output) => ([] as string[]).concat(output.data!['text/plain']!).join(''));
-    expect(resultText(cell('runs()'))[0]).toMatch(/^name {8}kind  status {5}iterations  best\n/);
+    const runsText = resultText(cell('runs()'))[0]!;
+    const bestCell = /\nquickstart {2}run {3}completed {2}3\/3 +([\d.]+)$/.exec(runsText)?.[1];
+    expect(bestCell).toBeDefined();
+    expect(runsText.startsWith(`name        kind  status     iterations  ${'best'.padStart(bestCell!.length)}\n`)).toBe(true);
     expect(resultText(cell('const run'))[0]).toMatch(/^run quickstart \(completed\), seed 1/);
     expect(resultText(cell('examples('))[0]!.match(/^Q: /gm)).toHaveLength(3);
 
