@@ -89,7 +89,9 @@ describe('sim server over HTTP', () => {
   });
 
   it('counts requests by status and the peak concurrency', async () => {
-    const local = await startSimServer({ seed: 1, personas: [genericPersona], latency: { models: {}, otherModels: { fixedMs: 50, msPerOutputToken: 0 } } });
+    // Each reply is held for 1 s so the four requests overlap even on a loaded machine (at 50 ms, a busy
+    // CI box once served one before the last had arrived).
+    const local = await startSimServer({ seed: 1, personas: [genericPersona], latency: { models: {}, otherModels: { fixedMs: 1000, msPerOutputToken: 0 } } });
     try {
       await Promise.all([1, 2, 3, 4].map((index) => postJson(local.baseURL, textBody(index)).then((response) => response.text())));
       await fetch(`${local.baseURL}/nope`).then((response) => response.text());
