@@ -7,8 +7,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
 import { listCandidates } from '../../src/outer/population-store.ts';
 import { openStore } from '../../src/store/index.ts';
+import { createBindings } from '../../src/workflow/notebook/session.ts';
 import { runNotebookScript, splitCells } from '../../src/workflow/notebook/script.ts';
 import { bin, loadTiny, repoRoot, runInProcess, writeTinyExperiment } from '../outer/support.ts';
 
@@ -170,6 +172,22 @@ describe('the bindings in a script', () => {
     expect(markdown).not.toContain('\x1b');
     expect(markdown).not.toContain('\u202e');
   }, 60_000);
+
+  it('runs() lists a folder it cannot read as such, next to the runs it can', () => {
+    const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'autodata-notebook-stale-'));
+    fs.mkdirSync(path.join(cwd, 'populations', 'quickstart'), { recursive: true });
+    fs.copyFileSync(path.join(runDir, 'run.sqlite'), path.join(cwd, 'populations', 'quickstart', 'run.sqlite'));
+    // A SQLite file that is no run store (as a store of another tool, or of a far older autodata, is).
+    fs.mkdirSync(path.join(cwd, 'populations', 'stale'));
+    const db = new Database(path.join(cwd, 'populations', 'stale', 'run.sqlite'));
+    db.exec('CREATE TABLE something_else (x)');
+    db.close();
+    const entries = createBindings({ cwd }).runs();
+    expect(entries.map((entry) => [entry.name, entry.kind])).toEqual([['quickstart', 'run'], ['stale', 'run']]);
+    expect(entries[0]!.status).toBe('completed');
+    expect(entries[1]!.status).toMatch(/^not readable: .*run\.sqlite/);
+    expect(entries[1]!.best).toBeNull();
+  });
 
   it('stops at the first failing cell and keeps it with its error', async () => {
     const file = script('failing.nb.js', ['a = 1', "load('no-such-run')", 'a = 2']);

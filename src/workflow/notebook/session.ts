@@ -155,14 +155,21 @@ export function createBindings(options: SessionOptions = {}): NotebookBindings {
       const folder = path.join(cwd, 'populations');
       const entries: RunEntry[] = [];
       for (const { name, dir, kind } of listPopulations(cwd)) {
-        if (kind === 'ablation') {
-          const manifest = readAblationManifest(dir);
-          const completed = manifest.cells.filter((cell) => readRunMetrics(cellRunDir(dir, cell)).metrics.status === 'completed').length;
-          entries.push({ name, kind: 'ablation', status: `${completed}/${manifest.cells.length} cells completed`, iterations: null, best: null });
-        } else {
-          const { metrics } = readRunMetrics(dir);
-          const planned = metrics.iterationsPlanned === null ? '?' : String(metrics.iterationsPlanned);
-          entries.push({ name, kind: 'run', status: metrics.status, iterations: `${metrics.iterationsDone}/${planned}`, best: metrics.bestValidation });
+        try {
+          if (kind === 'ablation') {
+            const manifest = readAblationManifest(dir);
+            const completed = manifest.cells.filter((cell) => readRunMetrics(cellRunDir(dir, cell)).metrics.status === 'completed').length;
+            entries.push({ name, kind: 'ablation', status: `${completed}/${manifest.cells.length} cells completed`, iterations: null, best: null });
+          } else {
+            const { metrics } = readRunMetrics(dir);
+            const planned = metrics.iterationsPlanned === null ? '?' : String(metrics.iterationsPlanned);
+            entries.push({ name, kind: 'run', status: metrics.status, iterations: `${metrics.iterationsDone}/${planned}`, best: metrics.bestValidation });
+          }
+        } catch (error) {
+          // One folder this version cannot read (an older store schema, a damaged manifest) is listed
+          // as such; it must not hide every other run from the listing.
+          if (!(error instanceof ConfigError)) throw error;
+          entries.push({ name, kind, status: `not readable: ${forTerminal(error.message, 'line')}`, iterations: null, best: null });
         }
       }
       const text = entries.length === 0 ? `populations/ holds no run or ablation (looked in ${relative(folder)})` : tableText(entries);
