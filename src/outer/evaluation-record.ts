@@ -49,5 +49,10 @@ export function evaluationRecord(
 
 /** No document reached a verdict, or more than `maxErroredFraction` of them ended on an infrastructure error. */
 export function isVoidEvaluation(evaluation: HarnessEvaluation, rule: { maxErroredFraction: number }): boolean {
-  return evaluation.passRate === null || evaluation.summary.errored > rule.maxErroredFraction * evaluation.summary.documents;
+  return evaluation.passRate === null || isVoidTally(evaluation.summary.documents, evaluation.summary.errored, rule);
+}
+
+/** The same rule on counts (a replayed prefix): every document errored, or more than the allowed share. */
+export function isVoidTally(documents: number, errored: number, rule: { maxErroredFraction: number }): boolean {
+  return errored === documents || errored > rule.maxErroredFraction * documents;
 }

@@ -235,7 +235,7 @@ export async function evolve(deps: EvolveDeps, setup: EvolveSetup): Promise<Evol
     const validationDocuments =
       config.outer.racing === 'off'
         ? setup.validationDocuments
-        : sampleDocuments(setup.validationDocuments, setup.validationDocuments.length, seedrandom(String(deriveSeed(config.seed, 'validation-order', iteration))));
+        : raceOrder(setup.validationDocuments, config.seed, iteration);
     const race = await raceValidation(innerDeps, {
       parent: parentHarness, child, documents: validationDocuments, options: { ...evaluationOptions, repeat: iteration },
       acceptance: config.outer.acceptance, racing: config.outer.racing, maxErroredFraction: config.outer.maxErroredFraction,
@@ -315,6 +315,11 @@ function range(first: number, last: number): number[] {
 }
 
 /** A seeded sample without replacement (partial Fisher-Yates on a copy). */
+/** The order a raced validation of `iteration` reads its documents in (also what `autodata replay racing` walks). */
+export function raceOrder<T>(documents: readonly T[], seed: number, iteration: number): T[] {
+  return sampleDocuments(documents, documents.length, seedrandom(String(deriveSeed(seed, 'validation-order', iteration))));
+}
+
 export function sampleDocuments<T>(documents: readonly T[], size: number, rng: () => number): T[] {
   const pool = [...documents];
   const count = Math.min(size, pool.length);

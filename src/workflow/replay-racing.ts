@@ -10,13 +10,13 @@
 // Calls come from the store: every validation row keeps each document's paid calls (outcomes_json).
 // "Saved on the prefix" counts every document past the settling prefix as never run; a live race also
 // pays for the documents already running when it settles, at most `inFlight` more per side.
-import seedrandom from 'seedrandom';
 import { acceptsDiscordant, discordantPairs, type AcceptanceRule } from '../outer/accept-child.ts';
 import { ConfigError } from '../errors.ts';
-import { sampleDocuments } from '../outer/evolve.ts';
+import { isVoidTally } from '../outer/evaluation-record.ts';
+import { raceOrder } from '../outer/evolve.ts';
 import type { IterationRecord, OutcomeSummary } from '../outer/population-store.ts';
 import { raceRule, type RaceRule, type Racing } from '../outer/race-rule.ts';
-import { canonicalJson, deriveSeed } from '../util/hash.ts';
+import { canonicalJson } from '../util/hash.ts';
 
 /** One iteration's full paired validation, both sides in the order a race would have read them. */
 export interface PairedValidation {
@@ -77,11 +77,6 @@ export interface RacingReplay {
   savedOnPrefix: number;
   savedWithInFlight: number;
   perIteration: ReplayedIteration[];
-}
-
-/** The order evolve's raced validation of `iteration` reads the documents in (outcomes stored in the split's order). */
-export function raceOrder<T>(outcomes: readonly T[], seed: number, iteration: number): T[] {
-  return sampleDocuments(outcomes, outcomes.length, seedrandom(String(deriveSeed(seed, 'validation-order', iteration))));
 }
 
 /** Pairs up an iteration's recorded full validations in race order; the child's outcomes by the parent's document ids. */
@@ -164,10 +159,10 @@ function replayIteration(
   };
 }
 
-/** evaluation-record.ts's void rule on a prefix: no verdict at all, or more than the allowed share errored. */
+/** evaluation-record.ts's void rule on a prefix (outcomes stored in race order). */
 function isVoidPrefix(outcomes: readonly OutcomeSummary[], length: number, maxErroredFraction: number): boolean {
   const errored = outcomes.slice(0, length).filter((outcome) => outcome.error !== undefined).length;
-  return errored === length || errored > maxErroredFraction * length;
+  return isVoidTally(length, errored, { maxErroredFraction });
 }
 
 function sumCalls(outcomes: readonly OutcomeSummary[], start: number): number {
